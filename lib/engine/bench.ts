@@ -1,0 +1,107 @@
+import * as tf from '@tensorflow/tfjs';
+import type { ImageShape } from '../models/classifier';
+import { createModel } from '../models/registry';
+import { Sgd } from '../train/optimizers';
+import { trainStep } from '../train/step';
+import { init, type EngineInfo } from './init';
+import { Rng } from './rng';
+
+export interface ThroughputSample {
+  backend: string;
+  model: string;
+  input: string;
+  batch: number;
+  trainImagesPerSecond: number;
+  inferenceImagesPerSecond: number;
+  trainSteps: number;
+  inferenceSteps: number;
+}
+
+/**
+ * Train (forward + backward + SGD step) and inference images/s of a model on the active backend,
+ * after one warm-up step (kernel set-up, XNNPACK packing). Random data: only the speed is measured.
+ */
+export function measureThroughput(o: {
+  model: string;
+  modelOptions?: Record<string, unknown>;
+  inputShape: ImageShape;
+  batch: number;
+  trainSteps: number;
+  inferenceSteps: number;
+}): ThroughputSample {
+  const rng = new Rng('bench');
+  const model = createModel(o.model, { inputShape: o.inputShape, numClasses: 10, seed: 0, options: o.modelOptions });
+  const optimizer = new Sgd({ momentum: 0.9, weightDecay: 5e-4 });
+  const x = tf.tensor4d(rng.normalArray(o.batch * o.inputShape.reduce((a, b) => a * b, 1)), [o.batch, ...o.inputShape]);
+  const y = tf.tensor1d(Int32Array.from({ length: o.batch }, () => rng.int(10)), 'int32');
+  const step = () => {
+    const loss = trainStep(model, optimizer, x, y, 0.01);
+    loss.dataSync();
+    loss.dispose();
+  };
+  const infer = () => tf.tidy(() => model.predict(x).dataSync());
+  try {
+    step();
+    let t = performance.now();
+    for (let i = 0; i < o.trainSteps; i++) step();
+    const train = (o.batch * o.trainSteps) / ((performance.now() - t) / 1000);
+    infer();
+    t = performance.now();
+    for (let i = 0; i < o.inferenceSteps; i++) infer();
+    const inference = (o.batch * o.inferenceSteps) / ((performance.now() - t) / 1000);
+    return {
+      backend: tf.getBackend(),
+      model: `${o.model}${o.modelOptions?.width ? `-${o.modelOptions.width}` : ''}`,
+      input: o.inputShape.join('x'),
+      batch: o.batch,
+      trainImagesPerSecond: train,
+      inferenceImagesPerSecond: inference,
+      trainSteps: o.trainSteps,
+      inferenceSteps: o.inferenceSteps,
+    };
+  } finally {
+    tf.dispose([x, y]);
+    model.dispose();
+    optimizer.dispose();
+  }
+}
+
+/** PyTorch 1.13 CPU (Debian python3-torch, 2 threads) on the same ConvNet-128 step, measured once on this machine. */
+export const PYTORCH_CPU_REFERENCE = { trainImagesPerSecond28x28x1: 186, source: 'issue #2 / DESIGN.md, ConvNet-128, batch 256, 2 threads' };
+
+export interface EngineBench {
+  engine: EngineInfo;
+  samples: ThroughputSample[];
+  cpuSamples: ThroughputSample[];
+  ratios: Array<{ input: string; trainVsCpu: number; inferenceVsCpu: number; trainVsPytorchCpu?: number }>;
+  pytorchCpu: typeof PYTORCH_CPU_REFERENCE;
+}
+
+/**
+ * The engine benchmark behind `npm run bench`: reference ConvNet-128 (3 x conv3x3 + instance norm +
+ * ReLU + avg-pool) at batch 256 on 28x28x1 and 32x32x3 on the chosen backend, and a short sample
+ * (small batch, one step) on the plain cpu backend in the same run.
+ */
+export async function benchEngine(o: { quick?: boolean; cpuBatch?: number } = {}): Promise<EngineBench> {
+  const engine = await init({ log: false });
+  const inputs: ImageShape[] = [
+    [28, 28, 1],
+    [32, 32, 3],
+  ];
+  const steps = o.quick ? 1 : 3;
+  const samples = inputs.map((inputShape) =>
+    measureThroughput({ model: 'convnet', modelOptions: { width: 128 }, inputShape, batch: 256, trainSteps: steps, inferenceSteps: steps * 2 }),
+  );
+  await tf.setBackend('cpu');
+  const cpuSamples = inputs.map((inputShape) =>
+    measureThroughput({ model: 'convnet', modelOptions: { width: 128 }, inputShape, batch: o.cpuBatch ?? 16, trainSteps: 1, inferenceSteps: 1 }),
+  );
+  await tf.setBackend(engine.tfBackend);
+  const ratios = samples.map((s, i) => ({
+    input: s.input,
+    trainVsCpu: s.trainImagesPerSecond / cpuSamples[i].trainImagesPerSecond,
+    inferenceVsCpu: s.inferenceImagesPerSecond / cpuSamples[i].inferenceImagesPerSecond,
+    ...(s.input === '28x28x1' ? { trainVsPytorchCpu: s.trainImagesPerSecond / PYTORCH_CPU_REFERENCE.trainImagesPerSecond28x28x1 } : {}),
+  }));
+  return { engine, samples, cpuSamples, ratios, pytorchCpu: PYTORCH_CPU_REFERENCE };
+}

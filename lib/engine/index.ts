@@ -1,0 +1,8 @@
+export { init, engineInfo, parseBackendName, type EngineInfo, type InitOptions, type BackendAttempt } from './init';
+export { BACKEND_ORDER, type BackendName } from './backends';
+export { wasmThreadsInfo } from './wasm-threads';
+export { registerWasmGradients, WASM_GRADIENT_KERNELS } from './wasm-gradients/register';
+export { Rng } from './rng';
+export { PhaseTimer } from './timer';
+export { expectNoLeak, liveTensors, TensorCountLog } from './leaks';
+export { benchEngine, measureThroughput, type EngineBench, type ThroughputSample } from './bench';

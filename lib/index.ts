@@ -1,0 +1,22 @@
+/**
+ * unlearn-lab: machine-unlearning research helpers for image classifiers.
+ * One tfjs instance is shared by the library and its users: import `tf` from here.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export { tf };
+export * from './engine';
+export * from './data/dataset';
+export { batchTensors, epochBatches } from './data/batches';
+export { loadFashionMnist, FASHION_MNIST_CLASSES, DEBIAN_FASHION_MNIST_DIR } from './data/loaders/fashion-mnist';
+export { readIdx } from './data/loaders/idx';
+export { Classifier, copyWeights, type ImageShape, type ModelSpec } from './models/classifier';
+export { createModel, cloneModel, modelNames, type CreateModelOptions } from './models/registry';
+export { fit, type FitOptions, type FitHistory, type EpochRecord } from './train/fit';
+export { evaluate, predict, type Evaluation, type Predictions } from './train/evaluate';
+export { crossEntropy, perSampleCrossEntropy } from './train/losses';
+export { trainStep } from './train/step';
+export { createOptimizer, Sgd, Adam, type OptimizerSpec } from './train/optimizers';
+export { LrSchedule, type ScheduleSpec } from './train/schedule';
+export { terminalProgress, describeProgress, ProgressTracker, type ProgressEvent, type ProgressSink } from './train/progress';
+export { pretrain, PRETRAIN_PRESETS, type PretrainResult } from './experiments/pretrain';

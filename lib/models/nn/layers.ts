@@ -1,0 +1,192 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../../engine/rng';
+import { uniformFanIn } from './init';
+import { Module } from './module';
+
+export type Padding = 'same' | 'valid' | number;
+
+/** 2-D convolution, NHWC, weight [kh, kw, in, out]. A number padding is symmetric zero padding. */
+export class Conv2d extends Module {
+  readonly weight: tf.Variable;
+  readonly bias: tf.Variable | null;
+
+  constructor(
+    rng: Rng,
+    readonly inChannels: number,
+    readonly outChannels: number,
+    readonly kernel: number,
+    readonly stride = 1,
+    readonly padding: Padding = 'same',
+    withBias = true,
+  ) {
+    super();
+    const fanIn = inChannels * kernel * kernel;
+    this.weight = this.param('weight', uniformFanIn(rng, [kernel, kernel, inChannels, outChannels], fanIn));
+    this.bias = withBias ? this.param('bias', uniformFanIn(rng, [outChannels], fanIn)) : null;
+  }
+
+  forward(x: tf.Tensor): tf.Tensor {
+    const pad =
+      typeof this.padding === 'number'
+        ? ([
+            [0, 0],
+            [this.padding, this.padding],
+            [this.padding, this.padding],
+            [0, 0],
+          ] as [[number, number], [number, number], [number, number], [number, number]])
+        : this.padding;
+    const y = tf.conv2d(x as tf.Tensor4D, this.weight as tf.Tensor4D, this.stride, pad);
+    return this.bias ? tf.add(y, this.bias) : y;
+  }
+}
+
+export class Linear extends Module {
+  readonly weight: tf.Variable;
+  readonly bias: tf.Variable | null;
+
+  constructor(rng: Rng, readonly inFeatures: number, readonly outFeatures: number, withBias = true) {
+    super();
+    this.weight = this.param('weight', uniformFanIn(rng, [inFeatures, outFeatures], inFeatures));
+    this.bias = withBias ? this.param('bias', uniformFanIn(rng, [outFeatures], inFeatures)) : null;
+  }
+
+  forward(x: tf.Tensor): tf.Tensor {
+    const y = tf.matMul(x as tf.Tensor2D, this.weight as tf.Tensor2D);
+    return this.bias ? tf.add(y, this.bias) : y;
+  }
+}
+
+/**
+ * Instance norm with a per-channel affine, i.e. PyTorch GroupNorm(C, C): each sample and channel is
+ * normalised over its spatial positions. Same in training and evaluation (no running statistics).
+ * The gradient is written out analytically (tf.customGrad): autodiff through tf.moments kept about six
+ * full-size intermediates per layer alive for the backward pass, which exhausted the wasm heap at
+ * batch 256 on 32x32 inputs; this keeps only x and per-(sample, channel) statistics.
+ */
+export class InstanceNorm extends Module {
+  readonly gamma: tf.Variable;
+  readonly beta: tf.Variable;
+
+  constructor(readonly channels: number, readonly eps = 1e-5) {
+    super();
+    this.gamma = this.param('weight', tf.ones([channels]));
+    this.beta = this.param('bias', tf.zeros([channels]));
+  }
+
+  forward(x: tf.Tensor): tf.Tensor {
+    return instanceNorm(x as tf.Tensor4D, this.gamma, this.beta, this.eps);
+  }
+}
+
+/** y = gamma * (x - mean_hw) / sqrt(var_hw + eps) + beta, with an analytic gradient. */
+export function instanceNorm(x: tf.Tensor4D, gamma: tf.Tensor1D | tf.Variable, beta: tf.Tensor1D | tf.Variable, eps = 1e-5): tf.Tensor4D {
+  const f = tf.customGrad(((xs: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+    const { mean, variance } = tf.moments(xs, [1, 2], true);
+    const rstd = tf.rsqrt(tf.add(variance, eps));
+    const scale = tf.mul(rstd, g);
+    const value = tf.add(tf.mul(xs, scale), tf.sub(b, tf.mul(mean, scale)));
+    save([xs, mean, rstd, g]);
+    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [xSaved, m, r, gam] = saved;
+      const xhat = tf.mul(tf.sub(xSaved, m), r);
+      const dBeta = tf.sum(dy, [0, 1, 2]);
+      const dGamma = tf.sum(tf.mul(dy, xhat), [0, 1, 2]);
+      const gdy = tf.mul(dy, gam);
+      const meanG = tf.mean(gdy, [1, 2], true);
+      const meanGX = tf.mean(tf.mul(gdy, xhat), [1, 2], true);
+      const dx = tf.mul(tf.sub(tf.sub(gdy, meanG), tf.mul(xhat, meanGX)), r);
+      return [dx, dGamma, dBeta];
+    };
+    return { value, gradFunc };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return f(x, gamma, beta) as tf.Tensor4D;
+}
+
+/**
+ * Batch norm over N,H,W (or N for 2-D input) with PyTorch semantics: batch statistics in training,
+ * running statistics (momentum 0.1, unbiased running variance) in evaluation.
+ */
+export class BatchNorm extends Module {
+  readonly gamma: tf.Variable;
+  readonly beta: tf.Variable;
+  readonly runningMean: tf.Variable;
+  readonly runningVar: tf.Variable;
+
+  constructor(readonly channels: number, readonly eps = 1e-5, readonly momentum = 0.1) {
+    super();
+    this.gamma = this.param('weight', tf.ones([channels]));
+    this.beta = this.param('bias', tf.zeros([channels]));
+    this.runningMean = this.buffer('running_mean', tf.zeros([channels]));
+    this.runningVar = this.buffer('running_var', tf.ones([channels]));
+  }
+
+  forward(x: tf.Tensor, training: boolean): tf.Tensor {
+    const axes = x.rank === 4 ? [0, 1, 2] : [0];
+    if (!training) {
+      return tf.tidy(() =>
+        tf.add(tf.mul(tf.mul(tf.sub(x, this.runningMean), tf.rsqrt(tf.add(this.runningVar, this.eps))), this.gamma), this.beta),
+      );
+    }
+    const { mean, variance } = tf.moments(x, axes);
+    const count = x.size / this.channels;
+    // Running statistics are state: nothing differentiated depends on them.
+    tf.tidy(() => {
+      const v = tf.mul(variance, count / Math.max(1, count - 1));
+      this.runningMean.assign(tf.add(tf.mul(this.runningMean, 1 - this.momentum), tf.mul(mean, this.momentum)));
+      this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - this.momentum), tf.mul(v, this.momentum)));
+    });
+    const normed = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, this.eps)));
+    return tf.add(tf.mul(normed, this.gamma), this.beta);
+  }
+}
+
+export class ReLU extends Module {
+  forward(x: tf.Tensor): tf.Tensor {
+    return tf.relu(x);
+  }
+}
+
+export class Pool2d extends Module {
+  constructor(
+    readonly kind: 'avg' | 'max',
+    readonly size = 2,
+    readonly stride = size,
+    readonly padding: 'same' | 'valid' = 'valid',
+  ) {
+    super();
+  }
+
+  forward(x: tf.Tensor): tf.Tensor {
+    const f = this.kind === 'avg' ? tf.avgPool : tf.maxPool;
+    return f(x as tf.Tensor4D, this.size, this.stride, this.padding);
+  }
+}
+
+/** Mean over spatial positions: [n,h,w,c] -> [n,c]. */
+export class GlobalAvgPool extends Module {
+  forward(x: tf.Tensor): tf.Tensor {
+    return tf.mean(x, [1, 2]);
+  }
+}
+
+/** [n, ...] -> [n, prod(...)] in PyTorch's NCHW flatten order, so feature indices match the reference. */
+export class Flatten extends Module {
+  forward(x: tf.Tensor): tf.Tensor {
+    const nchw = x.rank === 4 ? tf.transpose(x, [0, 3, 1, 2]) : x;
+    return tf.reshape(nchw, [x.shape[0], -1]);
+  }
+}
+
+export class Identity extends Module {
+  forward(x: tf.Tensor): tf.Tensor {
+    return x;
+  }
+}
+
+export type NormKind = 'instance' | 'batch' | 'none';
+
+export function makeNorm(kind: NormKind, channels: number): Module {
+  if (kind === 'instance') return new InstanceNorm(channels);
+  if (kind === 'batch') return new BatchNorm(channels);
+  return new Identity();
+}

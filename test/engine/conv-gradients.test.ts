@@ -1,0 +1,101 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { init } from '../../lib/engine/init';
+import { Rng } from '../../lib/engine/rng';
+import { relativeError } from '../helpers/compare';
+
+type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+interface Case {
+  what: string;
+  n: number;
+  h: number;
+  w: number;
+  cin: number;
+  cout: number;
+  k: number;
+  stride: number;
+  pad: Pad;
+}
+
+const explicit1: Pad = [
+  [0, 0],
+  [1, 1],
+  [1, 1],
+  [0, 0],
+];
+
+// Every conv geometry of the project's models, plus awkward sizes (odd inputs, remainders).
+const CASES: Case[] = [
+  { what: 'ConvNet/VGG16/ResNet 3x3 s1 (pad 1)', n: 3, h: 8, w: 8, cin: 4, cout: 6, k: 3, stride: 1, pad: explicit1 },
+  { what: 'ConvNet 3x3 s1 same, odd size', n: 2, h: 7, w: 9, cin: 3, cout: 5, k: 3, stride: 1, pad: 'same' },
+  { what: 'ResNet downsample 3x3 s2 (pad 1)', n: 2, h: 8, w: 8, cin: 4, cout: 6, k: 3, stride: 2, pad: explicit1 },
+  { what: 'ResNet downsample 3x3 s2, odd size', n: 2, h: 9, w: 9, cin: 3, cout: 4, k: 3, stride: 2, pad: explicit1 },
+  { what: 'ResNet shortcut 1x1 s2 valid', n: 2, h: 8, w: 8, cin: 4, cout: 8, k: 1, stride: 2, pad: 'valid' },
+  { what: 'ResNet shortcut 1x1 s2 valid, odd size', n: 2, h: 7, w: 7, cin: 3, cout: 5, k: 1, stride: 2, pad: 'valid' },
+  { what: 'ResNet-50 bottleneck 1x1 s1', n: 2, h: 6, w: 6, cin: 8, cout: 4, k: 1, stride: 1, pad: 'valid' },
+  { what: 'All-CNN 3x3 s2 same', n: 2, h: 10, w: 10, cin: 3, cout: 4, k: 3, stride: 2, pad: 'same' },
+  { what: 'All-CNN 3x3 s1 valid', n: 2, h: 8, w: 8, cin: 3, cout: 4, k: 3, stride: 1, pad: 'valid' },
+  { what: 'LeNet 5x5 s1 valid', n: 2, h: 12, w: 12, cin: 1, cout: 6, k: 5, stride: 1, pad: 'valid' },
+  { what: 'LeNet 5x5 s1 same', n: 2, h: 10, w: 10, cin: 3, cout: 4, k: 5, stride: 1, pad: 'same' },
+  { what: 'ImageNet-style stem 7x7 s2 same', n: 2, h: 13, w: 13, cin: 3, cout: 4, k: 7, stride: 2, pad: 'same' },
+  { what: '3x3 s3 valid (stride > kernel - pad)', n: 2, h: 10, w: 11, cin: 2, cout: 3, k: 3, stride: 3, pad: 'valid' },
+  // 130 x 16 x 16 x 128 outputs exceed one dy chunk (4M floats): exercises the batch-split filter gradient.
+  { what: 'batch split for the filter gradient', n: 130, h: 16, w: 16, cin: 2, cout: 128, k: 3, stride: 1, pad: 'same' },
+];
+
+function gradsOn(backend: string, c: Case, x: Float32Array, f: Float32Array, dy: Float32Array): Float32Array[] {
+  tf.setBackend(backend);
+  return tf.tidy(() => {
+    const xt = tf.tensor4d(x, [c.n, c.h, c.w, c.cin]);
+    const ft = tf.tensor4d(f, [c.k, c.k, c.cin, c.cout]);
+    const dyt = tf.tensor(dy);
+    // Weighting by a fixed random dy makes the loss's gradient exercise every output element.
+    const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => {
+      const y = tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, c.pad);
+      return tf.sum(tf.mul(y, tf.reshape(dyt, y.shape)));
+    });
+    return g([xt, ft]).map((t) => t.dataSync() as Float32Array);
+  });
+}
+
+describe('wasm conv2d gradients (project kernels) match the cpu backend', () => {
+  beforeAll(async () => {
+    await init({ backend: 'wasm', log: false });
+  });
+
+  for (const c of CASES) {
+    it(`${c.what}: x[${c.n},${c.h},${c.w},${c.cin}] k${c.k} s${c.stride} ${typeof c.pad === 'string' ? c.pad : 'explicit'}`, () => {
+      const rng = new Rng(c.what);
+      const out = tf.tidy(() => tf.conv2d(tf.zeros([c.n, c.h, c.w, c.cin]) as tf.Tensor4D, tf.zeros([c.k, c.k, c.cin, c.cout]) as tf.Tensor4D, c.stride, c.pad).shape);
+      const x = rng.normalArray(c.n * c.h * c.w * c.cin);
+      const f = rng.normalArray(c.k * c.k * c.cin * c.cout);
+      const dy = rng.normalArray(out.reduce((a, b) => a * b, 1));
+      const [dxWasm, dfWasm] = gradsOn('wasm', c, x, f, dy);
+      const [dxCpu, dfCpu] = gradsOn('cpu', c, x, f, dy);
+      tf.setBackend('wasm');
+      expect(relativeError(dxWasm, dxCpu)).toBeLessThanOrEqual(1e-4);
+      expect(relativeError(dfWasm, dfCpu)).toBeLessThanOrEqual(1e-4);
+    });
+  }
+
+  it('the gradient kernels are the project ones (filter gradient exists, input gradient replaced)', () => {
+    expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')?.kernelFunc.name).toBe('conv2dBackpropFilterWasm');
+    expect(tf.getKernel('Conv2DBackpropInput', 'wasm')?.kernelFunc.name).toBe('conv2dBackpropInputWasm');
+  });
+
+  it('frees every intermediate tensor of the gradient kernels', () => {
+    tf.setBackend('wasm');
+    const x = tf.randomNormal([2, 9, 9, 3]) as tf.Tensor4D;
+    const f = tf.randomNormal([3, 3, 3, 4]) as tf.Tensor4D;
+    const run = () => tf.tidy(() => tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same')))([x, f]).forEach((g) => g.dataSync()));
+    run();
+    const before = tf.memory();
+    run();
+    run();
+    const after = tf.memory();
+    expect(after.numTensors).toBe(before.numTensors);
+    expect(after.numBytes).toBe(before.numBytes);
+    expect((tf.backend() as unknown as { numDataIds(): number }).numDataIds()).toBe(before.numDataBuffers);
+    tf.dispose([x, f]);
+  });
+});
