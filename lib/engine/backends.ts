@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { useThreadedWasm, wasmThreadsInfo } from './wasm-threads';
-import { registerWasmGradients } from './wasm-gradients/register';
+import { registerWasmKernels } from './wasm-kernels/register';
 
 /** Backends in the order init() tries them when none is forced. */
 export const BACKEND_ORDER = ['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
@@ -84,7 +84,7 @@ const loadWebgpu: BackendLoader = async () => {
 
 const loadWasm: BackendLoader = async ({ threads }) => {
   useThreadedWasm(threads);
-  registerWasmGradients();
+  registerWasmKernels();
   await activate('wasm');
   const t = wasmThreadsInfo();
   return {

@@ -39,8 +39,15 @@ const CASES: Case[] = [
   { what: 'LeNet 5x5 s1 same', n: 2, h: 10, w: 10, cin: 3, cout: 4, k: 5, stride: 1, pad: 'same' },
   { what: 'ImageNet-style stem 7x7 s2 same', n: 2, h: 13, w: 13, cin: 3, cout: 4, k: 7, stride: 2, pad: 'same' },
   { what: '3x3 s3 valid (stride > kernel - pad)', n: 2, h: 10, w: 11, cin: 2, cout: 3, k: 3, stride: 3, pad: 'valid' },
+  // Patches longer than 64 (kh*kw*in) take the convolution form of the filter gradient, not im2col.
+  { what: 'conv-form dW: 3x3 s1 (pad 1), 8 channels', n: 3, h: 8, w: 8, cin: 8, cout: 6, k: 3, stride: 1, pad: explicit1 },
+  { what: 'conv-form dW: 3x3 s2 (pad 1), odd size', n: 2, h: 9, w: 9, cin: 8, cout: 4, k: 3, stride: 2, pad: explicit1 },
+  { what: 'conv-form dW: 3x3 s2 same', n: 2, h: 10, w: 10, cin: 8, cout: 4, k: 3, stride: 2, pad: 'same' },
+  { what: 'conv-form dW: 3x3 s3 valid', n: 2, h: 10, w: 11, cin: 8, cout: 3, k: 3, stride: 3, pad: 'valid' },
+  { what: 'conv-form dW: 5x5 s1 valid', n: 2, h: 12, w: 12, cin: 6, cout: 4, k: 5, stride: 1, pad: 'valid' },
+  { what: 'conv-form dW: 1x1 s2 valid, odd size', n: 2, h: 7, w: 7, cin: 72, cout: 5, k: 1, stride: 2, pad: 'valid' },
   // 130 x 16 x 16 x 128 outputs exceed one dy chunk (4M floats): exercises the batch-split filter gradient.
-  { what: 'batch split for the filter gradient', n: 130, h: 16, w: 16, cin: 2, cout: 128, k: 3, stride: 1, pad: 'same' },
+  { what: 'batch split for the conv-form filter gradient', n: 130, h: 16, w: 16, cin: 8, cout: 128, k: 3, stride: 1, pad: 'same' },
 ];
 
 function gradsOn(backend: string, c: Case, x: Float32Array, f: Float32Array, dy: Float32Array): Float32Array[] {
@@ -81,6 +88,8 @@ describe('wasm conv2d gradients (project kernels) match the cpu backend', () => 
   it('the gradient kernels are the project ones (filter gradient exists, input gradient replaced)', () => {
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')?.kernelFunc.name).toBe('conv2dBackpropFilterWasm');
     expect(tf.getKernel('Conv2DBackpropInput', 'wasm')?.kernelFunc.name).toBe('conv2dBackpropInputWasm');
+    expect(tf.getKernel('Sum', 'wasm')?.kernelFunc.name).toBe('sumByPoolingWasm');
+    expect(tf.getKernel('Mean', 'wasm')?.kernelFunc.name).toBe('meanByPoolingWasm');
   });
 
   it('frees every intermediate tensor of the gradient kernels', () => {

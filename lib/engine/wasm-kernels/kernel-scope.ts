@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 type TensorInfo = tf.TensorInfo;
-type Inputs = Record<string, TensorInfo>;
+type Inputs = Record<string, TensorInfo> | TensorInfo[];
 type Attrs = Record<string, unknown>;
 
 /**
@@ -22,7 +22,7 @@ export class KernelScope {
     if (kernel == null) {
       throw new Error(`Kernel ${kernelName} is not registered for backend '${this.backendName}'.`);
     }
-    const out = kernel.kernelFunc({ inputs, backend: this.backend, attrs: attrs as tf.NamedAttrMap }) as TensorInfo;
+    const out = kernel.kernelFunc({ inputs: inputs as tf.NamedTensorInfoMap, backend: this.backend, attrs: attrs as tf.NamedAttrMap }) as TensorInfo;
     this.temps.push(out);
     return out;
   }
