@@ -88,7 +88,7 @@ export function indicesOfIds(ds: Dataset, ids: Iterable<number>): Int32Array {
     const i = pos.get(id);
     if (i === undefined) {
       throw new Error(
-        `${ds.name}/${ds.split}: sample id ${id} is not in this dataset (ids run ${Math.min(...ds.ids.slice(0, 1))}..; ${ds.labels.length} samples). Use ids from this split.`,
+        `${ds.name}/${ds.split}: sample id ${id} is not in this dataset (${ds.labels.length} samples). Use ids from this split.`,
       );
     }
     out.push(i);

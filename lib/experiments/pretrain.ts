@@ -95,7 +95,7 @@ export async function pretrain(opts: {
     task: `pretrain ${p.model} on ${p.dataset}`,
   });
   const testAccuracy = evaluate(model, test).accuracy;
-  const trainImages = history.epochs.reduce((s) => s + size(train), 0);
+  const trainImages = history.epochs.length * size(train);
   const trainSeconds = history.epochs.reduce((s, e) => s + e.seconds, 0);
   return {
     engine,

@@ -17,20 +17,22 @@ export interface ConvGeometry {
   padLeft: number;
 }
 
-export function convGeometry(
-  xShape: [number, number, number, number],
-  filterShape: [number, number, number, number],
-  strides: number | [number, number],
-  pad: unknown,
-  dimRoundingMode: unknown,
-  dataFormat: unknown,
-): ConvGeometry {
+/** The conv attributes both gradient kernels receive (Conv2DBackpropInput/FilterAttrs). */
+export interface ConvGradAttrs {
+  strides: number | [number, number];
+  pad: unknown;
+  dataFormat?: unknown;
+  dimRoundingMode?: unknown;
+}
+
+export function convGeometry(xShape: number[], filterShape: number[], attrs: tf.NamedAttrMap): ConvGeometry {
+  const { strides, pad, dataFormat, dimRoundingMode } = attrs as unknown as ConvGradAttrs;
   if (dataFormat != null && dataFormat !== 'NHWC' && dataFormat !== 'channelsLast') {
     throw new Error(`Conv2D gradients on wasm support dataFormat 'NHWC' only, got '${String(dataFormat)}'.`);
   }
   const info = tf.backend_util.computeConv2DInfo(
-    xShape,
-    filterShape,
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
     strides,
     1,
     pad as 'same',

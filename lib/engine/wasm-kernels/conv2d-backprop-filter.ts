@@ -13,15 +13,8 @@ export function conv2dBackpropFilterWasm(args: {
   attrs: tf.NamedAttrMap;
 }): tf.TensorInfo {
   const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-  const { filterShape, strides, pad, dataFormat, dimRoundingMode } = args.attrs as unknown as tf.Conv2DBackpropFilterAttrs;
-  const g = convGeometry(
-    x.shape as [number, number, number, number],
-    filterShape as [number, number, number, number],
-    strides,
-    pad,
-    dimRoundingMode,
-    dataFormat,
-  );
+  const { filterShape } = args.attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+  const g = convGeometry(x.shape, filterShape, args.attrs);
   if (g.kH * g.kW * g.inC <= IM2COL_MAX_PATCH) {
     return withKernelScope(args.backend, 'wasm', (s) => filterGradientByIm2col(s, x, dy, g));
   }

@@ -13,15 +13,8 @@ export function conv2dBackpropInputWasm(args: {
   attrs: tf.NamedAttrMap;
 }): tf.TensorInfo {
   const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
-  const { inputShape, strides, pad, dataFormat, dimRoundingMode } = args.attrs as unknown as tf.Conv2DBackpropInputAttrs;
-  const g = convGeometry(
-    inputShape as [number, number, number, number],
-    filter.shape as [number, number, number, number],
-    strides,
-    pad,
-    dimRoundingMode,
-    dataFormat,
-  );
+  const { inputShape } = args.attrs as unknown as tf.Conv2DBackpropInputAttrs;
+  const g = convGeometry(inputShape, filter.shape, args.attrs);
   return withKernelScope(args.backend, 'wasm', (s) => {
     const reversed = s.run('Reverse', { x: filter }, { dims: [0, 1] });
     const rotated = s.run('Transpose', { x: reversed }, { perm: [0, 1, 3, 2] });
