@@ -41,10 +41,27 @@ async function activate(name: string): Promise<void> {
   await tf.ready();
 }
 
+// package.json overrides danfojs-node's tfjs-node dependency with an alias of @tensorflow/tfjs
+// (the real one cannot install here), and npm hoists that alias to node_modules/@tensorflow/tfjs-node.
+// Only the real package provides the 'tensorflow' backend.
+function assertRealPackage(pkg: string): void {
+  let manifest: { name?: string };
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    manifest = require(`${pkg}/package.json`) as { name?: string };
+  } catch {
+    throw new Error(`package ${pkg} is not installed`);
+  }
+  if (manifest.name !== pkg) {
+    throw new Error(`package ${pkg} is not installed (only danfojs-node's stand-in alias for ${manifest.name} is)`);
+  }
+}
+
 const loadTensorflow =
   (pkg: string, hint: string): BackendLoader =>
   async () => {
     try {
+      assertRealPackage(pkg);
       optionalRequire(pkg);
     } catch (e) {
       throw new Error(`${(e as Error).message} (${hint})`);
