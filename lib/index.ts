@@ -20,3 +20,8 @@ export { createOptimizer, Sgd, Adam, type OptimizerSpec } from './train/optimize
 export { LrSchedule, type ScheduleSpec } from './train/schedule';
 export { terminalProgress, describeProgress, ProgressTracker, type ProgressEvent, type ProgressSink } from './train/progress';
 export { pretrain, PRETRAIN_PRESETS, type PretrainResult } from './experiments/pretrain';
+export * from './unlearn';
+export * from './metrics';
+export * from './condense';
+export * from './plot';
+export * from './report';

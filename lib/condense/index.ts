@@ -1,0 +1,2 @@
+// Public API of lib/condense (filled in by its module files).
+export {};

@@ -1,0 +1,2 @@
+// Public API of lib/metrics (filled in by its module files).
+export {};

@@ -1,0 +1,2 @@
+// Public API of lib/plot (filled in by its module files).
+export {};
