@@ -28,6 +28,8 @@ export function measureThroughput(o: {
   batch: number;
   trainSteps: number;
   inferenceSteps: number;
+  /** One untimed step first (default true): wasm packs XNNPACK operators on first use. */
+  warmUp?: boolean;
 }): ThroughputSample {
   const rng = new Rng('bench');
   const model = createModel(o.model, { inputShape: o.inputShape, numClasses: 10, seed: 0, options: o.modelOptions });
@@ -40,12 +42,13 @@ export function measureThroughput(o: {
     loss.dispose();
   };
   const infer = () => tf.tidy(() => model.predict(x).dataSync());
+  const warmUp = o.warmUp ?? true;
   try {
-    step();
+    if (warmUp) step();
     let t = performance.now();
     for (let i = 0; i < o.trainSteps; i++) step();
     const train = (o.batch * o.trainSteps) / ((performance.now() - t) / 1000);
-    infer();
+    if (warmUp) infer();
     t = performance.now();
     for (let i = 0; i < o.inferenceSteps; i++) infer();
     const inference = (o.batch * o.inferenceSteps) / ((performance.now() - t) / 1000);
@@ -80,7 +83,8 @@ export interface EngineBench {
 /**
  * The engine benchmark behind `npm run bench`: reference ConvNet-128 (3 x conv3x3 + instance norm +
  * ReLU + avg-pool) at batch 256 on 28x28x1 and 32x32x3 on the chosen backend, and a short sample
- * (small batch, one step) on the plain cpu backend in the same run.
+ * (batch 4, one step, no warm-up: the pure-JS backend has nothing to pack and needs minutes for
+ * more) on the plain cpu backend in the same run.
  */
 export async function benchEngine(o: { quick?: boolean; cpuBatch?: number } = {}): Promise<EngineBench> {
   const engine = await init({ log: false });
@@ -94,7 +98,7 @@ export async function benchEngine(o: { quick?: boolean; cpuBatch?: number } = {}
   );
   await tf.setBackend('cpu');
   const cpuSamples = inputs.map((inputShape) =>
-    measureThroughput({ model: 'convnet', modelOptions: { width: 128 }, inputShape, batch: o.cpuBatch ?? 16, trainSteps: 1, inferenceSteps: 1 }),
+    measureThroughput({ model: 'convnet', modelOptions: { width: 128 }, inputShape, batch: o.cpuBatch ?? 4, trainSteps: 1, inferenceSteps: 1, warmUp: false }),
   );
   await tf.setBackend(engine.tfBackend);
   const ratios = samples.map((s, i) => ({
