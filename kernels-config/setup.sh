@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(dataset-fashion-mnist python3-nbclient python3-nbconvert jupyter-client python3-ipykernel)
+# chromium: headless static export of Plotly figures (PNG in saved notebooks and HTML reports).
+APT_PACKAGES=(dataset-fashion-mnist python3-nbclient python3-nbconvert jupyter-client python3-ipykernel chromium)
 
 say() { echo "unlearn-lab setup: $*"; }
 
@@ -30,6 +31,7 @@ else
   say "not a Debian/Ubuntu system: install by hand what the Debian packages give:"
   say "  Fashion-MNIST idx files: bash data-scripts/download-fashion-mnist.sh (then FASHION_MNIST_DIR=data/fashion-mnist)"
   say "  Python 3 with: pip install nbclient nbconvert jupyter_client ipykernel"
+  say "  Chromium or Chrome for static figures (set UNLEARN_CHROMIUM to its binary if it is not in /usr/bin)"
 fi
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
@@ -41,6 +43,13 @@ fi
 if [ ! -f dist/.build-stamp ] || [ -n "$(find lib tsconfig.json package.json -newer dist/.build-stamp -print -quit)" ]; then
   say "building (tsc)"
   npm run --silent build
+fi
+
+# Notebooks (tslab) resolve modules and their types from the notebook's folder upwards: a link
+# node_modules/unlearn-lab -> .. lets `import { ... } from 'unlearn-lab'` find this package's dist/.
+if [ "$(readlink node_modules/unlearn-lab 2>/dev/null)" != ".." ]; then
+  rm -rf node_modules/unlearn-lab
+  ln -s .. node_modules/unlearn-lab
 fi
 
 node kernels-config/register-kernel.cjs --quiet

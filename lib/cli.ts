@@ -3,14 +3,31 @@ import { Command, InvalidArgumentError } from 'commander';
 import { benchEngine } from './engine/bench';
 import { init } from './engine/init';
 import { BACKEND_ORDER } from './engine/backends';
+import * as path from 'node:path';
+import { benchCondensation, reducedRetainRatios } from './condense/bench';
+import { datasetNames } from './data/loaders';
 import { pretrain, PRETRAIN_PRESETS } from './experiments/pretrain';
+import { PRESET_NAMES, type PresetName } from './experiments/presets';
+import { allExperiments, experimentNames } from './experiments/registry';
+import type { ExperimentOutput } from './experiments/results';
+import { defaultResultsDir, runExperiment } from './experiments/run-experiment';
 import { modelNames } from './models/registry';
+import { tableText } from './report/html-table';
 import { terminalProgress } from './train/progress';
+import { unlearnerNames } from './unlearn/registry';
 
 function integer(name: string) {
   return (v: string) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer.`);
+    return n;
+  };
+}
+
+function positive(name: string) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer.`);
     return n;
   };
 }
@@ -34,24 +51,98 @@ async function runPretrain(preset: string, seed: number): Promise<void> {
   r.model.dispose();
 }
 
+function resultsRoot(): string {
+  // The repository when run from it (npm start, npx in the checkout), else the working directory.
+  return process.env.UNLEARN_RESULTS_ROOT ?? process.cwd();
+}
+
+interface ExperimentFlags {
+  preset: PresetName;
+  seeds?: number;
+  dataset?: string;
+  model?: string;
+  out?: string;
+  quiet?: boolean;
+}
+
+async function runNamedExperiment(name: string, f: ExperimentFlags, command: string): Promise<ExperimentOutput> {
+  const outDir = f.out ?? defaultResultsDir(resultsRoot(), name, f);
+  const { output, files } = await runExperiment(name, {
+    preset: f.preset,
+    seeds: f.seeds,
+    dataset: f.dataset,
+    model: f.model,
+    onProgress: f.quiet ? undefined : terminalProgress(),
+    log: (line) => console.log(line),
+    outDir,
+    command,
+  });
+  for (const t of Object.values(output.tables)) console.log(`\n${tableText(t)}`);
+  console.log(`\nwrote ${files.map((x) => path.relative(process.cwd(), x)).join(', ')}`);
+  return output;
+}
+
+function addExperimentFlags(c: Command): Command {
+  return c
+    .option('--preset <p>', `one of ${PRESET_NAMES.join(', ')}`, choice('preset', PRESET_NAMES), 'cpu')
+    .option('--seeds <n>', 'number of seeds (default: the preset\'s)', positive('seeds'))
+    .option('--dataset <d>', `dataset (${datasetNames().join(', ')}); default: the preset's`, choice('dataset', datasetNames()))
+    .option('--model <m>', `model (${modelNames().join(', ')}); default: the preset's`, choice('model', modelNames()))
+    .option('--out <dir>', 'output directory (default results/<experiment>/<preset>[-<n>seeds])')
+    .option('--quiet', 'no progress bar');
+}
+
 export function buildProgram(): Command {
   const program = new Command('unlearn-lab')
     .description('Machine-unlearning experiments on image classifiers (Blend/A-AMU, DC unlearning, SULI).')
     .addHelpText(
       'after',
-      `\nBackends (UNLEARN_BACKEND): ${BACKEND_ORDER.join(', ')}\nModels: ${modelNames().join(', ')}\nPresets: ${Object.keys(PRETRAIN_PRESETS).join(', ')}\nDatasets: fashion-mnist`,
+      [
+        '',
+        `Experiments: ${experimentNames().join(', ')}`,
+        `Presets: ${PRESET_NAMES.join(', ')} (smoke: seconds; cpu: Fashion-MNIST on a laptop; gpu-paper: the papers' datasets and models)`,
+        `Datasets: ${datasetNames().join(', ')}`,
+        `Models: ${modelNames().join(', ')}`,
+        `Unlearning methods: ${unlearnerNames().join(', ')}`,
+        `Backends (UNLEARN_BACKEND): ${BACKEND_ORDER.join(', ')}`,
+      ].join('\n'),
     );
   program
     .command('main')
-    .description('the main job of `npm start`: pretrain a ConvNet on Fashion-MNIST (cpu preset), print test accuracy and images/s')
-    .option('--seed <n>', 'run seed', integer('seed'), 0)
-    .action(async (o: { seed: number }) => runPretrain('cpu', o.seed));
+    .description('the main job of `npm start`: the single-round table (Blend/A-AMU Tables 1-4) with the cpu preset, one seed; writes results/single-round/cpu')
+    .option('--preset <p>', `one of ${PRESET_NAMES.join(', ')}`, choice('preset', PRESET_NAMES), 'cpu')
+    .action(async (o: { preset: PresetName }) => {
+      await runNamedExperiment('single-round', { preset: o.preset }, `npm start (unlearn-lab main --preset ${o.preset})`);
+    });
+  for (const e of allExperiments()) {
+    addExperimentFlags(program.command(e.name).description(e.title)).action(async (f: ExperimentFlags) => {
+      const flags = [`--preset ${f.preset}`, f.seeds != null ? `--seeds ${f.seeds}` : '', f.dataset ? `--dataset ${f.dataset}` : '', f.model ? `--model ${f.model}` : '']
+        .filter(Boolean)
+        .join(' ');
+      await runNamedExperiment(e.name, f, `npx unlearn-lab ${e.name} ${flags}`);
+    });
+  }
   program
     .command('pretrain')
-    .description('train a model from scratch with a preset')
+    .description('train a model from scratch with a pretraining preset')
     .option('--preset <p>', `one of ${Object.keys(PRETRAIN_PRESETS).join(', ')}`, choice('preset', Object.keys(PRETRAIN_PRESETS)), 'cpu')
     .option('--seed <n>', 'run seed', integer('seed'), 0)
     .action(async (o: { preset: string; seed: number }) => runPretrain(o.preset, o.seed));
+  program
+    .command('condense-bench')
+    .description('Blend vs DM on Fashion-MNIST at IPC 10: condensation time and test accuracy of a ConvNet trained on each (JSON)')
+    .option('--quick', 'small version (seconds)')
+    .action(async (o: { quick?: boolean }) => {
+      console.log(JSON.stringify(await benchCondensation({ quick: o.quick }), null, 2));
+    });
+  program
+    .command('reduced-ratios')
+    .description('|R_reduced| / |R| for 10% uniform and one-class forgetting on Fashion-MNIST, beside the paper (JSON)')
+    .option('--quick', 'small version (seconds)')
+    .action(async (o: { quick?: boolean }) => {
+      await init({ log: false });
+      console.log(JSON.stringify(reducedRetainRatios({ quick: o.quick }), null, 2));
+    });
   program
     .command('bench')
     .description('engine benchmark: ConvNet-128 train/inference images/s on the chosen backend and on cpu, as JSON')

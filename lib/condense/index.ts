@@ -1,2 +1,17 @@
-// Public API of lib/condense (filled in by its module files).
-export {};
+// Public API of lib/condense: partition once, reduce per forget request, condensation baselines.
+export { kmeans, type KMeansOptions, type KMeansResult } from './kmeans';
+export { partitionDataset, type Cluster, type Partition, type PartitionOptions } from './partition';
+export { fSample, collectionProtocol, forgetIdSet, type FSample } from './f-sampling';
+export { blend, blendLearningRate, toCondensedSet, type BlendOptions } from './blend';
+export { optimiseClusterImages, type ClusterWeightOptions, type ClusterWeightResult } from './cluster-weights';
+export { fastDistributionMatching, type FastDmOptions } from './fast-dm';
+export { reduceRetainSet, type ReducedRetainSet, type ReduceOptions } from './reduced-retain';
+export { MultiRoundReducer, type MultiRoundOptions, type RoundResult } from './multi-round';
+export { distributionMatching, dmPaperSettings, type DmOptions } from './dm';
+export { improvedDistributionMatching } from './idm';
+export { dsaAugment, sampleDsaParams, DSA_DEFAULT_STRATEGY, type DsaParams, type DsaTransform } from './dsa';
+export { evaluateCondensedSet, type CondensedEvalOptions, type CondensedEvaluation } from './evaluate-condensed';
+export { syntheticId, isSyntheticId, clusterOfSyntheticId } from './synthetic-ids';
+export { randomExtractor, embedPositions } from './features';
+export type { CondensedSet } from './condensed';
+export { benchCondensation, reducedRetainRatios, type BenchCondensationOptions, type ReducedRetainRatioOptions } from './bench';

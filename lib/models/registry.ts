@@ -1,19 +1,25 @@
+import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../engine/rng';
 import { Classifier, copyWeights, type ImageShape } from './classifier';
-import type { Module } from './nn/module';
+import { allcnn } from './zoo/allcnn';
+import { cnn4 } from './zoo/cnn4';
 import { convnet } from './zoo/convnet';
+import { lenet } from './zoo/lenet';
 import { mlp } from './zoo/mlp';
+import { resnet18, resnet50 } from './zoo/resnet';
+import type { ZooBuilder } from './zoo/types';
+import { vgg16 } from './zoo/vgg16';
 
-type Builder = (
-  rng: Rng,
-  inputShape: ImageShape,
-  numClasses: number,
-  opts: Record<string, unknown>,
-) => { features: Module; head: Module; embedDim: number };
-
-const BUILDERS: Record<string, Builder> = {
-  convnet: convnet as Builder,
-  mlp: mlp as Builder,
+/** Every architecture by registry name (the name stored in ModelSpec.arch and in checkpoints). */
+const BUILDERS: Record<string, ZooBuilder> = {
+  convnet: convnet as ZooBuilder,
+  mlp: mlp as ZooBuilder,
+  lenet: lenet as ZooBuilder,
+  resnet18: resnet18 as ZooBuilder,
+  resnet50: resnet50 as ZooBuilder,
+  vgg16: vgg16 as ZooBuilder,
+  allcnn: allcnn as ZooBuilder,
+  cnn4: cnn4 as ZooBuilder,
 };
 
 export function modelNames(): string[] {
@@ -31,7 +37,7 @@ export interface CreateModelOptions {
 
 /** Builds a freshly initialised model by registry name. */
 export function createModel(arch: string, o: CreateModelOptions): Classifier {
-  const build = BUILDERS[arch];
+  const build = Object.prototype.hasOwnProperty.call(BUILDERS, arch) ? BUILDERS[arch] : undefined;
   if (build == null) {
     throw new Error(`Unknown model '${arch}'. Choose one of: ${modelNames().join(', ')}.`);
   }
@@ -43,8 +49,19 @@ export function createModel(arch: string, o: CreateModelOptions): Classifier {
     throw new Error(`createModel('${arch}'): numClasses must be an integer >= 2, got ${o.numClasses}.`);
   }
   const seed = o.seed ?? 0;
-  const options = o.options ?? {};
-  const { features, head, embedDim } = build(new Rng(seed).fork(arch), o.inputShape, o.numClasses, options);
+  // A private copy: the spec (and checkpoints) must not change if the caller mutates its object.
+  const options = structuredClone(o.options ?? {});
+  // A builder that throws half-way (e.g. the image is too small for its pooling) has already made
+  // some variables: dispose those, so a failed createModel leaks nothing.
+  const existing = new Set(Object.keys(tf.engine().state.registeredVariables));
+  let built: ReturnType<ZooBuilder>;
+  try {
+    built = build(new Rng(seed).fork(arch), o.inputShape, o.numClasses, options);
+  } catch (err) {
+    for (const [name, v] of Object.entries(tf.engine().state.registeredVariables)) if (!existing.has(name)) v.dispose();
+    throw err;
+  }
+  const { features, head, embedDim } = built;
   return new Classifier({ arch, inputShape: o.inputShape, numClasses: o.numClasses, options, seed }, features, head, embedDim);
 }
 

@@ -1,2 +1,16 @@
-// Public API of lib/plot (filled in by its module files).
-export {};
+// Public API of lib/plot: Plotly figure builders (one file per figure kind), display in tslab, static export.
+export * from './figure';
+export { lossHistogram, type LossHistogramOptions } from './loss-histogram';
+export { lossDensity, gaussianKde, silvermanBandwidth, type LossDensityOptions } from './loss-density';
+export { probitLossDistribution, probitTransform, type ProbitOptions } from './probit';
+export { rocCurves, rocFromScores, type RocCurve, type AttackScores, type RocOptions } from './roc';
+export { metricBars, type MetricChartOptions } from './metric-bars';
+export { metricLines, type MetricLinesOptions } from './metric-lines';
+export { roundLines, type RoundSeries, type RoundLinesOptions } from './round-lines';
+export { radarChart, type RadarSeries, type RadarOptions } from './radar';
+export { imageGrid, type ImageGridOptions } from './image-grid';
+export { heatmapOverlay, type HeatMap, type HeatmapOverlayOptions } from './heatmap-overlay';
+export { embeddingScatter, tsne2d, type EmbeddingScatterOptions, type TsneOptions } from './embedding-scatter';
+export { renderFigures, renderFigure, findChromium, type StaticImageOptions } from './static-image';
+export { show, saveFigure, figureHtml, loadPlotlyInNotebook, writeFileAtomic, FIGURE_MARKER, type ShowOptions } from './display';
+export { inNotebook, writeDisplay, newDisplayId, escapeHtml, type MimeBundle } from './notebook';

@@ -46,6 +46,9 @@ function checkFitOptions(ds: Dataset, o: FitOptions): void {
   if (!Number.isInteger(o.epochs) || o.epochs < 0) throw new Error(`fit: epochs must be an integer >= 0, got ${o.epochs}.`);
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new Error(`fit: batchSize must be a positive integer, got ${o.batchSize}.`);
   if (size(ds) === 0) throw new Error(`fit: the training set ${ds.name}/${ds.split} is empty.`);
+  if (o.schedule?.kind === 'plateau' && o.schedule.monitor === 'validation-accuracy' && o.validation == null) {
+    throw new Error("fit: the plateau schedule monitors 'validation-accuracy' but no validation set was given; pass validation or monitor 'train-loss'.");
+  }
 }
 
 /**
@@ -89,10 +92,11 @@ export async function fit(model: Classifier, ds: Dataset, o: FitOptions): Promis
       if (!Number.isFinite(loss)) {
         throw new Error(`fit: the training loss became ${loss} in epoch ${epoch + 1} (lr ${lr}). Lower the learning rate or check the data for NaN.`);
       }
-      schedule.observe(loss);
       const seconds = (performance.now() - te) / 1000;
       const record: EpochRecord = { epoch: epoch + 1, lr, loss, seconds, imagesPerSecond: n / seconds };
       if (o.validation) record.validationAccuracy = evaluate(model, o.validation).accuracy;
+      const monitorsAccuracy = o.schedule?.kind === 'plateau' && o.schedule.monitor === 'validation-accuracy';
+      schedule.observe(monitorsAccuracy ? record.validationAccuracy! : loss);
       history.push(record);
       tracker.update((epoch + 1) * batchesPerEpoch, {
         epoch: epoch + 1,

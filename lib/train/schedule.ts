@@ -6,7 +6,19 @@ export type ScheduleSpec =
   | { kind: 'constant'; warmup?: number }
   | { kind: 'cosine'; warmup?: number; minFactor?: number }
   | { kind: 'multistep'; milestones: number[]; gamma?: number; warmup?: number }
-  | { kind: 'plateau'; factor?: number; patience?: number; minLr?: number; warmup?: number };
+  | {
+      kind: 'plateau';
+      factor?: number;
+      patience?: number;
+      minLr?: number;
+      warmup?: number;
+      /** 'min' (default) for a loss, 'max' for an accuracy (PyTorch's mode). */
+      mode?: 'min' | 'max';
+      /** Relative improvement that counts (PyTorch threshold, 'rel' mode; default 1e-4). */
+      threshold?: number;
+      /** What fit() feeds to observe(): the epoch's training loss (default) or the validation accuracy. */
+      monitor?: 'train-loss' | 'validation-accuracy';
+    };
 
 export class LrSchedule {
   private plateauLr: number | null = null;
@@ -43,11 +55,15 @@ export class LrSchedule {
     }
   }
 
-  /** Feeds the epoch's monitored loss to a plateau schedule (ignored by the others). */
-  observe(loss: number): void {
+  /** Feeds the epoch's monitored value (a loss, or an accuracy in 'max' mode) to a plateau schedule (ignored by the others). */
+  observe(value: number): void {
     if (this.spec.kind !== 'plateau') return;
-    if (loss < this.best - 1e-4 * Math.abs(this.best)) {
-      this.best = loss;
+    const threshold = this.spec.threshold ?? 1e-4;
+    // Compare in 'min' orientation: an accuracy is negated.
+    const v = this.spec.mode === 'max' ? -value : value;
+    // The first value always improves on the initial +Infinity (Infinity - Infinity would be NaN).
+    if (this.best === Infinity || v < this.best - threshold * Math.abs(this.best)) {
+      this.best = v;
       this.badEpochs = 0;
       return;
     }

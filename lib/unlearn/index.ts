@@ -1,2 +1,3 @@
 export * from './contract';
 export { getUnlearner, unlearnerNames } from './registry';
+export { UNLEARN_PRESETS, presetConfig, unlearnPresetNames, type UnlearnPreset } from './presets';

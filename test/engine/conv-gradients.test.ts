@@ -38,6 +38,7 @@ const CASES: Case[] = [
   { what: 'LeNet 5x5 s1 valid', n: 2, h: 12, w: 12, cin: 1, cout: 6, k: 5, stride: 1, pad: 'valid' },
   { what: 'LeNet 5x5 s1 same', n: 2, h: 10, w: 10, cin: 3, cout: 4, k: 5, stride: 1, pad: 'same' },
   { what: 'ImageNet-style stem 7x7 s2 same', n: 2, h: 13, w: 13, cin: 3, cout: 4, k: 7, stride: 2, pad: 'same' },
+  { what: 'torchvision ResNet stem 7x7 s2 (pad 3)', n: 2, h: 12, w: 12, cin: 3, cout: 4, k: 7, stride: 2, pad: [[0, 0], [3, 3], [3, 3], [0, 0]] },
   { what: '3x3 s3 valid (stride > kernel - pad)', n: 2, h: 10, w: 11, cin: 2, cout: 3, k: 3, stride: 3, pad: 'valid' },
   // Patches longer than 64 (kh*kw*in) take the convolution form of the filter gradient, not im2col.
   { what: 'conv-form dW: 3x3 s1 (pad 1), 8 channels', n: 3, h: 8, w: 8, cin: 8, cout: 6, k: 3, stride: 1, pad: explicit1 },

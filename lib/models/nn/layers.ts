@@ -26,15 +26,18 @@ export class Conv2d extends Module {
   }
 
   forward(x: tf.Tensor): tf.Tensor {
+    // Padding 0 takes tf's 'valid' path (the same geometry; it is the one the gradient tests cover).
     const pad =
-      typeof this.padding === 'number'
+      typeof this.padding === 'number' && this.padding > 0
         ? ([
             [0, 0],
             [this.padding, this.padding],
             [this.padding, this.padding],
             [0, 0],
           ] as [[number, number], [number, number], [number, number], [number, number]])
-        : this.padding;
+        : this.padding === 0
+          ? 'valid'
+          : this.padding;
     const y = tf.conv2d(x as tf.Tensor4D, this.weight as tf.Tensor4D, this.stride, pad);
     return this.bias ? tf.add(y, this.bias) : y;
   }
@@ -146,14 +149,22 @@ export class ReLU extends Module {
   }
 }
 
+/**
+ * Max or average pooling. A number padding is PyTorch's symmetric padding (max pooling ignores the
+ * padded cells, as PyTorch's -inf padding does); tf's 'same' pads asymmetrically at stride 2.
+ */
 export class Pool2d extends Module {
   constructor(
     readonly kind: 'avg' | 'max',
     readonly size = 2,
     readonly stride = size,
-    readonly padding: 'same' | 'valid' = 'valid',
+    readonly padding: 'same' | 'valid' | number = 'valid',
   ) {
     super();
+    if (kind === 'avg' && typeof padding === 'number' && padding > 0) {
+      // tf averages over the valid cells only, PyTorch (count_include_pad) over the padded window.
+      throw new Error('Pool2d: numeric padding is supported for max pooling only; pad the input explicitly for average pooling.');
+    }
   }
 
   forward(x: tf.Tensor): tf.Tensor {
@@ -174,6 +185,26 @@ export class Flatten extends Module {
   forward(x: tf.Tensor): tf.Tensor {
     const nchw = x.rank === 4 ? tf.transpose(x, [0, 3, 1, 2]) : x;
     return tf.reshape(nchw, [x.shape[0], -1]);
+  }
+}
+
+/**
+ * Inverted dropout (PyTorch nn.Dropout): in training, zeroes each element with probability `rate`
+ * and scales the rest by 1/(1-rate); identity in evaluation. Masks come from a seeded stream, so a
+ * seeded run is repeatable.
+ */
+export class Dropout extends Module {
+  constructor(
+    private readonly rng: Rng,
+    readonly rate = 0.5,
+  ) {
+    super();
+    if (!(rate >= 0 && rate < 1)) throw new Error(`Dropout rate must be in [0, 1), got ${rate}.`);
+  }
+
+  forward(x: tf.Tensor, training: boolean): tf.Tensor {
+    if (!training || this.rate === 0) return x;
+    return tf.dropout(x, this.rate, undefined, this.rng.uint32());
   }
 }
 

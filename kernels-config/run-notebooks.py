@@ -1,0 +1,99 @@
+#!/usr/bin/python3
+"""Executes notebooks headless on the 'unlearn-lab' kernel (nbclient) and checks their outputs.
+
+usage: /usr/bin/python3 kernels-config/run-notebooks.py --out DIR [--timeout S] [--html] NOTEBOOK...
+
+Each notebook runs with its own folder as working directory; the executed copy goes to DIR (the
+committed notebook is never modified), with --html also an nbconvert HTML export. A notebook fails on
+an error output or error reply, a cell running past the timeout, or a Plotly figure output without a
+static image (which would be blank on GitHub). Prints one JSON summary line per notebook and exits
+non-zero when any failed. Environment (e.g. UNLEARN_PRESET=smoke) passes through to the kernel.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+FIGURE_MARKER = 'data-unlearn-lab-figure'
+PLOTLY_MIME = 'application/vnd.plotly.v1+json'
+STATIC_MIMES = ('image/png', 'image/svg+xml')
+
+
+def check_outputs(nb):
+    problems = []
+    figures = 0
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get('outputs', []):
+            kind = out.get('output_type')
+            if kind == 'error':
+                problems.append(f"cell {i}: {out.get('ename')}: {out.get('evalue')}")
+            if kind in ('display_data', 'execute_result'):
+                data = out.get('data', {})
+                html = data.get('text/html', '')
+                if isinstance(html, list):
+                    html = ''.join(html)
+                if PLOTLY_MIME in data or FIGURE_MARKER in html:
+                    figures += 1
+                    if not any(m in data for m in STATIC_MIMES) or '<img' not in html:
+                        problems.append(f'cell {i}: Plotly figure without a static image')
+    return problems, figures
+
+
+def run(path, out_dir, timeout, kernel, html):
+    nb = nbformat.read(path, as_version=4)
+    name = os.path.basename(path)
+    t0 = time.time()
+    problems = []
+    client = NotebookClient(nb, timeout=timeout, kernel_name=kernel, allow_errors=False,
+                            resources={'metadata': {'path': os.path.dirname(os.path.abspath(path))}})
+    try:
+        client.execute()
+    except CellTimeoutError as e:
+        problems.append(f'timeout: a cell ran longer than {timeout} s: {str(e).splitlines()[0]}')
+    except (CellExecutionError, DeadKernelError) as e:
+        # tslab reports exceptions and TypeScript errors on stderr with an error reply: show that text.
+        failed = [(i, ''.join(o.get('text', '')) ) for i, c in enumerate(nb.cells) for o in c.get('outputs', [])
+                  if o.get('output_type') == 'stream' and o.get('name') == 'stderr']
+        detail = f'cell {failed[-1][0]}: ' + ' | '.join(failed[-1][1].strip().splitlines()[:6])[:600] if failed else str(e).strip()[-600:]
+        problems.append(f'{type(e).__name__}: {detail}')
+    seconds = time.time() - t0
+    found, figures = check_outputs(nb)
+    problems += [p for p in found if p not in problems]
+    out_path = os.path.join(out_dir, name)
+    nbformat.write(nb, out_path)
+    result = {'notebook': name, 'ok': not problems, 'seconds': round(seconds, 2), 'figures': figures,
+              'problems': problems, 'executed': out_path}
+    if html:
+        from nbconvert import HTMLExporter
+        body, _ = HTMLExporter().from_notebook_node(nb)
+        html_path = os.path.join(out_dir, name.replace('.ipynb', '.html'))
+        with open(html_path, 'w', encoding='utf-8') as f:
+            f.write(body)
+        result['html'] = html_path
+    return result
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('notebooks', nargs='+')
+    ap.add_argument('--out', required=True, help='folder for the executed notebooks')
+    ap.add_argument('--timeout', type=int, default=120, help='seconds per cell (default 120)')
+    ap.add_argument('--kernel', default='unlearn-lab')
+    ap.add_argument('--html', action='store_true', help='also write an nbconvert HTML export')
+    a = ap.parse_args()
+    os.makedirs(a.out, exist_ok=True)
+    ok = True
+    for path in a.notebooks:
+        r = run(path, a.out, a.timeout, a.kernel, a.html)
+        ok = ok and r['ok']
+        print(json.dumps(r), flush=True)
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == '__main__':
+    main()

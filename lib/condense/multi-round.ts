@@ -1,0 +1,64 @@
+import type { Dataset } from '../data/dataset';
+import { Rng } from '../engine/rng';
+import { PhaseTimer } from '../engine/timer';
+import { partitionDataset, type Partition, type PartitionOptions } from './partition';
+import { reduceRetainSet, type ReduceOptions, type ReducedRetainSet } from './reduced-retain';
+
+export interface MultiRoundOptions {
+  seed: number | string;
+  /** Partition settings (k = clusters per class, features). */
+  partition: Omit<PartitionOptions, 'seed' | 'timer'>;
+  /** Blend settings for every round (seed is derived per round). */
+  blend?: Omit<ReduceOptions, 'seed' | 'timer'>;
+}
+
+export interface RoundResult extends ReducedRetainSet {
+  round: number;
+  /** Cumulative forget ids up to and including this round. */
+  forgetCount: number;
+}
+
+/**
+ * Multi-round reduction (2025 paper Sec. 4.5, spec A11): k-means once, then for every round F-sampling
+ * with the cumulative forget set and a new Blend with a fresh random extractor. Round 0's timing
+ * includes the k-means time (as the reference adds it to round 0).
+ */
+export class MultiRoundReducer {
+  readonly partition: Partition;
+  private readonly forgotten = new Set<number>();
+  private round = 0;
+  private readonly rng: Rng;
+  private kmeansSeconds: number;
+
+  constructor(
+    readonly train: Dataset,
+    readonly o: MultiRoundOptions,
+  ) {
+    this.rng = new Rng(o.seed).fork('multi-round');
+    const timer = new PhaseTimer();
+    this.partition = partitionDataset(train, { ...o.partition, seed: this.rng.fork('partition').uint32(), timer });
+    this.kmeansSeconds = timer.seconds('kmeans');
+  }
+
+  /** Adds this round's forget ids to the cumulative forget set and rebuilds the reduced retain set. */
+  next(newForgetIds: Iterable<number>): RoundResult {
+    const fresh = [...newForgetIds];
+    if (fresh.length === 0) throw new Error(`MultiRoundReducer: round ${this.round} has no forget ids; pass the ids to forget this round.`);
+    for (const id of fresh) {
+      if (this.forgotten.has(id)) throw new Error(`MultiRoundReducer: id ${id} was already forgotten in an earlier round; pass only new ids.`);
+    }
+    const timer = new PhaseTimer();
+    if (this.kmeansSeconds > 0) {
+      timer.add('kmeans', this.kmeansSeconds);
+      this.kmeansSeconds = 0;
+    }
+    const cumulative = [...this.forgotten, ...fresh];
+    const res = reduceRetainSet(this.train, this.partition, cumulative, {
+      ...this.o.blend,
+      seed: this.rng.fork(`round${this.round}`).uint32(),
+      timer,
+    });
+    for (const id of fresh) this.forgotten.add(id);
+    return { ...res, round: this.round++, forgetCount: this.forgotten.size };
+  }
+}

@@ -1,0 +1,45 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PRESET_NAMES, type PresetName } from './presets';
+
+/**
+ * The repository root: lib/experiments (tests, ts sources) and dist/experiments (built package, notebooks)
+ * both sit two levels below it.
+ */
+export function repositoryRoot(): string {
+  return path.resolve(__dirname, '..', '..');
+}
+
+/** Where an experiment's outputs for a preset live: results/<experiment>/<preset>/. */
+export function resultsDir(experiment: string, preset: PresetName, root: string = repositoryRoot()): string {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(experiment)) {
+    throw new Error(`resultsDir: experiment name '${experiment}' must be lower-case letters, digits and dashes (e.g. 'single-round').`);
+  }
+  if (!(PRESET_NAMES as readonly string[]).includes(preset)) {
+    throw new Error(`resultsDir: unknown preset '${preset}'. Use one of: ${PRESET_NAMES.join(', ')}.`);
+  }
+  return path.join(root, 'results', experiment, preset);
+}
+
+/** True when results/<experiment>/<preset>/results.json exists. */
+export function hasCommittedResults(experiment: string, preset: PresetName = 'cpu', root?: string): boolean {
+  return fs.existsSync(path.join(resultsDir(experiment, preset, root), 'results.json'));
+}
+
+/**
+ * The committed result object of an experiment run (results/<experiment>/<preset>/results.json, as
+ * writeExperimentOutput wrote it), so notebooks compare the paper with numbers that exist in the repository.
+ */
+export function loadCommittedResults<T = unknown>(experiment: string, preset: PresetName = 'cpu', root?: string): T {
+  const file = path.join(resultsDir(experiment, preset, root), 'results.json');
+  if (!fs.existsSync(file)) {
+    throw new Error(
+      `loadCommittedResults: ${file} does not exist; run \`unlearn-lab ${experiment} --preset ${preset}\` and write its outputs there first.`,
+    );
+  }
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+  } catch (e) {
+    throw new Error(`loadCommittedResults: ${file} is not valid JSON (${(e as Error).message}); re-run the experiment to rewrite it.`);
+  }
+}

@@ -1,0 +1,272 @@
+import { concatDatasets, subsetByIndex, type Dataset } from '../data/dataset';
+import { lossLogisticMiaOfModel, LOSS_MIA_PRESETS } from '../metrics/mia-loss-logistic';
+import type { Classifier } from '../models/classifier';
+import { evaluate } from '../train/evaluate';
+import type { ProgressSink } from '../train/progress';
+import type { UnlearnResult } from '../unlearn/contract';
+import { ADV_IMP_CPU_FASHION_MNIST } from '../unlearn/methods/adv-imp';
+import { BOUNDARY_SHRINK_CPU_FASHION_MNIST } from '../unlearn/methods/boundary-shrink';
+import { INITIAL_LABEL_CPU_FASHION_MNIST } from '../unlearn/methods/initial-label';
+import { NEGGRAD_CPU_FASHION_MNIST } from '../unlearn/methods/neggrad';
+import { RANDOM_LABEL_CPU_FASHION_MNIST } from '../unlearn/methods/random-label';
+import { SU_CPU_FASHION_MNIST } from '../unlearn/methods/su';
+import { SULI_CPU_FASHION_MNIST } from '../unlearn/methods/suli';
+import { presetConfig } from '../unlearn/presets';
+import { getUnlearner } from '../unlearn/registry';
+import { presetOf, SINGLE_ROUND_PRESETS, type PresetName } from './presets';
+import type { ExperimentData, Scenario, TrainRecipe } from './scenario';
+
+/**
+ * The shared setting of the SULI paper's (003) experiments: data, original model, which methods run
+ * and with which hyperparameters, per preset and dataset, plus the measurement of one unlearned
+ * model (SPEC 6, 8) and the paper's numbers (Tables 2-5) for comparison.
+ */
+
+/** The methods of the paper's tables, in its column order (Retrain is the gold standard). */
+export const SULI_PAPER_METHODS = ['retrain', 'neggrad', 'random-label', 'initial-label', 'boundary-shrink', 'adv-imp', 'su', 'suli'] as const;
+
+/** Paper names of our method keys (for tables next to the paper's). */
+export const SULI_METHOD_LABELS: Record<string, string> = {
+  original: 'Original',
+  retrain: 'Retrain',
+  neggrad: 'NegGrad',
+  'random-label': 'Random Label',
+  'initial-label': 'Initial Label',
+  'boundary-shrink': 'Boundary Shrink',
+  'adv-imp': 'ADV+IMP',
+  su: 'SU',
+  suli: 'SULI',
+};
+
+export type SuliPaperDataset = 'CIFAR-10' | 'UTKFace' | 'VggFace2';
+
+export interface SuliSetting {
+  /** Short description for reports, e.g. 'Fashion-MNIST, ConvNet width 32'. */
+  label: string;
+  data: ExperimentData;
+  recipe: TrainRecipe;
+  /** Class forgotten in the class-wise runs (the public code forgets CIFAR-10 class 1). */
+  forgetClass: number;
+  /** Instance counts of Table 3. */
+  instanceCounts: number[];
+  methods: string[];
+  /** Partial configs per method, shared by both modes (the runner adds `mode`). */
+  configs: Record<string, Record<string, unknown>>;
+  seeds: number;
+  /** Which of the paper's datasets our numbers are put beside. */
+  paperDataset: SuliPaperDataset;
+}
+
+const SGD = { kind: 'sgd' as const, momentum: 0.9, weightDecay: 5e-4 };
+
+/** Fashion-MNIST cpu presets of each method (swept in test/unlearn/suli-paper/README.md); retrain: lib/unlearn/presets 'cpu'. */
+const CPU_CONFIGS: Record<string, Record<string, unknown>> = {
+  retrain: presetConfig('cpu', 'retrain'),
+  neggrad: { ...NEGGRAD_CPU_FASHION_MNIST },
+  'random-label': { ...RANDOM_LABEL_CPU_FASHION_MNIST },
+  'initial-label': { ...INITIAL_LABEL_CPU_FASHION_MNIST },
+  'boundary-shrink': { ...BOUNDARY_SHRINK_CPU_FASHION_MNIST },
+  'adv-imp': { ...ADV_IMP_CPU_FASHION_MNIST },
+  su: { ...SU_CPU_FASHION_MNIST },
+  suli: { ...SULI_CPU_FASHION_MNIST },
+};
+
+/** Smoke: the cpu settings with budgets cut to a few steps (plumbing only). */
+const SMOKE_CONFIGS: Record<string, Record<string, unknown>> = {
+  retrain: { epochs: 1, lr: 0.05, warmupEpochs: 0, batchSize: 64 },
+  neggrad: { epochs: 3 },
+  'random-label': { epochs: 3 },
+  'initial-label': { epochs: 3 },
+  'boundary-shrink': { ...BOUNDARY_SHRINK_CPU_FASHION_MNIST, epochs: 2 },
+  'adv-imp': { ...ADV_IMP_CPU_FASHION_MNIST, numAdvPerSample: 1, pgdIterations: 3, epochs: 2 },
+  su: { ...SU_CPU_FASHION_MNIST, epochs: 3 },
+  suli: { ...SULI_CPU_FASHION_MNIST, passes: 2, layerSize: 20 },
+};
+
+const FASHION_CPU: SuliSetting = {
+  label: 'Fashion-MNIST (600 images per class), ConvNet width 32',
+  // The single-round cpu data and recipe, so the cached original model is shared with the Blend runners.
+  data: SINGLE_ROUND_PRESETS.cpu.data,
+  recipe: SINGLE_ROUND_PRESETS.cpu.recipe,
+  forgetClass: 0,
+  instanceCounts: [64, 128, 256, 512],
+  methods: [...SULI_PAPER_METHODS],
+  configs: CPU_CONFIGS,
+  seeds: 1,
+  paperDataset: 'CIFAR-10',
+};
+
+const FASHION_SMOKE: SuliSetting = {
+  label: 'Fashion-MNIST (40 images per class), ConvNet width 8',
+  data: SINGLE_ROUND_PRESETS.smoke.data,
+  recipe: SINGLE_ROUND_PRESETS.smoke.recipe,
+  forgetClass: 0,
+  instanceCounts: [16, 32],
+  methods: [...SULI_PAPER_METHODS],
+  configs: SMOKE_CONFIGS,
+  seeds: 1,
+  paperDataset: 'CIFAR-10',
+};
+
+/** gpu-paper: the paper's datasets and models; the methods keep their defaults (the public code / reference values). */
+const PAPER_DEFAULTS: Record<string, Record<string, unknown>> = Object.fromEntries(SULI_PAPER_METHODS.map((m) => [m, {}]));
+
+export const SULI_SETTINGS: Record<PresetName, Record<string, SuliSetting>> = {
+  smoke: { 'fashion-mnist': FASHION_SMOKE },
+  cpu: { 'fashion-mnist': FASHION_CPU },
+  'gpu-paper': {
+    // The public code: CIFAR-10, ResNet-18 (batch norm, CIFAR stem) trained 40 epochs with SGD 0.1 (SPEC 2), class 1 forgotten.
+    cifar10: {
+      label: 'CIFAR-10, ResNet-18',
+      data: { dataset: 'cifar10', testPoolFraction: 0.7 },
+      recipe: { model: 'resnet18', modelOptions: { norm: 'batch' }, epochs: 40, batchSize: 256, lr: 0.1, optimizer: SGD, schedule: { kind: 'cosine' } },
+      forgetClass: 1,
+      instanceCounts: [64, 128, 256, 512],
+      methods: [...SULI_PAPER_METHODS],
+      configs: { ...PAPER_DEFAULTS, retrain: { epochs: 40, batchSize: 256, lr: 0.1, warmupEpochs: 0 } },
+      seeds: 5,
+      paperDataset: 'CIFAR-10',
+    },
+    // UTKFace age groups (loader default grouping) at 32 x 32 on All-CNN; Adam/OneCycle-like recipe of SPEC 2 [inferred].
+    utkface: {
+      label: 'UTKFace, All-CNN',
+      data: { dataset: 'utkface', testPoolFraction: 0.7 },
+      recipe: { model: 'allcnn', modelOptions: {}, epochs: 40, batchSize: 256, lr: 0.01, optimizer: { kind: 'adam' }, schedule: { kind: 'cosine', warmup: 4 } },
+      forgetClass: 0,
+      instanceCounts: [64, 128, 256, 512],
+      methods: [...SULI_PAPER_METHODS],
+      configs: { ...PAPER_DEFAULTS, retrain: { epochs: 40, batchSize: 256, lr: 0.1, warmupEpochs: 0 } },
+      seeds: 5,
+      paperDataset: 'UTKFace',
+    },
+    // 10 VGGFace2 identities at 224 x 224 on ResNet-50 (Boundary Unlearning's setting, SPEC 11 [inferred]).
+    vggface2: {
+      label: 'VGGFace2 (10 identities), ResNet-50',
+      data: { dataset: 'vggface2', testPoolFraction: 0.7 },
+      recipe: { model: 'resnet50', modelOptions: {}, epochs: 40, batchSize: 64, lr: 0.01, optimizer: SGD, schedule: { kind: 'cosine', warmup: 2 } },
+      forgetClass: 0,
+      instanceCounts: [64, 128, 256, 512],
+      methods: [...SULI_PAPER_METHODS],
+      configs: { ...PAPER_DEFAULTS, retrain: { epochs: 40, batchSize: 64, lr: 0.01, warmupEpochs: 2 } },
+      seeds: 5,
+      paperDataset: 'VggFace2',
+    },
+  },
+};
+
+/** The setting of a preset and (optional) dataset; errors name what the preset supports. */
+export function suliSetting(experiment: string, preset: PresetName, dataset?: string): SuliSetting {
+  const byData = presetOf(SULI_SETTINGS, preset, experiment);
+  const names = Object.keys(byData);
+  const key = dataset ?? names[0];
+  const s = byData[key];
+  if (s == null) throw new Error(`${experiment}: preset '${preset}' has no dataset '${dataset}'. Use one of: ${names.join(', ')}.`);
+  return s;
+}
+
+/** Checks a method list against the registry and the setting's configs. */
+export function checkSuliMethods(experiment: string, methods: string[], setting: SuliSetting): void {
+  if (methods.length === 0) throw new Error(`${experiment}: no methods given; pass at least one of ${SULI_PAPER_METHODS.join(', ')}.`);
+  for (const m of methods) {
+    getUnlearner(m);
+    if (setting.configs[m] == null) throw new Error(`${experiment}: no settings for method '${m}' in this preset. Use one of: ${Object.keys(setting.configs).join(', ')}.`);
+  }
+}
+
+/** The config a method runs with: the preset's values plus the protocol ('class' / 'instance'; Retrain has no mode). */
+export function suliMethodConfig(setting: SuliSetting, method: string, mode: 'class' | 'instance'): Record<string, unknown> {
+  const base = { ...setting.configs[method] };
+  return getUnlearner(method).usesRetain ? base : { ...base, mode };
+}
+
+/** Runs one method of the paper on a scenario (the forget-only methods get the reference set instance-wise). */
+export async function runSuliMethod(
+  setting: SuliSetting,
+  method: string,
+  mode: 'class' | 'instance',
+  s: Scenario,
+  seed: number,
+  onProgress?: ProgressSink,
+): Promise<UnlearnResult> {
+  return getUnlearner(method).run({
+    original: s.original,
+    retain: s.retain,
+    forget: s.forget,
+    testPool: s.testPool,
+    reference: mode === 'instance' ? s.reference : undefined,
+    config: suliMethodConfig(setting, method, mode),
+    seed,
+    onProgress,
+  });
+}
+
+/** The whole test split of a scenario (pool + evaluation): the SULI protocol has no test pool. */
+export function fullTestSet(s: Pick<Scenario, 'testPool' | 'testEval'>): Dataset {
+  return concatDatasets(`${s.testEval.name}-test`, [s.testPool, s.testEval]);
+}
+
+/** What one model scores on the paper's metrics. Accuracies in %, MIA as the attack's accuracy (fraction; ideal 0.5). */
+export interface SuliMeasures {
+  retainAcc: number;
+  forgetAcc: number;
+  /** Accuracy on the whole test split. */
+  testAcc: number;
+  /** Class-wise: test accuracy on the retained classes (A_Dtr) and on the forgotten class (A_Dtf). */
+  testRetainAcc?: number;
+  testForgetAcc?: number;
+  /** Instance-wise: accuracy on the 1 % reference set. */
+  referenceAcc?: number;
+  mia: number;
+  miaStd: number;
+}
+
+/**
+ * The paper's metrics for one model. `test` is the full test split; class-wise, it is also split
+ * into the retained classes and the forgotten ones. MIA: 10-fold loss attack, forget vs
+ * class-matched test (LOSS_MIA_PRESETS.suli, SPEC 8).
+ */
+export function measureSuli(
+  model: Classifier,
+  s: Pick<Scenario, 'retain' | 'forget' | 'reference'>,
+  test: Dataset,
+  mode: 'class' | 'instance',
+  seed: number,
+): SuliMeasures {
+  const pct = (ds: Dataset) => 100 * evaluate(model, ds).accuracy;
+  const mia = lossLogisticMiaOfModel(model, s.forget, test, { ...LOSS_MIA_PRESETS.suli, seed });
+  const out: SuliMeasures = { retainAcc: pct(s.retain), forgetAcc: pct(s.forget), testAcc: pct(test), mia: mia.accuracy, miaStd: mia.std };
+  if (mode === 'class') {
+    const forgotten = new Set(s.forget.labels);
+    const { forgetIdx, retainIdx } = splitByClasses(test, forgotten);
+    out.testRetainAcc = 100 * evaluate(model, subsetIdx(test, retainIdx)).accuracy;
+    out.testForgetAcc = forgetIdx.length > 0 ? 100 * evaluate(model, subsetIdx(test, forgetIdx)).accuracy : undefined;
+  } else if (s.reference) {
+    out.referenceAcc = pct(s.reference);
+  }
+  return out;
+}
+
+function splitByClasses(ds: Dataset, classes: Set<number>): { forgetIdx: number[]; retainIdx: number[] } {
+  const forgetIdx: number[] = [];
+  const retainIdx: number[] = [];
+  ds.labels.forEach((y, i) => (classes.has(y) ? forgetIdx : retainIdx).push(i));
+  return { forgetIdx, retainIdx };
+}
+
+function subsetIdx(ds: Dataset, idx: number[]): Dataset {
+  return subsetByIndex(ds, Int32Array.from(idx));
+}
+
+/** Numeric metrics of a measured row, for aggregateOverSeeds (absent optional metrics are left out). */
+export function measureMetrics(m: SuliMeasures, extra: Record<string, number> = {}): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries({ ...m, ...extra })) if (typeof v === 'number' && Number.isFinite(v)) out[k] = v;
+  return out;
+}
+
+/** Wall time of a run as the paper times it: the update steps (and adversarial generation), not sorting or the stop checks. */
+export function paperSeconds(r: UnlearnResult): number {
+  const p = r.timing.phases;
+  const excluded = (p['stop-check'] ?? 0) + (p.sort ?? 0) + (p.rollback ?? 0);
+  return Math.max(0, r.timing.seconds - excluded);
+}

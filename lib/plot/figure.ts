@@ -1,0 +1,87 @@
+/**
+ * Plain Plotly figures: JSON objects {data, layout} that Plotly.newPlot, Plotly.toImage, JupyterLab
+ * and VS Code all accept. Builders in this folder return them; display.ts and static-image.ts show them.
+ */
+export type Trace = Record<string, unknown> & { type?: string; name?: string };
+export type Layout = Record<string, unknown>;
+
+export interface Figure {
+  data: Trace[];
+  layout: Layout;
+}
+
+/** One named group of numbers (for example the forget-set losses). */
+export interface NamedValues {
+  name: string;
+  values: ArrayLike<number>;
+}
+
+/** Groups given as a list or as {name: values}. */
+export type Groups = NamedValues[] | Record<string, ArrayLike<number>>;
+
+/** Colours per role, so forget / retain / test look the same in every figure. */
+export const ROLE_COLOURS: Record<string, string> = {
+  forget: '#d62728',
+  retain: '#1f77b4',
+  test: '#2ca02c',
+  train: '#1f77b4',
+  validation: '#9467bd',
+};
+
+export const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+
+/** The colour for the i-th series: a role colour when the name is a role, else the palette. */
+export function colourFor(name: string, i: number): string {
+  return ROLE_COLOURS[name.toLowerCase()] ?? PALETTE[i % PALETTE.length];
+}
+
+export function toGroups(groups: Groups, what: string): NamedValues[] {
+  const list = Array.isArray(groups) ? groups : Object.entries(groups).map(([name, values]) => ({ name, values }));
+  if (list.length === 0) throw new Error(`${what}: no groups given; pass e.g. { forget: lossesF, test: lossesT }.`);
+  for (const g of list) finiteValues(g.values, `${what}: group '${g.name}'`);
+  return list;
+}
+
+/** Copies values into a plain array, rejecting empty input and NaN/Infinity with a message naming it. */
+export function finiteValues(values: ArrayLike<number>, what: string, allowEmpty = false): number[] {
+  if (values == null || typeof values.length !== 'number') throw new Error(`${what}: expected an array of numbers, got ${String(values)}.`);
+  if (values.length === 0 && !allowEmpty) throw new Error(`${what}: is empty; pass at least one value.`);
+  const out = Array.from(values);
+  const bad = out.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
+  if (bad >= 0) throw new Error(`${what}: value ${String(out[bad])} at position ${bad} is not a finite number; drop or fix NaN/Infinity first.`);
+  return out;
+}
+
+/** Shared layout defaults: white template, legend on top, compact margins. */
+export function baseLayout(title: string | undefined, extra: Layout = {}): Layout {
+  return {
+    template: 'plotly_white',
+    paper_bgcolor: 'white',
+    plot_bgcolor: 'white',
+    font: { family: 'Arial, sans-serif', size: 13 },
+    margin: { l: 60, r: 20, t: title ? 50 : 20, b: 50 },
+    legend: { orientation: 'h', y: -0.18 },
+    ...(title ? { title: { text: title } } : {}),
+    ...extra,
+  };
+}
+
+export function axis(title: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { title: { text: title }, gridcolor: '#e5e5e5', zeroline: false, ...extra };
+}
+
+/** Short text for a figure (its title), used as text/plain and in file names. */
+export function figureTitle(fig: Figure): string {
+  const t = fig.layout.title;
+  if (typeof t === 'string') return t;
+  if (t != null && typeof t === 'object' && typeof (t as { text?: unknown }).text === 'string') return (t as { text: string }).text;
+  return 'figure';
+}
+
+/** Checks that an object looks like a Plotly figure before it is sent to a browser. */
+export function assertFigure(fig: unknown, what = 'figure'): asserts fig is Figure {
+  const f = fig as Partial<Figure> | null;
+  if (f == null || typeof f !== 'object' || !Array.isArray(f.data) || f.layout == null || typeof f.layout !== 'object') {
+    throw new Error(`${what}: expected a Plotly figure {data: Trace[], layout: {...}} such as the builders in lib/plot return.`);
+  }
+}

@@ -1,0 +1,41 @@
+import { randomBytes } from 'crypto';
+
+/** A Jupyter MIME bundle: MIME type -> string (binary data base64-encoded) or JSON value. */
+export type MimeBundle = Record<string, unknown>;
+
+interface TslabJupyter {
+  lastWriteDisplayData: ((d: { data: MimeBundle; metadata: Record<string, unknown>; transient: { display_id?: string } }, update: boolean) => void) | null;
+}
+
+/** True inside a tslab kernel (its executor sets globalThis.__tslab__). */
+export function inNotebook(): boolean {
+  return (globalThis as { __tslab__?: unknown }).__tslab__ != null;
+}
+
+function tslabJupyter(): TslabJupyter | null {
+  if (!inNotebook()) return null;
+  // tslab's own module instance: the kernel and this library resolve the same node_modules/tslab.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const j = require('tslab/dist/jupyter') as TslabJupyter;
+  return j.lastWriteDisplayData != null ? j : null;
+}
+
+/**
+ * Sends a display_data message with several MIME types at once (tslab's public `display` sends one
+ * type per message). With a displayId, update=true replaces that earlier output in place
+ * (update_display_data). Returns false outside a tslab kernel.
+ */
+export function writeDisplay(bundle: MimeBundle, opts: { displayId?: string; update?: boolean } = {}): boolean {
+  const j = tslabJupyter();
+  if (j == null || j.lastWriteDisplayData == null) return false;
+  j.lastWriteDisplayData({ data: bundle, metadata: {}, transient: opts.displayId != null ? { display_id: opts.displayId } : {} }, opts.update ?? false);
+  return true;
+}
+
+export function newDisplayId(): string {
+  return `unlearn-lab-${randomBytes(8).toString('hex')}`;
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}

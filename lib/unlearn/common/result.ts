@@ -1,0 +1,8 @@
+import type { PhaseTimer } from '../../engine/timer';
+import type { Classifier } from '../../models/classifier';
+import type { UnlearnEpoch, UnlearnResult } from '../contract';
+
+/** Packs a finished run: the model, wall-clock seconds per phase, the history and the full config. */
+export function makeResult(model: Classifier, timer: PhaseTimer, history: UnlearnEpoch[], config: object): UnlearnResult {
+  return { model, timing: { seconds: timer.total(), phases: timer.record() }, history, config: { ...config } };
+}

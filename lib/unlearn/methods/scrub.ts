@@ -1,0 +1,94 @@
+import * as tf from '@tensorflow/tfjs';
+import { PhaseTimer } from '../../engine/timer';
+import { cloneModel } from '../../models/registry';
+import type { UnlearnInputs } from '../contract';
+import { nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, resolveConfig, type Checks } from '../common/config';
+import { teacherKl } from '../common/distill';
+import { checkInputs } from '../common/inputs';
+import { PLAIN_LOSS, retainPass, type HookableUnlearner, type RetainLossHook } from '../common/retain-loss';
+import { runTrainingMethod } from '../common/run-method';
+import { TRAIN_CHECKS, type TrainConfig, type TrainPass } from '../common/training';
+
+export interface ScrubConfig extends TrainConfig {
+  /** Max (forget) passes run in epochs e = 0..msteps (0-based; the reference's `e <= msteps`), i.e. msteps + 1 of them. */
+  msteps: number;
+  forgetBatchSize: number;
+  /** Weight of -KL on the forget set in the max pass (hard-coded 0.2 in R1). */
+  maxWeight: number;
+  /** Weight of the retain cross-entropy in the min pass. */
+  gamma: number;
+  /** Weight of the retain KL in the min pass. */
+  beta: number;
+  temperature: number;
+}
+
+/**
+ * Reference R1 (spec A7), CIFAR-10 ResNet-18 full retain set: msteps 5, SGD 1e-2, momentum 0.9,
+ * wd 5e-4, 15 epochs, warm-up 5 then cosine, gamma 0.99, beta 0.001, T 2, batches of 64.
+ */
+export const SCRUB_DEFAULTS: ScrubConfig = {
+  epochs: 15,
+  batchSize: 64,
+  lr: 1e-2,
+  optimizer: 'sgd',
+  momentum: 0.9,
+  weightDecay: 5e-4,
+  schedule: 'cosine',
+  warmupEpochs: 5,
+  msteps: 5,
+  forgetBatchSize: 64,
+  maxWeight: 0.2,
+  gamma: 0.99,
+  beta: 0.001,
+  temperature: 2,
+};
+
+const CHECKS: Checks<ScrubConfig> = {
+  ...TRAIN_CHECKS,
+  msteps: nonNegativeInt,
+  forgetBatchSize: positiveInt,
+  maxWeight: nonNegativeNumber,
+  gamma: nonNegativeNumber,
+  beta: nonNegativeNumber,
+  temperature: positiveNumber,
+};
+
+async function runScrub(inputs: UnlearnInputs<ScrubConfig>, hook: RetainLossHook) {
+  checkInputs('scrub', inputs, { retain: true });
+  const config = resolveConfig('scrub', SCRUB_DEFAULTS, inputs.config, CHECKS);
+  const timer = new PhaseTimer();
+  // The teacher is the (frozen) original: in multi-round use, the previous round's output.
+  const teacher = inputs.original;
+  const model = timer.time('setup', () => cloneModel(inputs.original));
+  const kl = (x: tf.Tensor4D, logits: tf.Tensor2D) => teacherKl(logits, teacher.predict(x), config.temperature);
+  const maxPass: TrainPass = {
+    name: 'forget',
+    data: inputs.forget,
+    batchSize: config.forgetBatchSize,
+    loss: (ctx) => tf.mul(kl(ctx.x, ctx.model.forward(ctx.x, true)), -config.maxWeight) as tf.Scalar,
+  };
+  const minPass = retainPass(inputs.retain, config.batchSize, hook, {
+    ceWeight: config.gamma,
+    other: (ctx, logits) => tf.mul(kl(ctx.x, logits), config.beta) as tf.Scalar,
+  });
+  return runTrainingMethod({
+    method: 'scrub',
+    inputs,
+    config,
+    model,
+    timer,
+    hook,
+    plan: { passes: (epoch) => (epoch <= config.msteps ? [maxPass, minPass] : [minPass]) },
+  });
+}
+
+/** SCRUB (Kurmanji et al. 2023): push away from the teacher on the forget set, stay close to it on the retain set. */
+export const scrub: HookableUnlearner<ScrubConfig> = {
+  name: 'scrub',
+  description: 'SCRUB: max steps (-KL_T on the forget set) then min steps (gamma CE + beta KL_T on the retain set), teacher = original (spec A7, Appendix B).',
+  usesRetain: true,
+  defaults: SCRUB_DEFAULTS,
+  checks: CHECKS,
+  run: (inputs) => runScrub(inputs, PLAIN_LOSS),
+  runWithHook: runScrub,
+};

@@ -1,0 +1,77 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { distributionMatching } from '../../lib/condense/dm';
+import { dsaAugment, sampleDsaParams } from '../../lib/condense/dsa';
+import { evaluateCondensedSet } from '../../lib/condense/evaluate-condensed';
+import { fastDistributionMatching } from '../../lib/condense/fast-dm';
+import { improvedDistributionMatching } from '../../lib/condense/idm';
+import { partitionDataset } from '../../lib/condense/partition';
+import { subsetByIndex, type Dataset } from '../../lib/data/dataset';
+import { loadFashionMnist } from '../../lib/data/loaders/fashion-mnist';
+import { expectNoLeak } from '../../lib/engine/leaks';
+import { init } from '../../lib/engine/init';
+import { Rng } from '../../lib/engine/rng';
+import { createModel } from '../../lib/models/registry';
+import { smallTrain, TINY_EXTRACTOR } from './fixture';
+
+describe('condensation baselines and the evaluation protocol', () => {
+  let ds: Dataset;
+  beforeAll(async () => {
+    await init({ backend: 'wasm', log: false });
+    ds = smallTrain(200);
+  });
+
+  it('DSA keeps shapes, is deterministic per parameters and differentiable', () => {
+    const x = tf.randomNormal([3, 28, 28, 1]) as tf.Tensor4D;
+    const p = sampleDsaParams(new Rng(1));
+    const a = dsaAugment(x, p);
+    const b = dsaAugment(x, p);
+    expect(a.shape).toEqual([3, 28, 28, 1]);
+    expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
+    const g = tf.grad((t: tf.Tensor) => tf.sum(dsaAugment(t as tf.Tensor4D, p)))(x);
+    expect(g.shape).toEqual([3, 28, 28, 1]);
+    tf.dispose([x, a, b, g]);
+    expect(() => sampleDsaParams(new Rng(1), ['rotate' as never])).toThrow(/unknown transform 'rotate'/);
+  });
+
+  it('DM and simplified IDM move the synthetic images, keep labels, and leak nothing', async () => {
+    const dm = await expectNoLeak('dm', () =>
+      distributionMatching(ds, { ipc: 2, seed: 1, iterations: 3, lr: 1, realBatchPerClass: 8, extractorSpec: TINY_EXTRACTOR }),
+    );
+    expect(dm.dataset.labels.length).toBe(20);
+    expect(Array.from(dm.dataset.labels.slice(0, 4))).toEqual([0, 0, 1, 1]);
+    expect(Array.from(dm.dataset.ids).every((id) => id < 0)).toBe(true);
+    expect(dm.lossHistory.every(Number.isFinite)).toBe(true);
+    const still = distributionMatching(ds, { ipc: 2, seed: 1, iterations: 0, extractorSpec: TINY_EXTRACTOR });
+    let moved = 0;
+    dm.dataset.images.forEach((v, i) => (moved += Math.abs(v - still.dataset.images[i])));
+    expect(moved).toBeGreaterThan(0);
+    const again = distributionMatching(ds, { ipc: 2, seed: 1, iterations: 3, lr: 1, realBatchPerClass: 8, extractorSpec: TINY_EXTRACTOR });
+    expect(Array.from(again.dataset.images)).toEqual(Array.from(dm.dataset.images));
+    const idm = await expectNoLeak('idm', () =>
+      improvedDistributionMatching(ds, { ipc: 1, seed: 2, iterations: 2, realBatchPerClass: 8, extractorSpec: TINY_EXTRACTOR }),
+    );
+    expect(idm.method).toBe('idm');
+    expect(idm.lossHistory.length).toBe(2);
+    expect(() => distributionMatching(ds, { ipc: 25, seed: 1, iterations: 1 })).toThrow(/fewer than ipc = 25/);
+  });
+
+  it('fast DM lowers its feature loss on a given model\'s features', async () => {
+    const model = createModel('convnet', { inputShape: ds.shape, numClasses: 10, seed: 4, options: { width: 8 } });
+    const p = partitionDataset(ds, { k: 2, seed: 1, featureModel: model });
+    const out = await expectNoLeak('fast-dm', () => fastDistributionMatching(ds, p.clusters.slice(0, 6), { featureModel: model, iterations: 15, lr: 1e-2 }));
+    expect(out.lossHistory[14]).toBeLessThan(out.lossHistory[0]);
+    expect(out.provenance.size).toBe(6);
+    model.dispose();
+  });
+
+  it('the evaluation protocol trains a fresh ConvNet on a condensed set and reports test accuracy', async () => {
+    const test = subsetByIndex(loadFashionMnist('test'), Int32Array.from({ length: 300 }, (_, i) => i));
+    const dm = distributionMatching(ds, { ipc: 5, seed: 1, iterations: 0, extractorSpec: TINY_EXTRACTOR });
+    const ev = await evaluateCondensedSet(dm.dataset, test, { seed: 1, modelOptions: { width: 8 }, epochs: 30, lr: 0.05, trackBest: true });
+    expect(ev.trainSize).toBe(50);
+    expect(ev.testAccuracy).toBeGreaterThan(0.3); // 50 real images are far better than chance (0.1)
+    expect(ev.bestTestAccuracy!).toBeGreaterThanOrEqual(ev.testAccuracy);
+    await expect(evaluateCondensedSet({ ...dm.dataset, labels: new Int32Array(0) }, test, { seed: 1 })).rejects.toThrow(/condensed set is empty/);
+  });
+});

@@ -1,0 +1,24 @@
+import { it } from 'vitest';
+import { init } from '../../lib/engine/init';
+import { loadFashionMnist } from '../../lib/data/loaders/fashion-mnist';
+import { distributionMatching } from '../../lib/condense/dm';
+import { improvedDistributionMatching } from '../../lib/condense/idm';
+import { partitionDataset } from '../../lib/condense/partition';
+import { blend } from '../../lib/condense/blend';
+import { PhaseTimer } from '../../lib/engine/timer';
+it('probe', async () => {
+  const e = await init({ log: false });
+  console.log(e.summary);
+  const train = loadFashionMnist('train');
+  const net = { arch: 'convnet', options: { width: 32 } };
+  let t = performance.now();
+  const dm = distributionMatching(train, { ipc: 10, seed: 0, iterations: 3, extractorSpec: net });
+  console.log('dm 3 it', dm.seconds, (performance.now() - t) / 1000);
+  const idm = improvedDistributionMatching(train, { ipc: 10, seed: 0, iterations: 2, extractorSpec: net });
+  console.log('idm 2 it', idm.seconds);
+  const timer = new PhaseTimer();
+  t = performance.now();
+  const part = partitionDataset(train, { k: 10, seed: 0, extractor: net, timer });
+  const b = blend(train, part.clusters, { seed: 0, ipc: 10, iterations: 20, extractorSpec: net, timer });
+  console.log('blend', timer.record(), b.seconds, part.iterations);
+}, 600_000);

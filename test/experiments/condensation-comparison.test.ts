@@ -1,0 +1,66 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { init } from '../../lib/engine/init';
+import {
+  CONDENSATION_METHODS,
+  CONDENSATION_PRESETS,
+  condensationComparison,
+  condensationPaperTable,
+  type CondensationComparisonResult,
+} from '../../lib/experiments/condensation-comparison';
+
+describe('condensation-comparison runner (smoke preset)', () => {
+  let r: CondensationComparisonResult;
+  let tensorsBefore = 0;
+  beforeAll(async () => {
+    await init({ log: false });
+    tensorsBefore = tf.memory().numTensors;
+    r = await condensationComparison.run({ preset: 'smoke' });
+  }, 60_000);
+
+  it('condenses with every method at every IPC of the preset, 10 x IPC images each', () => {
+    const p = CONDENSATION_PRESETS.smoke;
+    expect(r.rows.length).toBe(p.ipcs.length * CONDENSATION_METHODS.length);
+    for (const ipc of p.ipcs) {
+      for (const m of CONDENSATION_METHODS) {
+        const row = r.rows.find((x) => x.ipc === ipc && x.method === m);
+        expect(row, `${m} at IPC ${ipc}`).toBeDefined();
+        expect(row!.images).toBe(10 * ipc);
+      }
+    }
+  });
+
+  it('reports accuracies in [0, 100], positive times and projections to the reference iteration counts', () => {
+    for (const row of r.rows) {
+      expect(row.testAcc).toBeGreaterThanOrEqual(0);
+      expect(row.testAcc).toBeLessThanOrEqual(100);
+      expect(row.seconds).toBeGreaterThan(0);
+      expect(row.evalEpochs).toBe(CONDENSATION_PRESETS.smoke.evalEpochs[row.method]);
+      if (row.method === 'blend') expect(row.kmeansSeconds).toBeGreaterThan(0);
+      else expect(row.projectedSeconds).toBeCloseTo(row.secondsPerIteration * row.referenceIterations, 6);
+    }
+    // DM at 20,000 projected iterations must take longer than the 2 it ran.
+    const dm = r.rows.find((x) => x.method === 'dm')!;
+    expect(dm.projectedSeconds).toBeGreaterThan(dm.seconds);
+    expect(r.speedups.length).toBe(CONDENSATION_PRESETS.smoke.ipcs.length * (CONDENSATION_METHODS.length - 1));
+  });
+
+  it('does not leak tensors', () => {
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+  });
+
+  it('builds tables, prototype grids and a results object without image data', () => {
+    const out = condensationComparison.output(r, { preset: 'smoke' });
+    expect(Object.keys(out.tables)).toEqual(['condensation', 'speedup', 'paper']);
+    expect(out.figures!.length).toBe(CONDENSATION_PRESETS.smoke.ipcs.length + 1);
+    expect((out.result as Record<string, unknown>).prototypes).toBeUndefined();
+    expect(JSON.stringify(out.result).length).toBeLessThan(50_000);
+    const paper = condensationPaperTable(r);
+    expect(paper.rows.length).toBe(r.rows.length);
+  });
+
+  it('rejects an unknown preset and a model override with a clear message', async () => {
+    await expect(condensationComparison.run({ preset: 'huge' as never })).rejects.toThrow(/unknown preset 'huge'/);
+    await expect(condensationComparison.run({ preset: 'smoke', model: 'resnet18' })).rejects.toThrow(/model override/);
+  });
+});

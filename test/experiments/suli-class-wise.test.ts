@@ -1,0 +1,69 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { init } from '../../lib/engine/init';
+import { runSuliClassWise, suliClassWise, suliRadarScores, type SuliClassWiseResult } from '../../lib/experiments/suli-class-wise';
+import { SULI_PAPER_METHODS } from '../../lib/experiments/suli-setting';
+import { validateTable } from '../../lib/report/table';
+
+const cacheDir = path.join(os.tmpdir(), 'unlearn-lab-suli-test-models');
+
+describe('suli-class-wise (smoke preset)', () => {
+  let r: SuliClassWiseResult;
+  let tensorsAfter = 0;
+  beforeAll(async () => {
+    await init({ log: false });
+    const before = tf.memory().numTensors;
+    r = await runSuliClassWise({ preset: 'smoke', cacheDir });
+    tensorsAfter = tf.memory().numTensors - before;
+  }, 60_000);
+
+  it('runs every method of Table 2 plus the original, with sane numbers', () => {
+    expect(r.rows.map((x) => x.method)).toEqual(['original', ...SULI_PAPER_METHODS]);
+    for (const row of r.rows) {
+      for (const k of ['retainAcc', 'forgetAcc', 'testAcc', 'testRetainAcc', 'testForgetAcc'] as const) {
+        expect(row[k]).toBeGreaterThanOrEqual(0);
+        expect(row[k]).toBeLessThanOrEqual(100);
+      }
+      expect(row.mia).toBeGreaterThanOrEqual(0);
+      expect(row.mia).toBeLessThanOrEqual(1);
+      if (row.method !== 'original') {
+        expect(row.seconds).toBeGreaterThan(0);
+        expect(row.paperSeconds).toBeLessThanOrEqual(row.seconds + 1e-9);
+        expect(row.updates).toBeGreaterThan(0);
+      }
+    }
+    expect(r.forgetClass).toBe(r.rows.length > 0 ? 'T-shirt/top' : '');
+  });
+
+  it('SULI lowers forget accuracy below the original (class-wise target 0)', () => {
+    const orig = r.rows.find((x) => x.method === 'original')!;
+    const suli = r.rows.find((x) => x.method === 'suli')!;
+    expect(orig.forgetAcc).toBeGreaterThan(50);
+    expect(suli.forgetAcc).toBeLessThan(orig.forgetAcc);
+  });
+
+  it('frees every tensor it made (the cached original included)', () => {
+    expect(tensorsAfter).toBe(0);
+  });
+
+  it('turns the result into Tables 2, 4, 5 with the paper beside ours, a radar figure and notes', () => {
+    const out = suliClassWise.output(r, { preset: 'smoke' });
+    expect(Object.keys(out.tables)).toEqual(['table2', 'table4', 'table5']);
+    for (const t of Object.values(out.tables)) validateTable(t);
+    const suliRow = out.tables.table2.rows.find((x) => x[0] === 'SULI')!;
+    expect(suliRow[5]).toBe('96.03 ± 0.12');
+    expect(out.figures).toHaveLength(1);
+    for (const s of suliRadarScores(r)) for (const v of s.values) expect(v).toBeGreaterThanOrEqual(0), expect(v).toBeLessThanOrEqual(1);
+    expect(out.notes!.join(' ')).toContain('SULI took forget accuracy');
+    expect(JSON.parse(JSON.stringify(out.result))).toBeTruthy();
+  });
+
+  it('rejects an unknown dataset, a --model override and an unknown method with a message naming the fix', async () => {
+    await expect(runSuliClassWise({ preset: 'smoke', dataset: 'mnist' })).rejects.toThrow(/no dataset 'mnist'.*fashion-mnist/);
+    await expect(runSuliClassWise({ preset: 'smoke', model: 'mlp' })).rejects.toThrow(/--model is set by the preset/);
+    await expect(runSuliClassWise({ preset: 'smoke', methods: ['sulli'] })).rejects.toThrow(/Unknown unlearning method 'sulli'/);
+    await expect(runSuliClassWise({ preset: 'smoke', methods: [] })).rejects.toThrow(/no methods given/);
+  });
+});

@@ -1,0 +1,73 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { init } from '../../lib/engine/init';
+import { runSuliInstanceWise, suliInstanceWise, type SuliInstanceWiseResult } from '../../lib/experiments/suli-instance-wise';
+import { SULI_PAPER_METHODS } from '../../lib/experiments/suli-setting';
+import { validateTable } from '../../lib/report/table';
+
+const cacheDir = path.join(os.tmpdir(), 'unlearn-lab-suli-test-models');
+
+describe('suli-instance-wise (smoke preset)', () => {
+  let r: SuliInstanceWiseResult;
+  let tensorsAfter = 0;
+  beforeAll(async () => {
+    await init({ log: false });
+    const before = tf.memory().numTensors;
+    r = await runSuliInstanceWise({ preset: 'smoke', cacheDir, counts: [12, 24] });
+    tensorsAfter = tf.memory().numTensors - before;
+  }, 60_000);
+
+  it('runs every method for every n, with sane numbers and the reference set', () => {
+    for (const n of [12, 24]) {
+      expect(r.rows.filter((x) => x.n === n).map((x) => x.method)).toEqual(['original', ...SULI_PAPER_METHODS]);
+    }
+    for (const row of r.rows) {
+      for (const k of ['retainAcc', 'forgetAcc', 'testAcc', 'referenceAcc'] as const) {
+        expect(row[k]).toBeGreaterThanOrEqual(0);
+        expect(row[k]).toBeLessThanOrEqual(100);
+      }
+      expect(row.testForgetAcc).toBeUndefined();
+      expect(row.mia).toBeGreaterThanOrEqual(0);
+      expect(row.mia).toBeLessThanOrEqual(1);
+      if (row.method !== 'original') expect(row.seconds).toBeGreaterThan(0);
+    }
+    // The reference set is held out of the original's training and does not depend on n.
+    const [a, b] = r.setups;
+    expect(a.sizes.reference).toBeGreaterThan(0);
+    expect(a.sizes.reference).toBe(b.sizes.reference);
+    expect(a.sizes.forget).toBe(12);
+    expect(b.sizes.forget).toBe(24);
+    expect(a.sizes.forget + a.sizes.retain).toBe(b.sizes.forget + b.sizes.retain);
+    expect(b.originalSource).toBe('cache');
+  });
+
+  it('the forget-only methods with a reference stop rule end at or below the target, or use their whole budget', () => {
+    for (const n of [12, 24]) {
+      const target = r.rows.find((x) => x.n === n && x.method === 'original')!.referenceAcc!;
+      const suli = r.rows.find((x) => x.n === n && x.method === 'suli')!;
+      const orig = r.rows.find((x) => x.n === n && x.method === 'original')!;
+      expect(suli.forgetAcc <= target + 1e-9 || suli.forgetAcc <= orig.forgetAcc).toBe(true);
+    }
+  });
+
+  it('frees every tensor it made', () => {
+    expect(tensorsAfter).toBe(0);
+  });
+
+  it('turns the result into Tables 3, 4, 5 with the paper beside ours, a figure and notes', () => {
+    const out = suliInstanceWise.output(r, { preset: 'smoke' });
+    expect(Object.keys(out.tables)).toEqual(['table3', 'table4', 'table5']);
+    for (const t of Object.values(out.tables)) validateTable(t);
+    expect(out.tables.table3.rows).toHaveLength(2 * (1 + SULI_PAPER_METHODS.length));
+    // n = 12 / 24 are not in the paper: no paper cells.
+    expect(out.tables.table3.rows[0].slice(6)).toEqual([null, null, null]);
+    expect(out.notes).toHaveLength(2);
+    expect(out.figures).toHaveLength(1);
+  });
+
+  it('rejects forget-set sizes the 10-fold MIA cannot score', async () => {
+    await expect(runSuliInstanceWise({ preset: 'smoke', counts: [8] })).rejects.toThrow(/counts must be integers >= 10/);
+  });
+});

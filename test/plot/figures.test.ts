@@ -1,0 +1,189 @@
+import { PNG } from 'pngjs';
+import { describe, expect, it } from 'vitest';
+import { makeDataset } from '../../lib/data/dataset';
+import { embeddingScatter, tsne2d } from '../../lib/plot/embedding-scatter';
+import { heatmapOverlay } from '../../lib/plot/heatmap-overlay';
+import { imageGrid } from '../../lib/plot/image-grid';
+import { lossDensity } from '../../lib/plot/loss-density';
+import { lossHistogram } from '../../lib/plot/loss-histogram';
+import { metricBars } from '../../lib/plot/metric-bars';
+import { metricLines } from '../../lib/plot/metric-lines';
+import { probitLossDistribution, probitTransform } from '../../lib/plot/probit';
+import { radarChart } from '../../lib/plot/radar';
+import { rocCurves, rocFromScores } from '../../lib/plot/roc';
+import { roundLines } from '../../lib/plot/round-lines';
+import { Rng } from '../../lib/engine/rng';
+import { meanCi } from '../../lib/report/table';
+
+const rng = new Rng(1);
+const normals = (n: number, mu: number) => Array.from({ length: n }, () => mu + rng.normal());
+
+/** A 3-image RGB dataset whose normalised pixels de-normalise to known colours. */
+function tinyRgbDataset() {
+  const mean = [0.5, 0.4, 0.3];
+  const std = [0.2, 0.25, 0.5];
+  const raw = [
+    [1, 0, 0],
+    [0, 1, 0],
+    [0, 0, 1],
+  ];
+  const images = new Float32Array(3 * 4 * 4 * 3);
+  for (let i = 0; i < 3; i++) for (let p = 0; p < 16; p++) for (let c = 0; c < 3; c++) images[(i * 16 + p) * 3 + c] = (raw[i][c] - mean[c]) / std[c];
+  return makeDataset({ name: 'tiny', split: 'test', images, labels: Int32Array.from([0, 1, 2]), ids: Int32Array.from([10, 11, 12]), shape: [4, 4, 3], classNames: ['r', 'g', 'b'], mean, std });
+}
+
+function decodeDataUri(uri: string): PNG {
+  expect(uri.startsWith('data:image/png;base64,')).toBe(true);
+  return PNG.sync.read(Buffer.from(uri.slice(uri.indexOf(',') + 1), 'base64'));
+}
+
+describe('loss distribution figures', () => {
+  it('histograms share one set of bins over the pooled range, with density and log-y options', () => {
+    const fig = lossHistogram({ forget: [0, 1, 2], test: [3, 4] }, { bins: 4, logY: true });
+    expect(fig.data).toHaveLength(2);
+    expect(fig.data[0].xbins).toEqual(fig.data[1].xbins);
+    expect((fig.data[0].xbins as { start: number; size: number }).start).toBe(0);
+    expect((fig.data[0].xbins as { size: number }).size).toBeCloseTo(1);
+    expect(fig.data[0].histnorm).toBe('probability density');
+    expect((fig.layout.yaxis as { type?: string }).type).toBe('log');
+    expect(fig.data[0].marker).toEqual({ color: '#d62728' });
+    expect(() => lossHistogram({ forget: [1, NaN] })).toThrow(/group 'forget'.*NaN.*position 1/);
+    expect(() => lossHistogram({})).toThrow(/no groups/);
+  });
+
+  it('kernel densities integrate to about 1', () => {
+    const fig = lossDensity({ retain: normals(300, 0) }, { points: 400 });
+    const x = fig.data[0].x as number[];
+    const y = fig.data[0].y as number[];
+    const integral = y.reduce((s, v, i) => s + (i > 0 ? v * (x[i] - x[i - 1]) : 0), 0);
+    expect(integral).toBeGreaterThan(0.97);
+    expect(integral).toBeLessThan(1.03);
+  });
+
+  it('the probit transform maps a sample to about N(0,1) and keeps shifted groups apart with a pooled CDF', () => {
+    const z = probitTransform(normals(2000, 5).map(Math.exp));
+    const mean = z.reduce((s, v) => s + v, 0) / z.length;
+    const sd = Math.sqrt(z.reduce((s, v) => s + (v - mean) ** 2, 0) / z.length);
+    expect(Math.abs(mean)).toBeLessThan(0.01);
+    expect(sd).toBeGreaterThan(0.95);
+    expect(sd).toBeLessThan(1.02);
+    expect(z.every(Number.isFinite)).toBe(true);
+    const groups = { forget: normals(500, 0).map((v) => Math.exp(v - 1)), test: normals(500, 0).map((v) => Math.exp(v + 1)) };
+    const avg = (a: unknown) => (a as number[]).reduce((s, v) => s + v, 0) / (a as number[]).length;
+    const pooled = probitLossDistribution(groups);
+    expect(avg(pooled.data[1].x) - avg(pooled.data[0].x)).toBeGreaterThan(1);
+    const own = probitLossDistribution(groups, { reference: 'own' });
+    expect(Math.abs(avg(own.data[1].x) - avg(own.data[0].x))).toBeLessThan(0.05);
+    expect(pooled.data[2].name).toBe('N(0,1)');
+  });
+});
+
+describe('ROC curves', () => {
+  it('computes the ROC and AUC from scores, with tied scores as one point', () => {
+    expect(rocFromScores({ name: 'perfect', scores: [0.9, 0.8, 0.2, 0.1], labels: [1, 1, 0, 0] }).auc).toBeCloseTo(1);
+    expect(rocFromScores({ name: 'inverted', scores: [0.1, 0.2, 0.8, 0.9], labels: [1, 1, 0, 0] }).auc).toBeCloseTo(0);
+    const tied = rocFromScores({ name: 'tied', scores: [0.5, 0.5, 0.5, 0.5], labels: [1, 0, 1, 0] });
+    expect(tied.fpr).toEqual([0, 1]);
+    expect(tied.auc).toBeCloseTo(0.5);
+    expect(() => rocFromScores({ name: 'a', scores: [1, 2], labels: [1, 1] })).toThrow(/needs both members/);
+  });
+
+  it('draws log-log curves with zeros clipped to the floor and a chance line', () => {
+    const fig = rocCurves([{ name: 'loss MIA', scores: [0.9, 0.3, 0.8, 0.1], labels: [1, 0, 1, 0] }], { floor: 1e-4 });
+    expect(fig.data).toHaveLength(2);
+    expect(Math.min(...(fig.data[0].x as number[]))).toBe(1e-4);
+    expect((fig.layout.xaxis as { type: string }).type).toBe('log');
+    expect(fig.data[0].name).toMatch(/AUC 1\.000/);
+  });
+});
+
+describe('metric tables, rounds and radar', () => {
+  const table = {
+    title: 'Table 1',
+    columns: ['method', 'forget acc', 'test acc'],
+    rows: [
+      ['retrain', meanCi([1, 2, 3]), 80],
+      ['A-CF', meanCi([4, 4, 4]), { mean: 77, ci: 1.5, n: 3 }],
+    ],
+  };
+
+  it('bars: one trace per metric, error bars from the 95% CI cells', () => {
+    const fig = metricBars(table);
+    expect(fig.data.map((t) => t.name)).toEqual(['forget acc', 'test acc']);
+    expect(fig.data[0].x).toEqual(['retrain', 'A-CF']);
+    expect(fig.data[0].y).toEqual([2, 4]);
+    const err = fig.data[0].error_y as { array: number[]; visible: boolean };
+    expect(err.visible).toBe(true);
+    expect(err.array[0]).toBeCloseTo(4.303 * (1 / Math.sqrt(3)), 2);
+    expect(() => metricBars(table, { metrics: ['nope'] })).toThrow(/no column 'nope'/);
+    expect(() => metricBars({ columns: ['a', 'b'], rows: [[1]] })).toThrow(/row 0 has 1 cells but there are 2 columns/);
+  });
+
+  it('lines: a sweep against a numeric column', () => {
+    const fig = metricLines({ columns: ['K', 'acc'], rows: [[1, 0.5], [10, 0.7]] }, { logX: true });
+    expect(fig.data[0].x).toEqual([1, 10]);
+    expect(fig.data[0].y).toEqual([0.5, 0.7]);
+  });
+
+  it('rounds: CI bands close around the line', () => {
+    const fig = roundLines([{ name: 'forget acc', values: [0.9, 0.5, 0.1], ci: [0.1, 0.1, 0.1] }]);
+    expect(fig.data).toHaveLength(2);
+    expect(fig.data[0].x).toEqual([1, 2, 3, 3, 2, 1]);
+    expect((fig.data[0].y as number[])[0]).toBeCloseTo(1.0);
+    expect(fig.data[1].x).toEqual([1, 2, 3]);
+    expect(() => roundLines([{ name: 'x', values: [1, 2], rounds: [1] }])).toThrow(/1 rounds but 2 values/);
+  });
+
+  it('radar: closed polygons from arrays or keyed values', () => {
+    const fig = radarChart(['utility', 'forgetting', 'speed'], [{ name: 'SULI', values: { utility: 0.9, forgetting: 0.8, speed: 0.7 } }]);
+    expect(fig.data[0].r).toEqual([0.9, 0.8, 0.7, 0.9]);
+    expect(fig.data[0].theta).toEqual(['utility', 'forgetting', 'speed', 'utility']);
+    expect(() => radarChart(['a', 'b', 'c'], [{ name: 'm', values: { a: 1 } }])).toThrow(/no value for axis 'b'/);
+  });
+});
+
+describe('image figures', () => {
+  it('image grid: de-normalised tiles in one PNG mosaic, picked by id, with class captions', () => {
+    const ds = tinyRgbDataset();
+    const fig = imageGrid(ds, [12, 10], { cols: 2, scale: 1, captions: 'class' });
+    const png = decodeDataUri(fig.data[0].source as string);
+    // Tile 0 is id 12 (blue), tile 1 is id 10 (red); padding is 2 px, so (1,1) is inside tile 0.
+    const px = (x: number, y: number) => Array.from(png.data.subarray((y * png.width + x) * 4, (y * png.width + x) * 4 + 3));
+    expect(px(1, 1)).toEqual([0, 0, 255]);
+    expect(px(6 + 1, 1)).toEqual([255, 0, 0]);
+    expect((fig.layout.annotations as { text: string }[]).map((a) => a.text)).toEqual(['b', 'r']);
+    expect(() => imageGrid(ds, [99])).toThrow(/sample id 99 is not in this dataset/);
+  });
+
+  it('heat-map overlay: the map is stretched over the image and bad maps are refused', () => {
+    const ds = tinyRgbDataset();
+    const fig = heatmapOverlay(ds, 11, { values: [0, 1, 2, 3], height: 2, width: 2 }, { scale: 10 });
+    expect(fig.data[1].z).toEqual([
+      [0, 1],
+      [2, 3],
+    ]);
+    expect(fig.data[1].dx).toBe(20);
+    const png = decodeDataUri(fig.data[0].source as string);
+    expect(png.width).toBe(40);
+    expect(Array.from(png.data.subarray(0, 3))).toEqual([0, 255, 0]);
+    expect(() => heatmapOverlay(ds, 11, { values: [0, 1, 2], height: 2, width: 2 })).toThrow(/expected height\*width/);
+  });
+
+  it('t-SNE separates two clusters and is reproducible with a seed', () => {
+    const features = [...Array.from({ length: 15 }, () => normals(5, 0)), ...Array.from({ length: 15 }, () => normals(5, 20))];
+    const a = tsne2d(features, { seed: 3, iterations: 300 });
+    const b = tsne2d(features, { seed: 3, iterations: 300 });
+    expect(a).toEqual(b);
+    const centre = (pts: [number, number][]) => [pts.reduce((s, p) => s + p[0], 0) / pts.length, pts.reduce((s, p) => s + p[1], 0) / pts.length];
+    const spread = (pts: [number, number][]) => {
+      const c = centre(pts);
+      return Math.sqrt(pts.reduce((s, p) => s + (p[0] - c[0]) ** 2 + (p[1] - c[1]) ** 2, 0) / pts.length);
+    };
+    const c0 = centre(a.slice(0, 15));
+    const c1 = centre(a.slice(15));
+    expect(Math.hypot(c0[0] - c1[0], c0[1] - c1[1])).toBeGreaterThan(2 * Math.max(spread(a.slice(0, 15)), spread(a.slice(15))));
+    const fig = embeddingScatter(a, [...Array(15).fill(0), ...Array(15).fill(1)], { labelNames: ['retain', 'forget'] });
+    expect(fig.data.map((t) => t.name)).toEqual(['retain', 'forget']);
+    expect(() => tsne2d([[1, 2], [3]])).toThrow(/row 1 has 1 values/);
+  });
+});

@@ -1,0 +1,95 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { createRequire } from 'module';
+import { afterEach, describe, expect, it } from 'vitest';
+import { figureHtml, saveFigure, show } from '../../lib/plot/display';
+import { lossHistogram } from '../../lib/plot/loss-histogram';
+import { rocCurves } from '../../lib/plot/roc';
+import { renderFigures } from '../../lib/plot/static-image';
+import { nonBackgroundFraction } from './png-check';
+
+const hist = lossHistogram({ forget: [0.1, 0.2, 0.2, 0.3, 1.5], test: [0.5, 0.9, 1.2, 2.2, 2.5] }, { bins: 10, title: 'losses' });
+const roc = rocCurves([{ name: 'MIA', scores: [0.9, 0.7, 0.4, 0.2, 0.6, 0.1], labels: [1, 1, 1, 0, 0, 0] }]);
+
+describe('static export with headless Chromium', () => {
+  it('renders a batch of figures to non-blank PNGs of the requested size in one launch', async () => {
+    const t0 = performance.now();
+    const [a, b] = await renderFigures([hist, roc], { width: 640, height: 400 });
+    const seconds = (performance.now() - t0) / 1000;
+    for (const png of [a, b]) {
+      const s = nonBackgroundFraction(png);
+      expect([s.width, s.height]).toEqual([640, 400]);
+      // Axes, bars and text cover a few percent of the image; a blank render has none.
+      expect(s.fraction).toBeGreaterThan(0.01);
+      expect(s.fraction).toBeLessThan(0.9);
+    }
+    console.log(`renderFigures: 2 figures in ${seconds.toFixed(2)} s`);
+  });
+
+  it('says how to install Chromium when it is missing, and refuses a non-figure', async () => {
+    const before = process.env.UNLEARN_CHROMIUM;
+    process.env.UNLEARN_CHROMIUM = '/nonexistent/chromium';
+    try {
+      await expect(renderFigures([hist])).rejects.toThrow(/no Chromium found.*apt-get install chromium.*UNLEARN_CHROMIUM/);
+    } finally {
+      if (before == null) delete process.env.UNLEARN_CHROMIUM;
+      else process.env.UNLEARN_CHROMIUM = before;
+    }
+    await expect(renderFigures([{ data: 'x' } as never])).rejects.toThrow(/expected a Plotly figure/);
+  });
+});
+
+describe('show() and saveFigure()', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'unlearn-lab-plot-test-'));
+  const env = process.env.UNLEARN_FIGURE_DIR;
+  afterEach(() => {
+    if (env == null) delete process.env.UNLEARN_FIGURE_DIR;
+    else process.env.UNLEARN_FIGURE_DIR = env;
+    delete (globalThis as { __tslab__?: unknown }).__tslab__;
+  });
+
+  it('outside a notebook writes to UNLEARN_FIGURE_DIR, and saves svg/html/json by extension', async () => {
+    process.env.UNLEARN_FIGURE_DIR = dir;
+    await show(hist);
+    expect(nonBackgroundFraction(fs.readFileSync(path.join(dir, 'losses.png'))).fraction).toBeGreaterThan(0.01);
+    await saveFigure(roc, path.join(dir, 'roc.svg'));
+    expect(fs.readFileSync(path.join(dir, 'roc.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>$/);
+    await saveFigure(roc, path.join(dir, 'roc.json'));
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'roc.json'), 'utf8')).data).toHaveLength(2);
+    await expect(saveFigure(roc, path.join(dir, 'roc.gif'))).rejects.toThrow(/unknown extension '.gif'/);
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('in a tslab kernel emits one bundle with interactive HTML, an <img> fallback and image/png', async () => {
+    // Stand in for the kernel: tslab's executor sets __tslab__ and its jupyter module holds the writer.
+    const jupyter = createRequire(__filename)('tslab/dist/jupyter') as { lastWriteDisplayData: unknown };
+    const sent: { data: Record<string, string>; transient: { display_id?: string }; update: boolean }[] = [];
+    jupyter.lastWriteDisplayData = (d: { data: Record<string, string>; transient: { display_id?: string } }, update: boolean) => sent.push({ ...d, update });
+    (globalThis as { __tslab__?: unknown }).__tslab__ = {};
+    try {
+      await show(hist);
+      await show(roc);
+    } finally {
+      jupyter.lastWriteDisplayData = null;
+    }
+    // plotly.js is injected once (then its output is replaced by one line), then one bundle per figure.
+    expect(sent).toHaveLength(4);
+    expect(sent[0].data['text/html']).toContain('window.Plotly');
+    expect(sent[0].data['text/html'].length).toBeGreaterThan(1_000_000);
+    expect(sent[1].update).toBe(true);
+    expect(sent[1].transient.display_id).toBe(sent[0].transient.display_id);
+    expect(Object.keys(sent[1].data)).toEqual(['text/plain']);
+    for (const out of sent.slice(2)) {
+      expect(nonBackgroundFraction(Buffer.from(out.data['image/png'], 'base64')).fraction).toBeGreaterThan(0.01);
+      expect(out.data['text/html']).toContain('<img src="data:image/png;base64,');
+      expect(out.data['text/html']).toContain('Plotly.newPlot');
+    }
+  });
+
+  it('figure HTML keeps </script> inside figure data from closing the script', () => {
+    const html = figureHtml({ data: [], layout: { title: { text: '</script><b>x' } } }, null);
+    expect(html.match(/<\/script>/g)).toHaveLength(1);
+    expect(html).toContain('&lt;/script&gt;&lt;b&gt;x');
+  });
+});
