@@ -8,7 +8,7 @@ import { createOptimizer } from '../train/optimizers';
 import { crossEntropy } from '../train/losses';
 import { variableFrom } from './cluster-weights';
 import type { CondensedSet } from './condensed';
-import { DSA_DEFAULT_STRATEGY, dsaAugment, sampleDsaParams, type DsaTransform } from './dsa';
+import { DSA_DEFAULT_STRATEGY, dsaAugment, sampleDsaParams, type DsaMode, type DsaTransform } from './dsa';
 import { randomExtractor } from './features';
 
 export interface DmOptions {
@@ -23,8 +23,10 @@ export interface DmOptions {
   momentum?: number;
   /** Real images per class per iteration (reference 256). */
   realBatchPerClass?: number;
-  /** DSA transforms; [] turns augmentation off. */
+  /** DSA transforms (default DSA_DEFAULT_STRATEGY, all six as the reference); [] turns augmentation off. */
   dsa?: DsaTransform[];
+  /** 'single' (default): one family per call, the reference's aug_mode 'S'; 'multiple': all in order ('M'). */
+  dsaMode?: DsaMode;
   /** Random feature-net architecture (reference: the evaluated ConvNet). */
   extractorSpec?: { arch?: string; options?: Record<string, unknown> };
   /** Fixed nets built once (IDM-simplified: 3) instead of a fresh random net every iteration (DM: 0). */
@@ -76,7 +78,8 @@ export function syntheticSet(ds: Dataset, images: Float32Array, labels: Int32Arr
 /**
  * Distribution matching (DM, Zhao & Bilen 2023) with the Blend reference's settings (spec A8): images
  * initialised from real ones, every iteration a fresh random ConvNet, loss sum_c ||mean phi(aug(real_c))
- * - mean phi(aug(syn_c))||^2 with siamese DSA, one SGD step (lr 0.01, momentum 0.5) on the images.
+ * - mean phi(aug(syn_c))||^2 with siamese DSA (all six families, one drawn per class and net: aug_mode
+ * 'S'), one SGD step (lr 0.01, momentum 0.5) on the images.
  * fixedNets / ceWeight turn it into the reference's simplified IDM (see idm.ts).
  */
 export function distributionMatching(ds: Dataset, o: DmOptions): CondensedSet {
@@ -87,9 +90,11 @@ export function distributionMatching(ds: Dataset, o: DmOptions): CondensedSet {
     const lr = o.lr ?? 0.01;
     const realBatch = o.realBatchPerClass ?? 256;
     const strategy = o.dsa ?? DSA_DEFAULT_STRATEGY;
+    const mode = o.dsaMode ?? 'single';
     const ceWeight = o.ceWeight ?? 0;
     if (!Number.isInteger(iterations) || iterations < 0) throw new Error(`distributionMatching: iterations must be an integer >= 0, got ${iterations}.`);
     if (!(lr > 0)) throw new Error(`distributionMatching: lr must be positive, got ${lr}.`);
+    if (strategy.length) sampleDsaParams(rng.fork('check'), strategy, mode); // validates the strategy up front
     const init = initFromRealImages(ds, o.ipc, rng.fork('init'), 'distributionMatching');
     const k = ds.classNames.length;
     const syn = variableFrom(tf.tensor4d(init.images, [k * o.ipc, ...ds.shape]));
@@ -107,7 +112,7 @@ export function distributionMatching(ds: Dataset, o: DmOptions): CondensedSet {
             // Per class and net: the DSA parameters and the real batch, fixed before differentiation.
             const plan = init.byClass.flatMap((pos, c) => {
               const real = itRng.sample(pos, Math.min(realBatch, pos.length));
-              return nets.map((net) => ({ c, net, params: strategy.length ? sampleDsaParams(itRng, strategy) : null, real }));
+              return nets.map((net) => ({ c, net, params: strategy.length ? sampleDsaParams(itRng, strategy, mode) : null, real }));
             });
             const realMeans = plan.map(({ net, params, real }) => {
               const x = batchTensors(ds, real).x;

@@ -12,7 +12,7 @@ import { createOptimizer } from '../train/optimizers';
 import { variableFrom } from './cluster-weights';
 import type { CondensedSet } from './condensed';
 import { initFromRealImages, syntheticSet } from './dm';
-import { DSA_DEFAULT_STRATEGY, dsaAugment, sampleDsaParams, type DsaParams, type DsaTransform } from './dsa';
+import { DSA_DEFAULT_STRATEGY, dsaAugment, sampleDsaParams, type DsaMode, type DsaParams, type DsaTransform } from './dsa';
 import { randomExtractor } from './features';
 
 /**
@@ -26,10 +26,6 @@ import { randomExtractor } from './features';
  * differentiable ops (weightGradients); autodiff then differentiates that once. The real side uses
  * plain autodiff; the test checks the two agree.
  */
-
-/** DSA transforms of the reference strategy color_crop_cutout_flip_scale_rotate. dsa.ts lacks scale/rotate; they are here. */
-export type GmDsaTransform = DsaTransform | 'scale' | 'rotate';
-export const GM_DSA_STRATEGY: GmDsaTransform[] = ['color', 'crop', 'cutout', 'flip', 'scale', 'rotate'];
 
 export interface GmOptions {
   /** Synthetic images per class. */
@@ -53,10 +49,10 @@ export interface GmOptions {
   trainBatch?: number;
   /** 'real' (reference: random real images of the class) or 'noise' (standard normal; the DC paper's default). */
   init?: 'real' | 'noise';
-  /** DSA transforms (default GM_DSA_STRATEGY); [] turns augmentation off. */
-  dsa?: GmDsaTransform[];
-  /** 'single': one transform family per call, ParamDiffAug's default aug_mode 'S'; 'multiple': all in order ('M'). */
-  dsaMode?: 'single' | 'multiple';
+  /** DSA transforms (default DSA_DEFAULT_STRATEGY, all six as the reference); [] turns augmentation off. */
+  dsa?: DsaTransform[];
+  /** 'single' (default): one family per call, the reference's aug_mode 'S'; 'multiple': all in order ('M'). */
+  dsaMode?: DsaMode;
   /** Architecture of the random networks (reference: the evaluated ConvNet, instance norm). convnet and mlp are supported. */
   netSpec?: { arch?: string; options?: Record<string, unknown> };
   /** Start every iteration from a copy of this network instead of a fresh random one (tests, warm starts). */
@@ -85,84 +81,6 @@ export function gmLoops(ipc: number): { outerLoop: number; innerLoop: number } {
   const row = table[ipc];
   if (row == null) throw new Error(`gradientMatching: no reference loop settings for ipc = ${ipc}; pass outerLoop and innerLoop.`);
   return { outerLoop: row[0], innerLoop: row[1] };
-}
-
-// ---------------------------------------------------------------------------------------------
-// DSA for GM: the existing color/crop/cutout/flip plus scale and rotate, siamese (same params for
-// the real and the synthetic batch), one parameter set per batch as in dsa.ts.
-
-export interface GmDsaParams {
-  /** Families applied, in order (one in 'single' mode). */
-  families: GmDsaTransform[];
-  base: DsaParams;
-  /** Scale factor (sx = sy: the reference reseeds before drawing each, so they are equal). */
-  scale: number;
-  /** Rotation angle in radians. */
-  angle: number;
-}
-
-/** ParamDiffAug: ratio_scale 1.2, ratio_rotate 15 degrees; the others as dsa.ts. */
-export function sampleGmDsaParams(rng: Rng, strategy: GmDsaTransform[], mode: 'single' | 'multiple' = 'single'): GmDsaParams {
-  for (const s of strategy) {
-    if (!GM_DSA_STRATEGY.includes(s)) throw new Error(`gradientMatching: unknown DSA transform '${s}'; choose from ${GM_DSA_STRATEGY.join(', ')}.`);
-  }
-  const families = mode === 'single' ? [strategy[rng.int(strategy.length)]] : strategy.slice();
-  const baseStrategy = DSA_DEFAULT_STRATEGY.filter((t) => families.includes(t));
-  const ratio = 1.2;
-  return {
-    families,
-    base: sampleDsaParams(rng, baseStrategy),
-    scale: rng.next() * (ratio - 1 / ratio) + 1 / ratio,
-    angle: (rng.next() - 0.5) * 2 * (15 / 180) * Math.PI,
-  };
-}
-
-/**
- * [HW, HW] matrix of PyTorch's affine_grid + grid_sample (bilinear, zero padding, align_corners true)
- * for the 2x2 matrix a (no translation): out = M @ in over flattened pixels. The sampling positions do
- * not depend on the image, so the warp is linear in it and differentiable by matMul.
- */
-function warpMatrix(h: number, w: number, a: [number, number, number, number]): tf.Tensor2D {
-  const m = new Float32Array(h * w * h * w);
-  for (let i = 0; i < h; i++) {
-    for (let j = 0; j < w; j++) {
-      const xn = w > 1 ? -1 + (2 * j) / (w - 1) : 0;
-      const yn = h > 1 ? -1 + (2 * i) / (h - 1) : 0;
-      const xs = ((a[0] * xn + a[1] * yn + 1) / 2) * (w - 1);
-      const ys = ((a[2] * xn + a[3] * yn + 1) / 2) * (h - 1);
-      const x0 = Math.floor(xs);
-      const y0 = Math.floor(ys);
-      const row = (i * w + j) * h * w;
-      for (const [yy, wy] of [[y0, 1 - (ys - y0)], [y0 + 1, ys - y0]]) {
-        for (const [xx, wx] of [[x0, 1 - (xs - x0)], [x0 + 1, xs - x0]]) {
-          if (yy >= 0 && yy < h && xx >= 0 && xx < w && wy * wx !== 0) m[row + yy * w + xx] += wy * wx;
-        }
-      }
-    }
-  }
-  return tf.tensor2d(m, [h * w, h * w]);
-}
-
-function warp(x: tf.Tensor4D, a: [number, number, number, number]): tf.Tensor4D {
-  return tf.tidy(() => {
-    const [n, h, w, c] = x.shape;
-    const flat = tf.reshape(tf.transpose(x, [1, 2, 0, 3]), [h * w, n * c]);
-    const out = tf.matMul(warpMatrix(h, w, a), flat);
-    return tf.transpose(tf.reshape(out, [h, w, n, c]), [2, 0, 1, 3]);
-  });
-}
-
-/** Applies GM's DSA with the given parameters (call with the same params for real and synthetic). */
-export function gmDsaAugment(x: tf.Tensor4D, p: GmDsaParams): tf.Tensor4D {
-  return tf.tidy(() => {
-    let y = x;
-    for (const f of p.families) {
-      if (f === 'scale') y = warp(y, [p.scale, 0, 0, p.scale]);
-      else if (f === 'rotate') y = warp(y, [Math.cos(p.angle), -Math.sin(p.angle), Math.sin(p.angle), Math.cos(p.angle)]);
-      else y = dsaAugment(y, { ...p.base, strategy: [f] });
-    }
-    return y;
-  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -332,7 +250,7 @@ export function gradientMatching(ds: Dataset, o: GmOptions): CondensedSet {
     const netLr = o.netLr ?? 0.01;
     const realBatch = o.realBatchPerClass ?? 256;
     const trainBatch = o.trainBatch ?? 256;
-    const strategy = o.dsa ?? GM_DSA_STRATEGY;
+    const strategy = o.dsa ?? DSA_DEFAULT_STRATEGY;
     const mode = o.dsaMode ?? 'single';
     checkPositiveInt(o.ipc, 'ipc');
     checkPositiveInt(iterations, 'iterations', 0);
@@ -348,14 +266,14 @@ export function gradientMatching(ds: Dataset, o: GmOptions): CondensedSet {
     if (o.init != null && o.init !== 'real' && o.init !== 'noise') throw new Error(`gradientMatching: init must be 'real' or 'noise', got '${String(o.init)}'.`);
     if (o.initialNet) sequentialLayers(o.initialNet);
     const rng = new Rng(o.seed).fork('gm');
-    if (strategy.length) sampleGmDsaParams(rng.fork('check'), strategy, mode); // validates the strategy up front
+    if (strategy.length) sampleDsaParams(rng.fork('check'), strategy, mode); // validates the strategy up front
     const init = initFromRealImages(ds, o.ipc, rng.fork('init'), 'gradientMatching');
     const k = ds.classNames.length;
     const images = o.init === 'noise' ? rng.fork('noise').normalArray(init.images.length) : init.images;
     const syn = variableFrom(tf.tensor4d(images, [k * o.ipc, ...ds.shape]));
     const imageOpt = createOptimizer({ kind: 'sgd', momentum: o.momentum ?? 0.5 });
     const lossHistory: number[] = [];
-    const augment = (x: tf.Tensor4D, p: GmDsaParams | null) => (p ? gmDsaAugment(x, p) : x);
+    const augment = (x: tf.Tensor4D, p: DsaParams | null) => (p ? dsaAugment(x, p) : x);
     try {
       for (let it = 0; it < iterations; it++) {
         const itRng = rng.fork(`it${it}`);
@@ -370,7 +288,7 @@ export function gradientMatching(ds: Dataset, o: GmOptions): CondensedSet {
             sum += tf.tidy(() => {
               const plan = init.byClass.map((pos, c) => ({
                 c,
-                params: strategy.length ? sampleGmDsaParams(olRng, strategy, mode) : null,
+                params: strategy.length ? sampleDsaParams(olRng, strategy, mode) : null,
                 real: olRng.sample(pos, Math.min(realBatch, pos.length)),
               }));
               const realGrads = plan.map(({ c, params, real }) => {
@@ -420,8 +338,8 @@ function trainOnSynthetic(
   batch: number,
   lr: number,
   opt: ReturnType<typeof createOptimizer>,
-  strategy: GmDsaTransform[],
-  mode: 'single' | 'multiple',
+  strategy: DsaTransform[],
+  mode: DsaMode,
   rng: Rng,
 ): void {
   const n = labels.length;
@@ -430,10 +348,10 @@ function trainOnSynthetic(
     const order = rng.permutation(n);
     for (let s = 0; s < n; s += batch) {
       const idx = order.slice(s, Math.min(n, s + batch));
-      const p = strategy.length ? sampleGmDsaParams(rng, strategy, mode) : null;
+      const p = strategy.length ? sampleDsaParams(rng, strategy, mode) : null;
       tf.tidy(() => {
         const xb = tf.gather(syn, tf.tensor1d(idx, 'int32')) as tf.Tensor4D;
-        const x = p ? gmDsaAugment(xb, p) : xb;
+        const x = p ? dsaAugment(xb, p) : xb;
         const y = tf.tensor1d(Int32Array.from(idx, (i) => labels[i]), 'int32');
         const { grads } = tf.variableGrads(() => crossEntropy(net.forward(x, true), y), params);
         opt.step(params, params.map((v) => grads[v.name]), lr);

@@ -9,9 +9,11 @@ export { reduceRetainSet, type ReducedRetainSet, type ReduceOptions } from './re
 export { MultiRoundReducer, type MultiRoundOptions, type RoundResult } from './multi-round';
 export { distributionMatching, dmPaperSettings, type DmOptions } from './dm';
 export { improvedDistributionMatching } from './idm';
-export { dsaAugment, sampleDsaParams, DSA_DEFAULT_STRATEGY, type DsaParams, type DsaTransform } from './dsa';
+export { dsaAugment, sampleDsaParams, DSA_DEFAULT_STRATEGY, type DsaMode, type DsaParams, type DsaTransform } from './dsa';
 export { evaluateCondensedSet, type CondensedEvalOptions, type CondensedEvaluation } from './evaluate-condensed';
 export { syntheticId, isSyntheticId, clusterOfSyntheticId } from './synthetic-ids';
 export { randomExtractor, embedPositions } from './features';
 export type { CondensedSet } from './condensed';
 export { benchCondensation, reducedRetainRatios, type BenchCondensationOptions, type ReducedRetainRatioOptions } from './bench';
+export { gradientMatching, gmLoops, gmDcPaperSettings, gmBenchmark2024Settings, type GmOptions } from './gm';
+export { modelInversionCondensation, type ModelInversionOptions } from './model-inversion';

@@ -29,7 +29,7 @@ export interface FeatureSpaceSize {
 }
 
 export const FEATURE_SPACE_SIZES: Record<PresetName, FeatureSpaceSize> = {
-  smoke: { retainPerClass: 6, forget: 12, gradCamImages: 2, tsneIterations: 150, methods: ['suli'] },
+  smoke: { retainPerClass: 6, forget: 12, gradCamImages: 1, tsneIterations: 100, methods: ['suli'] },
   cpu: { retainPerClass: 30, forget: 60, gradCamImages: 4, tsneIterations: 500, methods: ['retrain', 'su', 'suli'] },
   'gpu-paper': { retainPerClass: 50, forget: 100, gradCamImages: 6, tsneIterations: 1000, methods: ['retrain', 'su', 'suli'] },
 };

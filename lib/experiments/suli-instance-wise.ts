@@ -64,7 +64,7 @@ const scenarioOf = (n: number) => `n=${n}`;
 export async function runSuliInstanceWise(o: SuliInstanceWiseOptions): Promise<SuliInstanceWiseResult> {
   if (o.model) throw new Error(`${NAME}: --model is set by the preset/dataset (fashion-mnist: convnet; cifar10: resnet18; utkface: allcnn; vggface2: resnet50).`);
   const setting = suliSetting(NAME, o.preset, o.dataset);
-  const methods = o.methods ?? setting.methods;
+  const methods = o.methods ?? setting.instanceMethods;
   checkSuliMethods(NAME, methods, setting);
   const counts = o.counts ?? setting.instanceCounts;
   if (counts.length === 0 || counts.some((n) => !Number.isInteger(n) || n < 10)) {

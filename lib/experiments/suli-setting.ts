@@ -1,7 +1,7 @@
-import { concatDatasets, subsetByIndex, type Dataset } from '../data/dataset';
-import { lossLogisticMiaOfModel, LOSS_MIA_PRESETS } from '../metrics/mia-loss-logistic';
+import { concatDatasets, type Dataset } from '../data/dataset';
+import { lossLogisticMia, LOSS_MIA_PRESETS } from '../metrics/mia-loss-logistic';
 import type { Classifier } from '../models/classifier';
-import { evaluate } from '../train/evaluate';
+import { predict, type Predictions } from '../train/evaluate';
 import type { ProgressSink } from '../train/progress';
 import type { UnlearnResult } from '../unlearn/contract';
 import { ADV_IMP_CPU_FASHION_MNIST } from '../unlearn/methods/adv-imp';
@@ -50,6 +50,8 @@ export interface SuliSetting {
   /** Instance counts of Table 3. */
   instanceCounts: number[];
   methods: string[];
+  /** Methods of the instance-wise runs (cpu: without Retrain, which would train one model per n). */
+  instanceMethods: string[];
   /** Partial configs per method, shared by both modes (the runner adds `mode`). */
   configs: Record<string, Record<string, unknown>>;
   seeds: number;
@@ -91,6 +93,7 @@ const FASHION_CPU: SuliSetting = {
   forgetClass: 0,
   instanceCounts: [64, 128, 256, 512],
   methods: [...SULI_PAPER_METHODS],
+  instanceMethods: SULI_PAPER_METHODS.filter((m) => m !== 'retrain'),
   configs: CPU_CONFIGS,
   seeds: 1,
   paperDataset: 'CIFAR-10',
@@ -101,8 +104,9 @@ const FASHION_SMOKE: SuliSetting = {
   data: SINGLE_ROUND_PRESETS.smoke.data,
   recipe: SINGLE_ROUND_PRESETS.smoke.recipe,
   forgetClass: 0,
-  instanceCounts: [16, 32],
+  instanceCounts: [16],
   methods: [...SULI_PAPER_METHODS],
+  instanceMethods: [...SULI_PAPER_METHODS],
   configs: SMOKE_CONFIGS,
   seeds: 1,
   paperDataset: 'CIFAR-10',
@@ -123,6 +127,7 @@ export const SULI_SETTINGS: Record<PresetName, Record<string, SuliSetting>> = {
       forgetClass: 1,
       instanceCounts: [64, 128, 256, 512],
       methods: [...SULI_PAPER_METHODS],
+      instanceMethods: [...SULI_PAPER_METHODS],
       configs: { ...PAPER_DEFAULTS, retrain: { epochs: 40, batchSize: 256, lr: 0.1, warmupEpochs: 0 } },
       seeds: 5,
       paperDataset: 'CIFAR-10',
@@ -135,6 +140,7 @@ export const SULI_SETTINGS: Record<PresetName, Record<string, SuliSetting>> = {
       forgetClass: 0,
       instanceCounts: [64, 128, 256, 512],
       methods: [...SULI_PAPER_METHODS],
+      instanceMethods: [...SULI_PAPER_METHODS],
       configs: { ...PAPER_DEFAULTS, retrain: { epochs: 40, batchSize: 256, lr: 0.1, warmupEpochs: 0 } },
       seeds: 5,
       paperDataset: 'UTKFace',
@@ -147,6 +153,7 @@ export const SULI_SETTINGS: Record<PresetName, Record<string, SuliSetting>> = {
       forgetClass: 0,
       instanceCounts: [64, 128, 256, 512],
       methods: [...SULI_PAPER_METHODS],
+      instanceMethods: [...SULI_PAPER_METHODS],
       configs: { ...PAPER_DEFAULTS, retrain: { epochs: 40, batchSize: 64, lr: 0.01, warmupEpochs: 2 } },
       seeds: 5,
       paperDataset: 'VggFace2',
@@ -232,29 +239,38 @@ export function measureSuli(
   mode: 'class' | 'instance',
   seed: number,
 ): SuliMeasures {
-  const pct = (ds: Dataset) => 100 * evaluate(model, ds).accuracy;
-  const mia = lossLogisticMiaOfModel(model, s.forget, test, { ...LOSS_MIA_PRESETS.suli, seed });
-  const out: SuliMeasures = { retainAcc: pct(s.retain), forgetAcc: pct(s.forget), testAcc: pct(test), mia: mia.accuracy, miaStd: mia.std };
+  // One prediction pass per set: accuracies and the attack's losses come from the same outputs.
+  const pf = predict(model, s.forget);
+  const pt = predict(model, test);
+  const mia = lossLogisticMia({ values: pf.losses, classes: pf.labels }, { values: pt.losses, classes: pt.labels }, { ...LOSS_MIA_PRESETS.suli, seed });
+  const out: SuliMeasures = {
+    retainAcc: accuracyOf(predict(model, s.retain)),
+    forgetAcc: accuracyOf(pf),
+    testAcc: accuracyOf(pt),
+    mia: mia.accuracy,
+    miaStd: mia.std,
+  };
   if (mode === 'class') {
     const forgotten = new Set(s.forget.labels);
-    const { forgetIdx, retainIdx } = splitByClasses(test, forgotten);
-    out.testRetainAcc = 100 * evaluate(model, subsetIdx(test, retainIdx)).accuracy;
-    out.testForgetAcc = forgetIdx.length > 0 ? 100 * evaluate(model, subsetIdx(test, forgetIdx)).accuracy : undefined;
+    out.testRetainAcc = accuracyOf(pt, (y) => !forgotten.has(y));
+    const tf = accuracyOf(pt, (y) => forgotten.has(y));
+    if (Number.isFinite(tf)) out.testForgetAcc = tf;
   } else if (s.reference) {
-    out.referenceAcc = pct(s.reference);
+    out.referenceAcc = accuracyOf(predict(model, s.reference));
   }
   return out;
 }
 
-function splitByClasses(ds: Dataset, classes: Set<number>): { forgetIdx: number[]; retainIdx: number[] } {
-  const forgetIdx: number[] = [];
-  const retainIdx: number[] = [];
-  ds.labels.forEach((y, i) => (classes.has(y) ? forgetIdx : retainIdx).push(i));
-  return { forgetIdx, retainIdx };
-}
-
-function subsetIdx(ds: Dataset, idx: number[]): Dataset {
-  return subsetByIndex(ds, Int32Array.from(idx));
+/** Top-1 accuracy (%) of predictions, optionally only over samples whose label passes `keep` (NaN when none does). */
+export function accuracyOf(p: Predictions, keep: (label: number) => boolean = () => true): number {
+  let n = 0;
+  let hit = 0;
+  p.labels.forEach((y, i) => {
+    if (!keep(y)) return;
+    n++;
+    if (p.predicted[i] === y) hit++;
+  });
+  return n === 0 ? NaN : (100 * hit) / n;
 }
 
 /** Numeric metrics of a measured row, for aggregateOverSeeds (absent optional metrics are left out). */

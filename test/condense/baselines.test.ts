@@ -1,7 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { distributionMatching } from '../../lib/condense/dm';
-import { dsaAugment, sampleDsaParams } from '../../lib/condense/dsa';
 import { evaluateCondensedSet } from '../../lib/condense/evaluate-condensed';
 import { fastDistributionMatching } from '../../lib/condense/fast-dm';
 import { improvedDistributionMatching } from '../../lib/condense/idm';
@@ -10,7 +8,6 @@ import { subsetByIndex, type Dataset } from '../../lib/data/dataset';
 import { loadFashionMnist } from '../../lib/data/loaders/fashion-mnist';
 import { expectNoLeak } from '../../lib/engine/leaks';
 import { init } from '../../lib/engine/init';
-import { Rng } from '../../lib/engine/rng';
 import { createModel } from '../../lib/models/registry';
 import { smallTrain, TINY_EXTRACTOR } from './fixture';
 
@@ -19,19 +16,6 @@ describe('condensation baselines and the evaluation protocol', () => {
   beforeAll(async () => {
     await init({ backend: 'wasm', log: false });
     ds = smallTrain(200);
-  });
-
-  it('DSA keeps shapes, is deterministic per parameters and differentiable', () => {
-    const x = tf.randomNormal([3, 28, 28, 1]) as tf.Tensor4D;
-    const p = sampleDsaParams(new Rng(1));
-    const a = dsaAugment(x, p);
-    const b = dsaAugment(x, p);
-    expect(a.shape).toEqual([3, 28, 28, 1]);
-    expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
-    const g = tf.grad((t: tf.Tensor) => tf.sum(dsaAugment(t as tf.Tensor4D, p)))(x);
-    expect(g.shape).toEqual([3, 28, 28, 1]);
-    tf.dispose([x, a, b, g]);
-    expect(() => sampleDsaParams(new Rng(1), ['rotate' as never])).toThrow(/unknown transform 'rotate'/);
   });
 
   it('DM and simplified IDM move the synthetic images, keep labels, and leak nothing', async () => {

@@ -1,19 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  gmDsaAugment,
   gmLoops,
   gradientDistance,
   gradientMatching,
   matchedWeights,
-  sampleGmDsaParams,
   sequentialLayers,
   weightGradients,
 } from '../../lib/condense/gm';
 import type { Dataset } from '../../lib/data/dataset';
 import { init } from '../../lib/engine/init';
 import { expectNoLeak } from '../../lib/engine/leaks';
-import { Rng } from '../../lib/engine/rng';
 import { createModel } from '../../lib/models/registry';
 import { crossEntropy } from '../../lib/train/losses';
 import { smallTrain, TINY_EXTRACTOR } from './fixture';
@@ -58,27 +55,13 @@ describe('gradient matching (GM/DSA)', () => {
     }
   });
 
-  it('scale and rotate keep shapes, are identities at scale 1 / angle 0, and rotate a half turn when asked', () => {
-    tf.tidy(() => {
-      const x = tf.randomNormal([2, 28, 28, 1], 0, 1, 'float32', 2) as tf.Tensor4D;
-      const p = sampleGmDsaParams(new Rng(1), ['scale', 'rotate'], 'multiple');
-      expect(gmDsaAugment(x, p).shape).toEqual([2, 28, 28, 1]);
-      const id = gmDsaAugment(x, { ...p, scale: 1, angle: 0 });
-      expect(tf.max(tf.abs(tf.sub(id, x))).dataSync()[0]).toBeLessThan(1e-5);
-      const half = gmDsaAugment(x, { ...p, families: ['rotate'], angle: Math.PI });
-      const flipped = tf.reverse(x, [1, 2]);
-      expect(tf.max(tf.abs(tf.sub(half, flipped))).dataSync()[0]).toBeLessThan(1e-4);
-    });
-    expect(() => sampleGmDsaParams(new Rng(1), ['zoom' as never])).toThrow(/unknown DSA transform 'zoom'/);
-  });
-
   it('GM lowers the matching loss on a fixed net, keeps labels and negative ids, is seeded and leaks nothing', async () => {
     const net = createModel('convnet', { inputShape: ds.shape, numClasses: 10, seed: 5, options: { width: 8, depth: 2 } });
-    const opts = { ipc: 1, seed: 1, iterations: 6, lr: 0.1, realBatchPerClass: 64, dsa: [], initialNet: net };
+    const opts = { ipc: 1, seed: 1, iterations: 4, lr: 0.1, realBatchPerClass: 32, dsa: [], initialNet: net };
     const gm = await expectNoLeak('gm', () => gradientMatching(ds, opts));
     expect(gm.method).toBe('gm');
-    expect(gm.lossHistory.length).toBe(6);
-    expect(gm.lossHistory[5]).toBeLessThan(gm.lossHistory[0]);
+    expect(gm.lossHistory.length).toBe(4);
+    expect(gm.lossHistory[3]).toBeLessThan(0.9 * gm.lossHistory[0]);
     expect(gm.dataset.labels.length).toBe(10);
     expect(Array.from(gm.dataset.labels)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(new Set(gm.dataset.ids).size).toBe(10);

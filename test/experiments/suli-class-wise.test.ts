@@ -55,7 +55,12 @@ describe('suli-class-wise (smoke preset)', () => {
     const suliRow = out.tables.table2.rows.find((x) => x[0] === 'SULI')!;
     expect(suliRow[5]).toBe('96.03 ± 0.12');
     expect(out.figures).toHaveLength(1);
-    for (const s of suliRadarScores(r)) for (const v of s.values) expect(v).toBeGreaterThanOrEqual(0), expect(v).toBeLessThanOrEqual(1);
+    for (const s of suliRadarScores(r)) {
+      for (const v of s.values) {
+        expect(v).toBeGreaterThanOrEqual(0);
+        expect(v).toBeLessThanOrEqual(1);
+      }
+    }
     expect(out.notes!.join(' ')).toContain('SULI took forget accuracy');
     expect(JSON.parse(JSON.stringify(out.result))).toBeTruthy();
   });

@@ -31,7 +31,7 @@ describe('suli-feature-space (smoke preset)', () => {
       const shares = Object.values(m.forgetNeighbourClasses);
       expect(shares.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
       expect(Object.keys(m.forgetNeighbourClasses)).not.toContain(r.classNames[r.forgetClass]);
-      expect(m.gradCam).toHaveLength(2);
+      expect(m.gradCam).toHaveLength(1);
       for (const h of m.gradCam) {
         expect(h.values.length).toBe(h.height * h.width);
         expect(Math.min(...Array.from(h.values))).toBeGreaterThanOrEqual(0);
@@ -47,10 +47,10 @@ describe('suli-feature-space (smoke preset)', () => {
 
   it('outputs a table, t-SNE and Grad-CAM figures from the result alone (the images travel in it)', () => {
     const json = JSON.parse(JSON.stringify(r)) as SuliFeatureSpaceResult;
-    expect(gradCamDataset(json).labels.length).toBe(2);
+    expect(gradCamDataset(json).labels.length).toBe(1);
     const out = suliFeatureSpace.output(json, { preset: 'smoke' });
     validateTable(out.tables.features);
-    expect(out.figures).toHaveLength(2 + 2 * 2);
+    expect(out.figures).toHaveLength(2 + 2);
     expect(out.notes).toHaveLength(1);
   });
 });

@@ -125,3 +125,11 @@ export function synflowScores(model: Classifier, masks: PruningMasks, instanceNo
     saved.forEach((x) => x.dispose());
   }
 }
+
+/**
+ * The plan parts of fine-tuning under masks (pruning, SynFlow): re-apply them after every optimiser
+ * step, report the sparsity in each epoch's history row, free them when the run ends.
+ */
+export function maskedFineTuning(masks: PruningMasks): { afterStep: () => void; epochExtra: () => Record<string, number>; cleanup: () => void } {
+  return { afterStep: () => masks.apply(), epochExtra: () => ({ sparsity: masks.sparsity() }), cleanup: () => masks.dispose() };
+}

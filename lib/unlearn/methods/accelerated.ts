@@ -105,23 +105,22 @@ export function accelerated<C extends TrainConfig>(
   base: HookableUnlearner<C>,
   spec: { name: string; description: string; baseDefaults: Partial<C>; amuDefaults?: Partial<AmuConfig> },
 ): Unlearner<C & AmuConfig> & { checks: Checks<C & AmuConfig> } {
-  const baseDefaults = { ...base.defaults, ...spec.baseDefaults } as C;
-  const amuDefaults = { ...AMU_DEFAULTS, ...spec.amuDefaults };
+  const defaults = { ...base.defaults, ...spec.baseDefaults, ...AMU_DEFAULTS, ...spec.amuDefaults } as C & AmuConfig;
+  const checks = { ...base.checks, ...AMU_CHECKS } as Checks<C & AmuConfig>;
   const amuKeys = Object.keys(AMU_DEFAULTS);
   return {
     name: spec.name,
     description: spec.description,
     usesRetain: true,
-    defaults: { ...baseDefaults, ...amuDefaults },
-    checks: { ...base.checks, ...AMU_CHECKS },
+    defaults,
+    checks,
     async run(inputs): Promise<UnlearnResult> {
       checkInputs(spec.name, inputs, { retain: true, testPool: true });
-      const given = (inputs.config ?? {}) as Record<string, unknown>;
-      const amuGiven = Object.fromEntries(Object.entries(given).filter(([k]) => amuKeys.includes(k)));
-      const baseGiven = Object.fromEntries(Object.entries(given).filter(([k]) => !amuKeys.includes(k)));
-      const amu = resolveConfig(spec.name, amuDefaults, amuGiven as Partial<AmuConfig>, AMU_CHECKS);
-      // Checked here too so that errors name this method, not its base.
-      const baseConfig = resolveConfig(spec.name, baseDefaults, baseGiven as Partial<C>, base.checks);
+      // One check of base and A-AMU keys together, so that errors name this method (not its base) and an
+      // unknown key's message lists every key this method takes.
+      const all = Object.entries(resolveConfig(spec.name, defaults, inputs.config, checks));
+      const amu = Object.fromEntries(all.filter(([k]) => amuKeys.includes(k))) as unknown as AmuConfig;
+      const baseConfig = Object.fromEntries(all.filter(([k]) => !amuKeys.includes(k))) as unknown as C;
       const t0 = performance.now();
       const index = new ClassIndex(inputs.testPool);
       const indexSeconds = (performance.now() - t0) / 1000;

@@ -5,9 +5,9 @@ import type { Rng } from '../../engine/rng';
 import type { Classifier } from '../../models/classifier';
 import { crossEntropy } from '../../train/losses';
 import type { Unlearner } from '../contract';
-import { checkInt, checkNumber, mergeConfig } from '../suli/config';
+import { checkInt, checkNumber } from '../suli/config';
 import { l2PgdTargeted, randomOtherLabels } from '../suli/adversarial';
-import { checkForgetOnlyConfig, checkSgdConfig, runForgetOnly, type ForgetOnlyConfig, type SgdConfig } from '../suli/forget-only';
+import { resolveSgdConfig, runForgetOnly, sgdOptimizer, type ForgetOnlyConfig, type SgdConfig } from '../suli/forget-only';
 import { importancePenalty, importanceWeights, masImportance } from '../suli/importance';
 
 /**
@@ -70,10 +70,9 @@ export const ADV_IMP_CPU_FASHION_MNIST: Partial<AdvImpConfig> = {
   stopCheck: 'epoch',
 };
 
+/** The fields beyond the shared forget-loop and SGD ones (checked by resolveSgdConfig). */
 function checkAdvImpConfig(c: AdvImpConfig): void {
   const m = 'adv-imp';
-  checkForgetOnlyConfig(m, c);
-  checkSgdConfig(m, c);
   checkInt(m, 'numAdvPerSample', c.numAdvPerSample, 1);
   checkNumber(m, 'pgdEps', c.pgdEps, 0, Infinity, true);
   checkNumber(m, 'pgdStepSize', c.pgdStepSize, 0, Infinity, true);
@@ -90,10 +89,9 @@ export const advImp: Unlearner<AdvImpConfig> = {
   usesRetain: false,
   defaults: ADV_IMP_DEFAULTS,
   async run(inputs) {
-    const c = mergeConfig('adv-imp', ADV_IMP_DEFAULTS, inputs.config);
+    const c = resolveSgdConfig('adv-imp', ADV_IMP_DEFAULTS, inputs.config);
     checkAdvImpConfig(c);
-    const sgd = { kind: 'sgd' as const, momentum: c.momentum, weightDecay: c.weightDecay };
-    return runForgetOnly('adv-imp', inputs, c, sgd, ({ model, original, forget, rng }) => {
+    return runForgetOnly('adv-imp', inputs, c, sgdOptimizer(c), ({ model, original, forget, rng }) => {
       const adv = adversarialSet(c, original, forget, rng.fork('attack'));
       const weights = tf.tidy(() => {
         const importance = masImportance(model, forget, c.batchSize);

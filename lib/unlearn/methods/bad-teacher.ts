@@ -1,14 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { concatDatasets, size, subsetByIndex } from '../../data/dataset';
 import { Rng } from '../../engine/rng';
-import { PhaseTimer } from '../../engine/timer';
-import { cloneModel, createModel } from '../../models/registry';
-import type { UnlearnInputs, Unlearner } from '../contract';
-import { fraction, positiveNumber, resolveConfig, type Checks } from '../common/config';
+import type { Unlearner } from '../contract';
+import { fraction, positiveNumber, type Checks } from '../common/config';
 import { teacherKl } from '../common/distill';
-import { checkInputs } from '../common/inputs';
+import { freshModelLike } from '../common/fresh-model';
 import { PLAIN_LOSS } from '../common/retain-loss';
-import { runTrainingMethod } from '../common/run-method';
+import { runTrainingMethod, type TrainingMethodSpec } from '../common/run-method';
 import { TRAIN_CHECKS, type TrainConfig } from '../common/training';
 
 export interface BadTeacherConfig extends TrainConfig {
@@ -40,37 +38,26 @@ export const BAD_TEACHER_DEFAULTS: BadTeacherConfig = {
 
 const CHECKS: Checks<BadTeacherConfig> = { ...TRAIN_CHECKS, retainFraction: fraction, temperature: positiveNumber };
 
-async function runBadTeacher(inputs: UnlearnInputs<BadTeacherConfig>) {
-  checkInputs('bad-teacher', inputs, { retain: true });
-  const config = resolveConfig('bad-teacher', BAD_TEACHER_DEFAULTS, inputs.config, CHECKS);
-  const timer = new PhaseTimer();
-  const rng = new Rng(inputs.seed).fork('bad-teacher');
-  const competent = inputs.original;
-  const { model, incompetent, mixed, isForget } = timer.time('setup', () => {
-    const nRetain = Math.max(1, Math.round(config.retainFraction * size(inputs.retain)));
-    const retainPart =
-      nRetain >= size(inputs.retain)
-        ? inputs.retain
-        : subsetByIndex(inputs.retain, rng.fork('retain-subset').permutation(size(inputs.retain)).subarray(0, nRetain));
-    const data = concatDatasets('bad-teacher-mix', [inputs.forget, retainPart]);
-    // Tag 1 = forget sample (taught by the incompetent teacher), 0 = retain sample.
-    const tags = new Float32Array(size(data));
-    tags.fill(1, 0, size(inputs.forget));
+const SPEC: TrainingMethodSpec<BadTeacherConfig> = {
+  name: 'bad-teacher',
+  defaults: BAD_TEACHER_DEFAULTS,
+  checks: CHECKS,
+  plan: ({ inputs, config, timer }) => {
+    const competent = inputs.original;
+    const { incompetent, mixed, isForget } = timer.time('setup', () => {
+      const rng = new Rng(inputs.seed).fork('bad-teacher');
+      const nRetain = Math.max(1, Math.round(config.retainFraction * size(inputs.retain)));
+      const retainPart =
+        nRetain >= size(inputs.retain)
+          ? inputs.retain
+          : subsetByIndex(inputs.retain, rng.fork('retain-subset').permutation(size(inputs.retain)).subarray(0, nRetain));
+      const data = concatDatasets('bad-teacher-mix', [inputs.forget, retainPart]);
+      // Tag 1 = forget sample (taught by the incompetent teacher), 0 = retain sample.
+      const tags = new Float32Array(size(data));
+      tags.fill(1, 0, size(inputs.forget));
+      return { incompetent: freshModelLike(inputs.original, `${inputs.seed}/incompetent-teacher`), mixed: data, isForget: tags };
+    });
     return {
-      model: cloneModel(inputs.original),
-      incompetent: createModel(inputs.original.spec.arch, { ...inputs.original.spec, seed: `${inputs.seed}/incompetent-teacher` }),
-      mixed: data,
-      isForget: tags,
-    };
-  });
-  return runTrainingMethod({
-    method: 'bad-teacher',
-    inputs,
-    config,
-    model,
-    timer,
-    hook: PLAIN_LOSS,
-    plan: {
       mainPass: 'mixed',
       passes: () => [
         {
@@ -84,20 +71,21 @@ async function runBadTeacher(inputs: UnlearnInputs<BadTeacherConfig>) {
           },
         },
       ],
-    },
-    cleanup: () => incompetent.dispose(),
-  });
-}
+      cleanup: () => incompetent.dispose(),
+    };
+  },
+};
 
 /**
  * Bad-teacher distillation (Chundawat et al. 2023): the student follows a randomly initialised
  * teacher on the forget set and the original model on (part of) the retain set.
  */
 export const badTeacher: Unlearner<BadTeacherConfig> & { checks: Checks<BadTeacherConfig> } = {
-  name: 'bad-teacher',
+  name: SPEC.name,
   description: 'Distil from an incompetent (random) teacher on forget samples and the original on retain samples, KL_T * T^2 (spec A7).',
   usesRetain: true,
   defaults: BAD_TEACHER_DEFAULTS,
   checks: CHECKS,
-  run: runBadTeacher,
+  // Not hookable: its one pass mixes forget and retain samples, so there is no retain CE to change.
+  run: (inputs) => runTrainingMethod(SPEC, inputs, PLAIN_LOSS),
 };

@@ -2,11 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import { batchTensors, epochBatches } from '../../data/batches';
 import { size, type Dataset } from '../../data/dataset';
 import type { Classifier } from '../../models/classifier';
-import { crossEntropy } from '../../train/losses';
 import type { Unlearner } from '../contract';
-import { checkNumber, mergeConfig } from '../suli/config';
+import { checkNumber } from '../suli/config';
 import { fgsmUntargeted } from '../suli/adversarial';
-import { checkForgetOnlyConfig, checkSgdConfig, runForgetOnly, type ForgetOnlyConfig, type SgdConfig } from '../suli/forget-only';
+import { crossEntropySteps, resolveSgdConfig, runForgetOnly, sgdOptimizer, type ForgetOnlyConfig, type SgdConfig } from '../suli/forget-only';
 
 /**
  * Boundary Shrink (Chen et al., CVPR 2023; SPEC Appendix A): for each forget sample, an untargeted
@@ -66,23 +65,16 @@ export const boundaryShrink: Unlearner<BoundaryShrinkConfig> = {
   usesRetain: false,
   defaults: BOUNDARY_SHRINK_DEFAULTS,
   async run(inputs) {
-    const c = mergeConfig('boundary-shrink', BOUNDARY_SHRINK_DEFAULTS, inputs.config);
-    checkForgetOnlyConfig('boundary-shrink', c);
-    checkSgdConfig('boundary-shrink', c);
+    const c = resolveSgdConfig('boundary-shrink', BOUNDARY_SHRINK_DEFAULTS, inputs.config);
     checkNumber('boundary-shrink', 'bound', c.bound, 0, 1, true);
-    const sgd = { kind: 'sgd' as const, momentum: c.momentum, weightDecay: c.weightDecay };
-    return runForgetOnly('boundary-shrink', inputs, c, sgd, ({ model, original, forget, rng }) => {
+    return runForgetOnly('boundary-shrink', inputs, c, sgdOptimizer(c), ({ model, original, forget, rng }) => {
       const order = rng.fork('batches');
       let moved = NaN;
       return {
         epochSteps: () => {
           const labels = neighbourLabels(original, forget, c.bound);
           moved = labels.reduce((s, l, i) => s + (l !== forget.labels[i] ? 1 : 0), 0) / labels.length;
-          const relabelled = { ...forget, labels };
-          return epochBatches(size(relabelled), c.batchSize, order).map((b) => () => {
-            const { x, y } = batchTensors(relabelled, b);
-            return crossEntropy(model.forward(x, true), y);
-          });
+          return crossEntropySteps(model, { ...forget, labels }, c.batchSize, order);
         },
         // Read after the run: the share of forget samples whose neighbour label differs from the true one.
         get info() {

@@ -1,12 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { PhaseTimer } from '../../engine/timer';
-import { cloneModel, createModel } from '../../models/registry';
-import type { UnlearnInputs } from '../contract';
-import { nonNegativeNumber, oneOf, positiveNumber, resolveConfig, type Checks } from '../common/config';
+import { cloneModel } from '../../models/registry';
+import { nonNegativeNumber, oneOf, positiveNumber, type Checks } from '../common/config';
 import { teacherKl } from '../common/distill';
-import { checkInputs } from '../common/inputs';
-import { PLAIN_LOSS, retainPass, type HookableUnlearner, type RetainLossHook } from '../common/retain-loss';
-import { runTrainingMethod } from '../common/run-method';
+import { freshModelLike } from '../common/fresh-model';
+import { retainPass } from '../common/retain-loss';
+import { hookableMethod } from '../common/run-method';
 import { TRAIN_CHECKS, type TrainConfig } from '../common/training';
 
 export interface DistillationConfig extends TrainConfig {
@@ -47,41 +45,23 @@ const CHECKS: Checks<DistillationConfig> = {
   studentInit: oneOf('original', 'random'),
 };
 
-async function runDistillation(inputs: UnlearnInputs<DistillationConfig>, hook: RetainLossHook) {
-  checkInputs('distillation', inputs, { retain: true });
-  const config = resolveConfig('distillation', DISTILLATION_DEFAULTS, inputs.config, CHECKS);
-  const timer = new PhaseTimer();
-  const teacher = inputs.original; // read only (evaluation-mode forwards)
-  const model = timer.time('setup', () =>
-    config.studentInit === 'original'
-      ? cloneModel(inputs.original)
-      : createModel(inputs.original.spec.arch, { ...inputs.original.spec, seed: `${inputs.seed}/student-init` }),
-  );
-  return runTrainingMethod({
-    method: 'distillation',
-    inputs,
-    config,
-    model,
-    timer,
-    hook,
-    plan: {
+/** Knowledge distillation from the original model on the retain set only. */
+export const distillation = hookableMethod<DistillationConfig>({
+  name: 'distillation',
+  description: 'Distil the original model into a student on the retain set: CE + softWeight * KL_T (spec A7; R2 variant via studentInit).',
+  defaults: DISTILLATION_DEFAULTS,
+  checks: CHECKS,
+  initialModel: (inputs, config) =>
+    config.studentInit === 'original' ? cloneModel(inputs.original) : freshModelLike(inputs.original, `${inputs.seed}/student-init`),
+  plan: ({ inputs, config, hook }) => {
+    const teacher = inputs.original; // read only (evaluation-mode forwards)
+    return {
       passes: () => [
         retainPass(inputs.retain, config.batchSize, hook, {
           ceWeight: config.hardWeight,
           other: (ctx, logits) => tf.mul(teacherKl(logits, teacher.predict(ctx.x), config.temperature), config.softWeight) as tf.Scalar,
         }),
       ],
-    },
-  });
-}
-
-/** Knowledge distillation from the original model on the retain set only. */
-export const distillation: HookableUnlearner<DistillationConfig> = {
-  name: 'distillation',
-  description: 'Distil the original model into a student on the retain set: CE + softWeight * KL_T (spec A7; R2 variant via studentInit).',
-  usesRetain: true,
-  defaults: DISTILLATION_DEFAULTS,
-  checks: CHECKS,
-  run: (inputs) => runDistillation(inputs, PLAIN_LOSS),
-  runWithHook: runDistillation,
-};
+    };
+  },
+});

@@ -1,11 +1,7 @@
-import { batchTensors, epochBatches } from '../../data/batches';
-import { size } from '../../data/dataset';
-import { createModel } from '../../models/registry';
 import { predict } from '../../train/evaluate';
-import { crossEntropy } from '../../train/losses';
 import type { Unlearner } from '../contract';
-import { mergeConfig } from '../suli/config';
-import { checkForgetOnlyConfig, checkSgdConfig, runForgetOnly, type ForgetOnlyConfig, type SgdConfig } from '../suli/forget-only';
+import { freshModelLike } from '../common/fresh-model';
+import { crossEntropySteps, L2UL_SGD_DEFAULTS, resolveSgdConfig, runForgetOnly, sgdOptimizer, type ForgetOnlyConfig, type SgdConfig } from '../suli/forget-only';
 
 /**
  * Initial Label (SULI paper baseline (e), attributed to Chundawat et al. 2022a; SPEC 9). No public
@@ -19,17 +15,7 @@ import { checkForgetOnlyConfig, checkSgdConfig, runForgetOnly, type ForgetOnlyCo
 export type InitialLabelConfig = ForgetOnlyConfig & SgdConfig;
 
 /** No reference recipe: the NegGrad/Random Label optimiser and stopping rule (SPEC 9 [rec]). */
-export const INITIAL_LABEL_DEFAULTS: InitialLabelConfig = {
-  mode: 'class',
-  stop: 'target',
-  referenceTarget: 'original',
-  stopCheck: 'epoch',
-  epochs: 1000,
-  batchSize: 32,
-  lr: 1e-3,
-  momentum: 0.9,
-  weightDecay: 1e-4,
-};
+export const INITIAL_LABEL_DEFAULTS: InitialLabelConfig = { ...L2UL_SGD_DEFAULTS };
 
 /**
  * Fashion-MNIST cpu preset (sweep in test/unlearn/suli-paper/README.md): the defaults reach 0 in 2
@@ -44,12 +30,9 @@ export const initialLabel: Unlearner<InitialLabelConfig> = {
   usesRetain: false,
   defaults: INITIAL_LABEL_DEFAULTS,
   async run(inputs) {
-    const c = mergeConfig('initial-label', INITIAL_LABEL_DEFAULTS, inputs.config);
-    checkForgetOnlyConfig('initial-label', c);
-    checkSgdConfig('initial-label', c);
-    const sgd = { kind: 'sgd' as const, momentum: c.momentum, weightDecay: c.weightDecay };
-    return runForgetOnly('initial-label', inputs, c, sgd, ({ model, original, forget, rng }) => {
-      const initial = createModel(original.spec.arch, { ...original.spec, seed: `${rng.seed}/initial-model` });
+    const c = resolveSgdConfig('initial-label', INITIAL_LABEL_DEFAULTS, inputs.config);
+    return runForgetOnly('initial-label', inputs, c, sgdOptimizer(c), ({ model, original, forget, rng }) => {
+      const initial = freshModelLike(original, `${rng.seed}/initial-model`);
       let labels: Int32Array;
       try {
         labels = predict(initial, forget).predicted;
@@ -62,11 +45,7 @@ export const initialLabel: Unlearner<InitialLabelConfig> = {
       const order = rng.fork('batches');
       return {
         info: { initialLabelAgreement: same / labels.length },
-        epochSteps: () =>
-          epochBatches(size(relabelled), c.batchSize, order).map((b) => () => {
-            const { x, y } = batchTensors(relabelled, b);
-            return crossEntropy(model.forward(x, true), y);
-          }),
+        epochSteps: () => crossEntropySteps(model, relabelled, c.batchSize, order),
       };
     });
   },

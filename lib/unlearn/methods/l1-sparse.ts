@@ -1,11 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { PhaseTimer } from '../../engine/timer';
-import { cloneModel } from '../../models/registry';
-import type { UnlearnInputs } from '../contract';
-import { nonNegativeInt, nonNegativeNumber, oneOf, resolveConfig, type Checks } from '../common/config';
-import { checkInputs } from '../common/inputs';
-import { PLAIN_LOSS, retainPass, type HookableUnlearner, type RetainLossHook } from '../common/retain-loss';
-import { runTrainingMethod } from '../common/run-method';
+import { nonNegativeInt, nonNegativeNumber, oneOf, type Checks } from '../common/config';
+import { retainPass } from '../common/retain-loss';
+import { hookableMethod } from '../common/run-method';
 import { TRAIN_CHECKS, type TrainConfig } from '../common/training';
 
 export interface L1SparseConfig extends TrainConfig {
@@ -49,40 +45,26 @@ export function l1AlphaAt(c: L1SparseConfig, epoch: number): number {
   return epoch < span ? c.l1Alpha * (1 - epoch / span) : 0;
 }
 
-async function runL1(inputs: UnlearnInputs<L1SparseConfig>, hook: RetainLossHook) {
-  checkInputs('l1-sparse', inputs, { retain: true });
-  const config = resolveConfig('l1-sparse', L1_SPARSE_DEFAULTS, inputs.config, CHECKS);
-  if (config.noL1Epochs > config.epochs) {
-    throw new Error(`l1-sparse: config.noL1Epochs (${config.noL1Epochs}) cannot exceed config.epochs (${config.epochs}).`);
-  }
-  const timer = new PhaseTimer();
-  const model = timer.time('setup', () => cloneModel(inputs.original));
-  const params = model.parameters();
-  return runTrainingMethod({
-    method: 'l1-sparse',
-    inputs,
-    config,
-    model,
-    timer,
-    hook,
-    plan: {
+/** Sparsity-aware unlearning (Jia et al. 2023): fine-tune on the retain set with an L1 penalty on all weights. */
+export const l1Sparse = hookableMethod<L1SparseConfig>({
+  name: 'l1-sparse',
+  description: 'Fine-tune on the retain set with CE + alpha_e * ||theta||_1, alpha decaying linearly to 0 (R1 sparsification, spec A7).',
+  defaults: L1_SPARSE_DEFAULTS,
+  checks: CHECKS,
+  validate: (c) => {
+    if (c.noL1Epochs > c.epochs) {
+      throw new Error(`l1-sparse: config.noL1Epochs (${c.noL1Epochs}) cannot exceed config.epochs (${c.epochs}).`);
+    }
+  },
+  plan: ({ inputs, config, model, hook }) => {
+    const params = model.parameters();
+    return {
       passes: (epoch) => {
         const alpha = l1AlphaAt(config, epoch);
         const other = alpha > 0 ? () => tf.mul(tf.addN(params.map((p) => tf.sum(tf.abs(p)))), alpha) as tf.Scalar : undefined;
         return [retainPass(inputs.retain, config.batchSize, hook, { other })];
       },
       epochExtra: (epoch) => ({ l1Alpha: l1AlphaAt(config, epoch) }),
-    },
-  });
-}
-
-/** Sparsity-aware unlearning (Jia et al. 2023): fine-tune on the retain set with an L1 penalty on all weights. */
-export const l1Sparse: HookableUnlearner<L1SparseConfig> = {
-  name: 'l1-sparse',
-  description: 'Fine-tune on the retain set with CE + alpha_e * ||theta||_1, alpha decaying linearly to 0 (R1 sparsification, spec A7).',
-  usesRetain: true,
-  defaults: L1_SPARSE_DEFAULTS,
-  checks: CHECKS,
-  run: (inputs) => runL1(inputs, PLAIN_LOSS),
-  runWithHook: runL1,
-};
+    };
+  },
+});

@@ -1,10 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
-import { batchTensors, epochBatches } from '../../data/batches';
-import { size } from '../../data/dataset';
-import { crossEntropy } from '../../train/losses';
 import type { Unlearner } from '../contract';
-import { mergeConfig } from '../suli/config';
-import { checkForgetOnlyConfig, checkSgdConfig, runForgetOnly, type ForgetOnlyConfig, type SgdConfig } from '../suli/forget-only';
+import { crossEntropySteps, L2UL_SGD_DEFAULTS, resolveSgdConfig, runForgetOnly, sgdOptimizer, type ForgetOnlyConfig, type SgdConfig } from '../suli/forget-only';
 
 /**
  * NegGrad as the SULI paper uses it (forget set only; L2UL "naive" baseline, SPEC 9): gradient ascent
@@ -13,18 +8,8 @@ import { checkForgetOnlyConfig, checkSgdConfig, runForgetOnly, type ForgetOnlyCo
  */
 export interface NegGradConfig extends ForgetOnlyConfig, SgdConfig {}
 
-/** L2UL: SGD lr 1e-3, momentum 0.9, wd 1e-4, forget batch 32 (CIFAR), check every epoch, cap 1000 epochs. */
-export const NEGGRAD_DEFAULTS: NegGradConfig = {
-  mode: 'class',
-  stop: 'target',
-  referenceTarget: 'original',
-  stopCheck: 'epoch',
-  epochs: 1000,
-  batchSize: 32,
-  lr: 1e-3,
-  momentum: 0.9,
-  weightDecay: 1e-4,
-};
+/** The L2UL recipe itself (L2UL_SGD_DEFAULTS: SGD 1e-3, momentum 0.9, wd 1e-4, batch 32, cap 1000 epochs). */
+export const NEGGRAD_DEFAULTS: NegGradConfig = { ...L2UL_SGD_DEFAULTS };
 
 /**
  * Fashion-MNIST cpu preset (sweep in test/unlearn/suli-paper/README.md): the L2UL settings reach 0
@@ -39,19 +24,10 @@ export const negGrad: Unlearner<NegGradConfig> = {
   usesRetain: false,
   defaults: NEGGRAD_DEFAULTS,
   async run(inputs) {
-    const c = mergeConfig('neggrad', NEGGRAD_DEFAULTS, inputs.config);
-    checkForgetOnlyConfig('neggrad', c);
-    checkSgdConfig('neggrad', c);
-    const sgd = { kind: 'sgd' as const, momentum: c.momentum, weightDecay: c.weightDecay };
-    return runForgetOnly('neggrad', inputs, c, sgd, ({ model, forget, rng }) => {
+    const c = resolveSgdConfig('neggrad', NEGGRAD_DEFAULTS, inputs.config);
+    return runForgetOnly('neggrad', inputs, c, sgdOptimizer(c), ({ model, forget, rng }) => {
       const order = rng.fork('batches');
-      return {
-        epochSteps: () =>
-          epochBatches(size(forget), c.batchSize, order).map((b) => () => {
-            const { x, y } = batchTensors(forget, b);
-            return tf.neg(crossEntropy(model.forward(x, true), y));
-          }),
-      };
+      return { epochSteps: () => crossEntropySteps(model, forget, c.batchSize, order, true) };
     });
   },
 };

@@ -1,11 +1,6 @@
-import { PhaseTimer } from '../../engine/timer';
-import { cloneModel } from '../../models/registry';
-import type { UnlearnInputs } from '../contract';
-import { oneOf, positiveInt, resolveConfig, unitInterval, type Checks } from '../common/config';
-import { checkInputs } from '../common/inputs';
-import { PLAIN_LOSS, retainPass, type HookableUnlearner, type RetainLossHook } from '../common/retain-loss';
-import { runTrainingMethod } from '../common/run-method';
-import { PruningMasks, magnitudeScores, prunableWeights, type PrunableLayers } from '../common/sparsity';
+import { oneOf, positiveInt, unitInterval, type Checks } from '../common/config';
+import { hookableMethod, plainRetainPasses } from '../common/run-method';
+import { PruningMasks, magnitudeScores, maskedFineTuning, prunableWeights, type PrunableLayers } from '../common/sparsity';
 import { TRAIN_CHECKS, type TrainConfig } from '../common/training';
 
 export interface PruningConfig extends TrainConfig {
@@ -38,34 +33,28 @@ export function pruningEpochs(c: Pick<PruningConfig, 'epochs' | 'pruneEvery'>): 
   return Array.from({ length: c.epochs }, (_, e) => e).filter((e) => (c.epochs - e) % c.pruneEvery === 0);
 }
 
-async function runPruning(inputs: UnlearnInputs<PruningConfig>, hook: RetainLossHook) {
-  checkInputs('pruning', inputs, { retain: true });
-  const config = resolveConfig('pruning', PRUNING_DEFAULTS, inputs.config, CHECKS);
-  const steps = pruningEpochs(config);
-  if (steps.length === 0) {
-    throw new Error(`pruning: no epoch e < ${config.epochs} has (epochs - e) divisible by pruneEvery ${config.pruneEvery}. Use pruneEvery <= epochs.`);
-  }
-  // Each step removes the same fraction of the remaining weights, reaching `sparsity` after the last
-  // (R1: 1 - 0.05^(1/4) = 52.7 % per step).
-  const rate = 1 - (1 - config.sparsity) ** (1 / steps.length);
-  const timer = new PhaseTimer();
-  const model = timer.time('setup', () => cloneModel(inputs.original));
-  let masks: PruningMasks;
-  try {
-    masks = new PruningMasks(prunableWeights(model, config.layers));
-  } catch (e) {
-    model.dispose();
-    throw e;
-  }
-  return runTrainingMethod({
-    method: 'pruning',
-    inputs,
-    config,
-    model,
-    timer,
-    hook,
-    plan: {
-      passes: () => [retainPass(inputs.retain, config.batchSize, hook)],
+/**
+ * Pruning as the Blend/A-AMU reference code does it (the paper calls it SynFlow; the code prunes by
+ * magnitude): iterative global unstructured L1-magnitude pruning of Conv2d weights during fine-tuning.
+ */
+export const pruning = hookableMethod<PruningConfig>({
+  name: 'pruning',
+  description: 'Fine-tune on the retain set with iterative global magnitude pruning of conv weights to 95 % sparsity (R1 code, spec A7).',
+  defaults: PRUNING_DEFAULTS,
+  checks: CHECKS,
+  validate: (c) => {
+    if (pruningEpochs(c).length === 0) {
+      throw new Error(`pruning: no epoch e < ${c.epochs} has (epochs - e) divisible by pruneEvery ${c.pruneEvery}. Use pruneEvery <= epochs.`);
+    }
+  },
+  plan: (run) => {
+    const steps = pruningEpochs(run.config);
+    // Each step removes the same fraction of the remaining weights, reaching `sparsity` after the last
+    // (R1: 1 - 0.05^(1/4) = 52.7 % per step).
+    const rate = 1 - (1 - run.config.sparsity) ** (1 / steps.length);
+    const masks = new PruningMasks(prunableWeights(run.model, run.config.layers));
+    return {
+      passes: plainRetainPasses(run),
       beforeEpoch: (epoch) => {
         if (!steps.includes(epoch)) return;
         const t0 = performance.now();
@@ -73,23 +62,7 @@ async function runPruning(inputs: UnlearnInputs<PruningConfig>, hook: RetainLoss
         masks.keepTop(magnitudeScores(masks), remaining - Math.round(rate * remaining));
         return { pruneSeconds: (performance.now() - t0) / 1000 };
       },
-      afterStep: () => masks.apply(),
-      epochExtra: () => ({ sparsity: masks.sparsity() }),
-    },
-    cleanup: () => masks.dispose(),
-  });
-}
-
-/**
- * Pruning as the Blend/A-AMU reference code does it (the paper calls it SynFlow; the code prunes by
- * magnitude): iterative global unstructured L1-magnitude pruning of Conv2d weights during fine-tuning.
- */
-export const pruning: HookableUnlearner<PruningConfig> = {
-  name: 'pruning',
-  description: 'Fine-tune on the retain set with iterative global magnitude pruning of conv weights to 95 % sparsity (R1 code, spec A7).',
-  usesRetain: true,
-  defaults: PRUNING_DEFAULTS,
-  checks: CHECKS,
-  run: (inputs) => runPruning(inputs, PLAIN_LOSS),
-  runWithHook: runPruning,
-};
+      ...maskedFineTuning(masks),
+    };
+  },
+});

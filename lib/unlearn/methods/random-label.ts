@@ -1,10 +1,7 @@
-import { batchTensors, epochBatches } from '../../data/batches';
-import { size } from '../../data/dataset';
-import { crossEntropy } from '../../train/losses';
 import type { Unlearner } from '../contract';
-import { checkOneOf, mergeConfig } from '../suli/config';
+import { checkOneOf } from '../suli/config';
 import { randomOtherLabels } from '../suli/adversarial';
-import { checkForgetOnlyConfig, checkSgdConfig, runForgetOnly, type ForgetOnlyConfig, type SgdConfig } from '../suli/forget-only';
+import { crossEntropySteps, L2UL_SGD_DEFAULTS, resolveSgdConfig, runForgetOnly, sgdOptimizer, type ForgetOnlyConfig, type SgdConfig } from '../suli/forget-only';
 
 /**
  * Random Label (Graves et al. 2020; SPEC 9): fine-tune on the forget set with each label replaced by
@@ -17,18 +14,7 @@ export interface RandomLabelConfig extends ForgetOnlyConfig, SgdConfig {
 }
 
 /** SPEC 9 [rec]: the NegGrad optimiser and stopping rule (SGD 1e-3, momentum 0.9, wd 1e-4, batch 32, cap 1000). */
-export const RANDOM_LABEL_DEFAULTS: RandomLabelConfig = {
-  mode: 'class',
-  stop: 'target',
-  referenceTarget: 'original',
-  stopCheck: 'epoch',
-  epochs: 1000,
-  batchSize: 32,
-  lr: 1e-3,
-  momentum: 0.9,
-  weightDecay: 1e-4,
-  relabel: 'once',
-};
+export const RANDOM_LABEL_DEFAULTS: RandomLabelConfig = { ...L2UL_SGD_DEFAULTS, relabel: 'once' };
 
 /**
  * Fashion-MNIST cpu preset (sweep in test/unlearn/suli-paper/README.md): the defaults reach 0 in 2
@@ -42,12 +28,9 @@ export const randomLabel: Unlearner<RandomLabelConfig> = {
   usesRetain: false,
   defaults: RANDOM_LABEL_DEFAULTS,
   async run(inputs) {
-    const c = mergeConfig('random-label', RANDOM_LABEL_DEFAULTS, inputs.config);
-    checkForgetOnlyConfig('random-label', c);
-    checkSgdConfig('random-label', c);
+    const c = resolveSgdConfig('random-label', RANDOM_LABEL_DEFAULTS, inputs.config);
     checkOneOf('random-label', 'relabel', c.relabel, ['once', 'every-epoch'] as const);
-    const sgd = { kind: 'sgd' as const, momentum: c.momentum, weightDecay: c.weightDecay };
-    return runForgetOnly('random-label', inputs, c, sgd, ({ model, forget, rng }) => {
+    return runForgetOnly('random-label', inputs, c, sgdOptimizer(c), ({ model, forget, rng }) => {
       const k = forget.classNames.length;
       const labelRng = rng.fork('labels');
       const order = rng.fork('batches');
@@ -55,11 +38,7 @@ export const randomLabel: Unlearner<RandomLabelConfig> = {
       return {
         epochSteps: (epoch) => {
           if (c.relabel === 'every-epoch' && epoch > 0) relabelled = { ...forget, labels: randomOtherLabels(forget.labels, k, labelRng) };
-          const ds = relabelled;
-          return epochBatches(size(ds), c.batchSize, order).map((b) => () => {
-            const { x, y } = batchTensors(ds, b);
-            return crossEntropy(model.forward(x, true), y);
-          });
+          return crossEntropySteps(model, relabelled, c.batchSize, order);
         },
       };
     });

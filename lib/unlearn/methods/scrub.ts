@@ -1,12 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { PhaseTimer } from '../../engine/timer';
-import { cloneModel } from '../../models/registry';
-import type { UnlearnInputs } from '../contract';
-import { nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, resolveConfig, type Checks } from '../common/config';
+import { nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, type Checks } from '../common/config';
 import { teacherKl } from '../common/distill';
-import { checkInputs } from '../common/inputs';
-import { PLAIN_LOSS, retainPass, type HookableUnlearner, type RetainLossHook } from '../common/retain-loss';
-import { runTrainingMethod } from '../common/run-method';
+import { retainPass } from '../common/retain-loss';
+import { hookableMethod } from '../common/run-method';
 import { TRAIN_CHECKS, type TrainConfig, type TrainPass } from '../common/training';
 
 export interface ScrubConfig extends TrainConfig {
@@ -53,42 +49,26 @@ const CHECKS: Checks<ScrubConfig> = {
   temperature: positiveNumber,
 };
 
-async function runScrub(inputs: UnlearnInputs<ScrubConfig>, hook: RetainLossHook) {
-  checkInputs('scrub', inputs, { retain: true });
-  const config = resolveConfig('scrub', SCRUB_DEFAULTS, inputs.config, CHECKS);
-  const timer = new PhaseTimer();
-  // The teacher is the (frozen) original: in multi-round use, the previous round's output.
-  const teacher = inputs.original;
-  const model = timer.time('setup', () => cloneModel(inputs.original));
-  const kl = (x: tf.Tensor4D, logits: tf.Tensor2D) => teacherKl(logits, teacher.predict(x), config.temperature);
-  const maxPass: TrainPass = {
-    name: 'forget',
-    data: inputs.forget,
-    batchSize: config.forgetBatchSize,
-    loss: (ctx) => tf.mul(kl(ctx.x, ctx.model.forward(ctx.x, true)), -config.maxWeight) as tf.Scalar,
-  };
-  const minPass = retainPass(inputs.retain, config.batchSize, hook, {
-    ceWeight: config.gamma,
-    other: (ctx, logits) => tf.mul(kl(ctx.x, logits), config.beta) as tf.Scalar,
-  });
-  return runTrainingMethod({
-    method: 'scrub',
-    inputs,
-    config,
-    model,
-    timer,
-    hook,
-    plan: { passes: (epoch) => (epoch <= config.msteps ? [maxPass, minPass] : [minPass]) },
-  });
-}
-
 /** SCRUB (Kurmanji et al. 2023): push away from the teacher on the forget set, stay close to it on the retain set. */
-export const scrub: HookableUnlearner<ScrubConfig> = {
+export const scrub = hookableMethod<ScrubConfig>({
   name: 'scrub',
   description: 'SCRUB: max steps (-KL_T on the forget set) then min steps (gamma CE + beta KL_T on the retain set), teacher = original (spec A7, Appendix B).',
-  usesRetain: true,
   defaults: SCRUB_DEFAULTS,
   checks: CHECKS,
-  run: (inputs) => runScrub(inputs, PLAIN_LOSS),
-  runWithHook: runScrub,
-};
+  plan: ({ inputs, config, hook }) => {
+    // The teacher is the (frozen) original: in multi-round use, the previous round's output.
+    const teacher = inputs.original;
+    const kl = (x: tf.Tensor4D, logits: tf.Tensor2D) => teacherKl(logits, teacher.predict(x), config.temperature);
+    const maxPass: TrainPass = {
+      name: 'forget',
+      data: inputs.forget,
+      batchSize: config.forgetBatchSize,
+      loss: (ctx) => tf.mul(kl(ctx.x, ctx.model.forward(ctx.x, true)), -config.maxWeight) as tf.Scalar,
+    };
+    const minPass = retainPass(inputs.retain, config.batchSize, hook, {
+      ceWeight: config.gamma,
+      other: (ctx, logits) => tf.mul(kl(ctx.x, logits), config.beta) as tf.Scalar,
+    });
+    return { passes: (epoch) => (epoch <= config.msteps ? [maxPass, minPass] : [minPass]) };
+  },
+});

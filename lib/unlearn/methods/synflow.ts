@@ -1,11 +1,6 @@
-import { PhaseTimer } from '../../engine/timer';
-import { cloneModel } from '../../models/registry';
-import type { UnlearnInputs } from '../contract';
-import { oneOf, positiveInt, resolveConfig, unitInterval, type Checks } from '../common/config';
-import { checkInputs } from '../common/inputs';
-import { PLAIN_LOSS, retainPass, type HookableUnlearner, type RetainLossHook } from '../common/retain-loss';
-import { runTrainingMethod } from '../common/run-method';
-import { PruningMasks, prunableWeights, synflowScores, type PrunableLayers } from '../common/sparsity';
+import { oneOf, positiveInt, unitInterval, type Checks } from '../common/config';
+import { hookableMethod, plainRetainPasses } from '../common/run-method';
+import { PruningMasks, maskedFineTuning, prunableWeights, synflowScores, type PrunableLayers } from '../common/sparsity';
 import { TRAIN_CHECKS, type TrainConfig } from '../common/training';
 
 export interface SynflowConfig extends TrainConfig {
@@ -39,51 +34,27 @@ export const SYNFLOW_DEFAULTS: SynflowConfig = {
 
 const CHECKS: Checks<SynflowConfig> = { ...TRAIN_CHECKS, sparsity: unitInterval, pruneIterations: positiveInt, layers: oneOf('conv', 'conv+linear'), instanceNorm: oneOf('affine', 'normalise') };
 
-async function runSynflow(inputs: UnlearnInputs<SynflowConfig>, hook: RetainLossHook) {
-  checkInputs('synflow', inputs, { retain: true });
-  const config = resolveConfig('synflow', SYNFLOW_DEFAULTS, inputs.config, CHECKS);
-  const timer = new PhaseTimer();
-  const model = timer.time('setup', () => cloneModel(inputs.original));
-  let masks: PruningMasks | undefined;
-  try {
-    masks = new PruningMasks(prunableWeights(model, config.layers));
-    // Data-free iterative pruning with the exponential density schedule of SynFlow.
-    timer.time('prune', () => {
-      const total = masks!.total;
-      for (let r = 0; r < config.pruneIterations; r++) {
-        const keep = Math.floor(total * (1 - config.sparsity) ** ((r + 1) / config.pruneIterations));
-        masks!.keepTop(synflowScores(model, masks!, config.instanceNorm), keep);
-      }
-    });
-  } catch (e) {
-    masks?.dispose();
-    model.dispose();
-    throw e;
-  }
-  const kept = masks;
-  return runTrainingMethod({
-    method: 'synflow',
-    inputs,
-    config,
-    model,
-    timer,
-    hook,
-    plan: {
-      passes: () => [retainPass(inputs.retain, config.batchSize, hook)],
-      afterStep: () => kept.apply(),
-      epochExtra: () => ({ sparsity: kept.sparsity() }),
-    },
-    cleanup: () => kept.dispose(),
-  });
-}
-
 /** SynFlow pruning (Tanaka et al. 2020) then fine-tuning with the masks kept: the 2024 reference's "pruning" baseline. */
-export const synflow: HookableUnlearner<SynflowConfig> = {
+export const synflow = hookableMethod<SynflowConfig>({
   name: 'synflow',
   description: 'Prune 95 % of conv + linear weights with 100 rounds of SynFlow scores, then fine-tune on the retain set (R2, spec B7).',
-  usesRetain: true,
   defaults: SYNFLOW_DEFAULTS,
   checks: CHECKS,
-  run: (inputs) => runSynflow(inputs, PLAIN_LOSS),
-  runWithHook: runSynflow,
-};
+  plan: (run) => {
+    const { config, model } = run;
+    const masks = new PruningMasks(prunableWeights(model, config.layers));
+    try {
+      // Data-free iterative pruning with the exponential density schedule of SynFlow.
+      run.timer.time('prune', () => {
+        for (let r = 0; r < config.pruneIterations; r++) {
+          const keep = Math.floor(masks.total * (1 - config.sparsity) ** ((r + 1) / config.pruneIterations));
+          masks.keepTop(synflowScores(model, masks, config.instanceNorm), keep);
+        }
+      });
+    } catch (e) {
+      masks.dispose();
+      throw e;
+    }
+    return { passes: plainRetainPasses(run), ...maskedFineTuning(masks) };
+  },
+});

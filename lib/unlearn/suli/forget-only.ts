@@ -1,12 +1,14 @@
-import type * as tf from '@tensorflow/tfjs';
-import type { Dataset } from '../../data/dataset';
+import * as tf from '@tensorflow/tfjs';
+import { batchTensors, epochBatches } from '../../data/batches';
+import { size, type Dataset } from '../../data/dataset';
 import { Rng } from '../../engine/rng';
 import { PhaseTimer } from '../../engine/timer';
 import type { Classifier } from '../../models/classifier';
 import { cloneModel } from '../../models/registry';
+import { crossEntropy } from '../../train/losses';
 import type { OptimizerSpec } from '../../train/optimizers';
 import type { UnlearnInputs, UnlearnResult } from '../contract';
-import { checkForgetInputs, checkInt, checkNumber, checkOneOf } from './config';
+import { checkForgetInputs, checkInt, checkNumber, checkOneOf, mergeConfig } from './config';
 import { runForgetLoop, STOP_CHECK_EVERY, type StepLoss, type StopCheckEvery } from './forget-loop';
 import { REFERENCE_TARGETS, STOP_KINDS, StopRule, UNLEARN_MODES, type ReferenceTarget, type StopKind, type UnlearnMode } from './stopping';
 
@@ -41,9 +43,50 @@ export interface SgdConfig {
   weightDecay: number;
 }
 
-export function checkSgdConfig(method: string, c: SgdConfig): void {
+function checkSgdConfig(method: string, c: SgdConfig): void {
   checkNumber(method, 'momentum', c.momentum, 0, 1);
   checkNumber(method, 'weightDecay', c.weightDecay, 0);
+}
+
+/**
+ * L2UL's NegGrad recipe (SPEC 9): SGD lr 1e-3, momentum 0.9, wd 1e-4, forget batch 32 (CIFAR), check
+ * every epoch, stop at the class-wise target, cap 1000 epochs. Random Label and Initial Label have no
+ * recipe of their own and adopt it (SPEC 9 [rec]).
+ */
+export const L2UL_SGD_DEFAULTS: ForgetOnlyConfig & SgdConfig = {
+  mode: 'class',
+  stop: 'target',
+  referenceTarget: 'original',
+  stopCheck: 'epoch',
+  epochs: 1000,
+  batchSize: 32,
+  lr: 1e-3,
+  momentum: 0.9,
+  weightDecay: 1e-4,
+};
+
+/** An SGD baseline's config: `given` over `defaults`, with the forget-loop and SGD fields checked. */
+export function resolveSgdConfig<C extends ForgetOnlyConfig & SgdConfig>(method: string, defaults: C, given: Partial<C> | undefined): C {
+  const c = mergeConfig(method, defaults, given);
+  checkForgetOnlyConfig(method, c);
+  checkSgdConfig(method, c);
+  return c;
+}
+
+export function sgdOptimizer(c: SgdConfig): OptimizerSpec {
+  return { kind: 'sgd', momentum: c.momentum, weightDecay: c.weightDecay };
+}
+
+/**
+ * One epoch of steps over `data` in the order drawn from `order`: cross-entropy toward its labels
+ * (the re-labelling baselines), or its negative with `ascend` (NegGrad's gradient ascent).
+ */
+export function crossEntropySteps(model: Classifier, data: Dataset, batchSize: number, order: Rng, ascend = false): StepLoss[] {
+  return epochBatches(size(data), batchSize, order).map((b) => () => {
+    const { x, y } = batchTensors(data, b);
+    const ce = crossEntropy(model.forward(x, true), y);
+    return ascend ? tf.neg(ce) : ce;
+  });
 }
 
 export interface PrepareContext {

@@ -38,6 +38,10 @@ describe('nonsense inputs get clear errors', () => {
       await expect(m.run(inputs({ config: { optimizer: 'rmsprop' } }))).rejects.toThrow(/config.optimizer must be one of 'sgd', 'adam'/);
     }
     await expect(getUnlearner('a-cf').run(inputs({ config: { lambda: -3 } }))).rejects.toThrow(/a-cf: config.lambda must be a finite number >= 0, got -3/);
+    // An A-method's unknown-key message lists its A-AMU keys as well as its base method's.
+    await expect(getUnlearner('a-scrub').run(inputs({ config: { lamda: 1 } }))).rejects.toThrow(
+      /a-scrub: unknown config key 'lamda'. Known keys: epochs, .*msteps, .*temperature, lambda, k, sigma, kappa, forgetFactor, testSamples, referenceRelu\./,
+    );
     await expect(getUnlearner('pruning').run(inputs({ config: { epochs: 2, pruneEvery: 5 } }))).rejects.toThrow(/Use pruneEvery <= epochs/);
     await expect(getUnlearner('l1-sparse').run(inputs({ config: { epochs: 2, noL1Epochs: 3 } }))).rejects.toThrow(/noL1Epochs \(3\) cannot exceed config.epochs \(2\)/);
   });
