@@ -114,10 +114,14 @@ export function distributionMatching(ds: Dataset, o: DmOptions): CondensedSet {
               const real = itRng.sample(pos, Math.min(realBatch, pos.length));
               return nets.map((net) => ({ c, net, params: strategy.length ? sampleDsaParams(itRng, strategy, mode) : null, real }));
             });
-            const realMeans = plan.map(({ net, params, real }) => {
-              const x = batchTensors(ds, real).x;
-              return tf.mean(net.embed(params ? dsaAugment(x, params) : x, false), 0);
-            });
+            // One tidy per real batch: only the feature mean survives, not the batch's activations
+            // (keeping every class x net's activations at once exhausted memory at 256 images per class).
+            const realMeans = plan.map(({ net, params, real }) =>
+              tf.tidy(() => {
+                const x = batchTensors(ds, real).x;
+                return tf.mean(net.embed(params ? dsaAugment(x, params) : x, false), 0);
+              }),
+            );
             const { value, grads } = tf.variableGrads(() => {
               const terms = plan.map(({ c, net, params }, i) => {
                 const s = tf.slice(syn, [c * o.ipc, 0, 0, 0], [o.ipc, -1, -1, -1]) as tf.Tensor4D;

@@ -42,18 +42,23 @@ export interface AamuAnatomyPreset {
    * Stopping after S steps of a shuffled pass = one pass over a uniformly random subset of 64*S retain samples.
    */
   speedFractions: number[];
+  /** Share of the epoch each sweep run trains for (a random retain subset, as the speed checkpoints); 1 = full epoch. */
+  sweepFraction: number;
   /** "Reached CF's forgetting": MIA within this many points of CF's final MIA (2). */
   tolerance: number;
 }
 
 export const AAMU_ANATOMY_PRESETS: Record<PresetName, AamuAnatomyPreset> = {
-  smoke: { setting: SINGLE_ROUND_PRESETS.smoke, anatomySamples: 64, kValues: [0.5, 2], lambdaValues: [0, 34], speedFractions: [0.5, 1], tolerance: 2 },
+  smoke: { setting: SINGLE_ROUND_PRESETS.smoke, anatomySamples: 64, kValues: [0.5, 2], lambdaValues: [0, 34], speedFractions: [0.5, 1], sweepFraction: 1, tolerance: 2 },
+  // One A-CF epoch costs about 6 CF epochs here (256 forget + 256 test samples per 64-sample retain step), so the
+  // sweep trains a quarter epoch per setting to keep the run near 10 minutes on 2 cores.
   cpu: {
     setting: SINGLE_ROUND_PRESETS.cpu,
     anatomySamples: 256,
-    kValues: [0.5, 1, 2, 4, 8],
-    lambdaValues: [0, 10, 34, 100],
+    kValues: [0.5, 2, 8],
+    lambdaValues: [0, 34, 100],
     speedFractions: [0.125, 0.25, 0.5, 1],
+    sweepFraction: 0.25,
     tolerance: 2,
   },
   'gpu-paper': {
@@ -62,6 +67,7 @@ export const AAMU_ANATOMY_PRESETS: Record<PresetName, AamuAnatomyPreset> = {
     kValues: [0.5, 1, 2, 4, 8],
     lambdaValues: [0, 10, 34, 100],
     speedFractions: [0.0625, 0.125, 0.25, 0.5, 1],
+    sweepFraction: 1,
     tolerance: 2,
   },
 };
@@ -121,6 +127,8 @@ export interface ModelLosses extends UnlearnMeasures {
 export interface SweepRow extends UnlearnMeasures {
   parameter: 'k' | 'lambda';
   value: number;
+  /** Share of the A-CF epoch the run trained for. */
+  fraction: number;
   seconds: number;
 }
 
@@ -259,6 +267,7 @@ function checkPreset(p: AamuAnatomyPreset): void {
     throw new Error(`aamu-anatomy: speedFractions must be in (0, 1], got [${p.speedFractions.join(', ')}].`);
   }
   if (!p.speedFractions.includes(1)) throw new Error('aamu-anatomy: speedFractions must include 1 (the full A-CF epoch).');
+  if (!(p.sweepFraction > 0 && p.sweepFraction <= 1)) throw new Error(`aamu-anatomy: sweepFraction must be in (0, 1], got ${p.sweepFraction}.`);
 }
 
 /** Runs the whole anatomy on one seed (10% uniform forgetting). */
@@ -297,36 +306,27 @@ export async function runAamuAnatomy(o: AamuAnatomyOptions): Promise<AamuAnatomy
     }
     for (const m of models) log(`${m.name}: retain ${m.retainAcc.toFixed(2)} forget ${m.forgetAcc.toFixed(2)} test ${m.testAcc.toFixed(2)} MIA ${m.mia.toFixed(1)} MMD^2 ${m.mmd.toFixed(4)} time ${m.seconds.toFixed(1)}s`);
 
-    // k / lambda sweep: A-CF with one setting changed; the default point reuses the run above.
-    const sweep: SweepRow[] = [];
-    const full = models[2];
-    for (const [parameter, values, dflt] of [['k', p.kValues, kDefault], ['lambda', p.lambdaValues, lambdaDefault]] as const) {
-      for (const value of values) {
-        if (value === dflt) {
-          sweep.push({ parameter, value, seconds: full.seconds, retainAcc: full.retainAcc, forgetAcc: full.forgetAcc, testAcc: full.testAcc, mia: full.mia });
-          continue;
-        }
-        const run = await runMeasured(s, 'a-cf', { ...aCfConfig, [parameter]: value }, s.retain, o.onProgress);
-        try {
-          sweep.push({ parameter, value, seconds: run.res.timing.seconds, ...measureUnlearning(run.res.model, s, seed) });
-        } finally {
-          run.dispose();
-        }
-        const r = sweep[sweep.length - 1];
-        log(`a-cf ${parameter}=${value}: forget ${r.forgetAcc.toFixed(2)} test ${r.testAcc.toFixed(2)} MIA ${r.mia.toFixed(1)} time ${r.seconds.toFixed(1)}s`);
-      }
-    }
-
     // Speed-up: A-CF stopped after a share of its epoch (= one pass over a random retain subset of that size).
-    const checkpoints: SpeedCheckpoint[] = [];
     const subsetRng = new Rng(seed).fork('aamu-speed');
+    const subsets = new Map<number, Dataset>();
+    const subsetOf = (fraction: number): Dataset => {
+      if (fraction === 1) return s.retain;
+      let d = subsets.get(fraction);
+      if (d == null) {
+        const n = Math.max(1, Math.round(fraction * size(s.retain)));
+        d = subsetByIndex(s.retain, subsetRng.fork(`f${fraction}`).permutation(size(s.retain)).subarray(0, n));
+        subsets.set(fraction, d);
+      }
+      return d;
+    };
+    const checkpoints: SpeedCheckpoint[] = [];
     for (const fraction of [...p.speedFractions].sort((a, b) => a - b)) {
       if (fraction === 1) {
         checkpoints.push(aCfFull);
         continue;
       }
-      const n = Math.max(1, Math.round(fraction * size(s.retain)));
-      const subset = subsetByIndex(s.retain, subsetRng.fork(`f${fraction}`).permutation(size(s.retain)).subarray(0, n));
+      const subset = subsetOf(fraction);
+      const n = size(subset);
       const run = await runMeasured(s, 'a-cf', aCfConfig, subset, o.onProgress);
       try {
         checkpoints.push({ fraction, steps: Math.ceil(n / batchSize), retainSamples: n, seconds: run.res.timing.seconds, ...measureUnlearning(run.res.model, s, seed) });
@@ -335,6 +335,28 @@ export async function runAamuAnatomy(o: AamuAnatomyOptions): Promise<AamuAnatomy
       }
       const c = checkpoints[checkpoints.length - 1];
       log(`a-cf stopped after ${c.steps} steps: MIA ${c.mia.toFixed(1)} forget ${c.forgetAcc.toFixed(2)} time ${c.seconds.toFixed(1)}s`);
+    }
+
+    // k / lambda sweep: A-CF with one setting changed, trained on the sweep share of the epoch; the default
+    // point reuses the speed checkpoint of that share (same subset, same seed: the same run).
+    const sweep: SweepRow[] = [];
+    const base = checkpoints.find((c) => c.fraction === p.sweepFraction);
+    const sweepData = subsetOf(p.sweepFraction);
+    for (const [parameter, values, dflt] of [['k', p.kValues, kDefault], ['lambda', p.lambdaValues, lambdaDefault]] as const) {
+      for (const value of values) {
+        if (value === dflt && base) {
+          sweep.push({ parameter, value, fraction: p.sweepFraction, seconds: base.seconds, retainAcc: base.retainAcc, forgetAcc: base.forgetAcc, testAcc: base.testAcc, mia: base.mia });
+          continue;
+        }
+        const run = await runMeasured(s, 'a-cf', { ...aCfConfig, [parameter]: value }, sweepData, o.onProgress);
+        try {
+          sweep.push({ parameter, value, fraction: p.sweepFraction, seconds: run.res.timing.seconds, ...measureUnlearning(run.res.model, s, seed) });
+        } finally {
+          run.dispose();
+        }
+        const r = sweep[sweep.length - 1];
+        log(`a-cf ${parameter}=${value}: forget ${r.forgetAcc.toFixed(2)} test ${r.testAcc.toFixed(2)} MIA ${r.mia.toFixed(1)} time ${r.seconds.toFixed(1)}s`);
+      }
     }
     const cfm = models[1];
     const reached = checkpoints.find((c) => Math.abs(c.mia - cfm.mia) <= p.tolerance) ?? null;
@@ -399,9 +421,13 @@ export function modelsTable(r: AamuAnatomyResult): Table {
   };
 }
 
+function fractionText(f: number): string {
+  return f === 1 ? '1 epoch' : `${f} of an epoch`;
+}
+
 export function sweepTable(r: AamuAnatomyResult, parameter: 'k' | 'lambda'): Table {
   return {
-    title: `A-CF with ${parameter} varied (${parameter === 'k' ? `lambda = ${PAPER_AAMU.lambda}` : `k = ${PAPER_AAMU.k}`}; 1 epoch)`,
+    title: `A-CF with ${parameter} varied (${parameter === 'k' ? `lambda = ${PAPER_AAMU.lambda}` : `k = ${PAPER_AAMU.k}`}; ${fractionText(r.sweep[0]?.fraction ?? 1)})`,
     columns: [parameter, 'mia', 'forgetAcc', 'testAcc', 'retainAcc', 'seconds'],
     rows: r.sweep.filter((x) => x.parameter === parameter).map((x) => [x.value, x.mia, x.forgetAcc, x.testAcc, x.retainAcc, x.seconds]),
   };
@@ -481,7 +507,7 @@ export function aamuAnatomyFigures(r: AamuAnatomyResult): Record<string, Figure>
 export const aamuAnatomy: Experiment<AamuAnatomyResult> = {
   name: 'aamu-anatomy',
   title: 'Blend/A-AMU paper (000), Sec. 3.4: the A-AMU regulariser step by step, CF vs A-CF, k / lambda, speed-up',
-  run: (o) => {
+  run: async (o) => {
     if (o.dataset || o.model) throw new Error('aamu-anatomy: --dataset/--model are set by the preset (smoke/cpu: fashion-mnist + convnet; gpu-paper: cifar10 + resnet18).');
     if (o.seeds != null && o.seeds !== 1) throw new Error(`aamu-anatomy: runs one seed (seed 0); got seeds = ${o.seeds}. Leave --seeds out.`);
     return runAamuAnatomy({ preset: o.preset, onProgress: o.onProgress, log: o.log, cacheDir: o.cacheDir, dataDir: o.dataDir });

@@ -208,7 +208,7 @@ export async function runSuliFeatureSpace(o: RunOptions & { methods?: string[] }
       try {
         models.push(picture(method, res.model, res.timing.seconds));
         const m = models.at(-1)!;
-        log(`${method}: forget acc ${m.forgetAcc.toFixed(2)}, forget cohesion ${m.forgetCohesion.toFixed(3)}, Grad-CAM correlation with original ${meanOf(m.gradCamCorrelation.filter(Number.isFinite)).toFixed(3)}`);
+        log(`${method}: forget acc ${m.forgetAcc.toFixed(2)}, forget cohesion ${m.forgetCohesion.toFixed(3)}, Grad-CAM: ${describeCams(m)}`);
       } finally {
         res.model.dispose();
       }
@@ -262,6 +262,13 @@ export function gradCamDataset(r: SuliFeatureSpaceResult): Dataset {
   });
 }
 
+/** Empty maps (no positive evidence for the class left) and the mean correlation of the others with the original's. */
+function describeCams(m: FeatureSpaceModel): string {
+  const empty = m.gradCam.filter((h) => Math.max(...h.values) === 0).length;
+  const corr = m.gradCamCorrelation.filter(Number.isFinite);
+  return `${empty} of ${m.gradCam.length} maps empty` + (corr.length ? `, mean correlation with the original ${meanOf(corr).toFixed(2)}` : '');
+}
+
 const label = (m: string) => SULI_METHOD_LABELS[m] ?? m;
 
 /** Fig. 4: one t-SNE scatter per model; retain samples coloured by class, forget samples as their own trace. */
@@ -293,25 +300,31 @@ export function suliGradCamFigures(r: SuliFeatureSpaceResult): Figure[] {
 export function suliFeatureSpaceTable(r: SuliFeatureSpaceResult): Table {
   return {
     title: `Feature space after forgetting '${r.classNames[r.forgetClass]}' (${r.setting})`,
-    columns: ['model', 'forget acc (%)', 'forget cohesion (<1: own cluster)', 'top nearest retain class of forget samples', 'Grad-CAM correlation with original', 'seconds'],
+    columns: ['model', 'forget acc (%)', 'forget cohesion (<1: own cluster)', 'top nearest retain class of forget samples', 'empty Grad-CAM maps', 'Grad-CAM correlation with original', 'seconds'],
     rows: r.models.map((m) => {
       const top = Object.entries(m.forgetNeighbourClasses).sort((a, b) => b[1] - a[1])[0];
       const corr = m.gradCamCorrelation.filter(Number.isFinite);
-      return [label(m.method), m.forgetAcc, m.forgetCohesion, top ? `${top[0]} (${(100 * top[1]).toFixed(0)}%)` : null, corr.length ? meanOf(corr) : null, m.seconds];
+      const empty = m.gradCam.filter((h) => Math.max(...h.values) === 0).length;
+      return [label(m.method), m.forgetAcc, m.forgetCohesion, top ? `${top[0]} (${(100 * top[1]).toFixed(0)}%)` : null, `${empty} of ${m.gradCam.length}`, corr.length ? meanOf(corr) : null, m.seconds];
     }),
   };
 }
 
+/** A change of forget cohesion in words; changes under 0.05 count as none (sampling noise of a few hundred points). */
+function dispersionWords(delta: number): string {
+  if (delta >= 0.05) return "forget samples more dispersed among the retained classes, as in the paper's Fig. 4 (d)";
+  if (delta <= -0.05) return 'forget samples more clustered than before';
+  return "about the same: the forget samples' place in the feature space hardly moved";
+}
+
 export function suliFeatureSpaceNotes(r: SuliFeatureSpaceResult): string[] {
   const o = r.models[0];
-  return r.models.slice(1).map((m) => {
-    const corr = meanOf(m.gradCamCorrelation.filter(Number.isFinite));
-    return (
+  return r.models.slice(1).map(
+    (m) =>
       `${label(m.method)}: forget cohesion ${o.forgetCohesion.toFixed(2)} -> ${m.forgetCohesion.toFixed(2)} ` +
-      `(${m.forgetCohesion > o.forgetCohesion ? 'forget samples more dispersed among the retained classes, as in the paper\'s Fig. 4 (d)' : 'forget samples not more dispersed than before'}); ` +
-      `Grad-CAM correlation with the original ${corr.toFixed(2)} (paper Fig. 5: attention moves away from the primary features).`
-    );
-  });
+      `(${dispersionWords(m.forgetCohesion - o.forgetCohesion)}); ` +
+      `Grad-CAM of the forgotten class: ${describeCams(m)} (paper Fig. 5: attention moves away from the primary features).`,
+  );
 }
 
 export const suliFeatureSpace: Experiment<SuliFeatureSpaceResult> = {
