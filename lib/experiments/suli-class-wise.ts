@@ -1,35 +1,33 @@
 import { aggregateOverSeeds, type SeedTable } from '../metrics/aggregate';
 import type { Figure } from '../plot/figure';
 import { radarChart } from '../plot/radar';
-import type { Cell, Table } from '../report/table';
+import type { Table } from '../report/table';
 import type { Experiment, RunOptions } from './experiment';
 import type { PresetName } from './presets';
 import type { ExperimentOutput } from './results';
-import { disposeScenario, prepareScenario, scenarioSizes } from './scenario';
+import { disposeScenario, scenarioSizes } from './scenario';
 import { PAPER_TABLE2, PAPER_TABLE4, PAPER_TABLE5, RADAR_AXES } from './suli-paper-numbers';
 import {
-  checkSuliMethods,
   fullTestSet,
   measureMetrics,
-  measureSuli,
-  paperSeconds,
-  runSuliMethod,
-  suliSetting,
+  measureSuliRuns,
+  paperCell,
+  prepareSuliScenario,
+  startSuliRun,
+  suliCell,
+  suliLabel,
+  suliMean,
+  suliSeeds,
   SULI_METHOD_LABELS,
+  type SuliCost,
   type SuliMeasures,
   type SuliPaperDataset,
 } from './suli-setting';
 
 /** One method (or 'original') on one seed, class-wise. */
-export interface SuliClassRow extends SuliMeasures {
+export interface SuliClassRow extends SuliMeasures, SuliCost {
   seed: number;
   method: string;
-  /** Whole unlearning call (s); 0 for 'original'. */
-  seconds: number;
-  /** As the paper times it: update steps (and adversarial generation), without sorting and stop checks. */
-  paperSeconds: number;
-  /** History rows of the run (epochs, or layer updates for SULI). */
-  updates: number;
 }
 
 export interface SuliClassWiseResult {
@@ -60,47 +58,25 @@ const NAME = 'suli-class-wise';
  * column (10-fold loss MIA), Table 5's class runtime and Fig. 3's radar of five objectives.
  */
 export async function runSuliClassWise(o: SuliClassWiseOptions): Promise<SuliClassWiseResult> {
-  if (o.model) throw new Error(`${NAME}: --model is set by the preset/dataset (fashion-mnist: convnet; cifar10: resnet18; utkface: allcnn; vggface2: resnet50).`);
-  const setting = suliSetting(NAME, o.preset, o.dataset);
-  const methods = o.methods ?? setting.methods;
-  checkSuliMethods(NAME, methods, setting);
-  const seeds = o.seeds ?? setting.seeds;
-  if (!Number.isInteger(seeds) || seeds < 1) throw new Error(`${NAME}: seeds must be a positive integer, got ${o.seeds}.`);
-  const log = o.log ?? (() => {});
+  const { setting, methods, log } = startSuliRun(NAME, o, (st) => st.methods);
+  const seeds = suliSeeds(NAME, o, setting);
   const t0 = performance.now();
   const rows: SuliClassRow[] = [];
   const setups: SuliClassWiseResult['setups'] = [];
   let backend = '';
   let forgetClass = '';
   for (let seed = 0; seed < seeds; seed++) {
-    const s = await prepareScenario({
-      data: setting.data,
-      recipe: setting.recipe,
-      request: { kind: 'class', classes: [setting.forgetClass] },
-      seed,
-      onProgress: o.onProgress,
-      cacheDir: o.cacheDir,
-      dataDir: o.dataDir,
-    });
+    const s = await prepareSuliScenario(setting, { kind: 'class', classes: [setting.forgetClass] }, seed, o);
     try {
       backend = s.engine.backend;
       forgetClass = s.train.classNames[setting.forgetClass] ?? String(setting.forgetClass);
       const test = fullTestSet(s);
       setups.push({ seed, sizes: { ...scenarioSizes(s), test: test.labels.length }, originalTestAcc: 100 * s.originalTestAccuracy, originalSource: s.originalSource, originalSeconds: s.originalSeconds });
-      const original = measureSuli(s.original, s, test, 'class', seed);
-      rows.push({ seed, method: 'original', ...original, seconds: 0, paperSeconds: 0, updates: 0 });
-      log(`seed ${seed}: forget class '${forgetClass}' (${s.forget.labels.length} images); original ${describe(original)} (${s.originalSource})`);
-      for (const method of methods) {
-        const res = await runSuliMethod(setting, method, 'class', s, seed, o.onProgress);
-        try {
-          const m = measureSuli(res.model, s, test, 'class', seed);
-          const row: SuliClassRow = { seed, method, ...m, seconds: res.timing.seconds, paperSeconds: paperSeconds(res), updates: res.history.length };
-          rows.push(row);
-          log(`  ${method}: ${describe(m)} time ${row.seconds.toFixed(1)} s (${row.paperSeconds.toFixed(1)} s updates), ${row.updates} updates`);
-        } finally {
-          res.model.dispose();
-        }
-      }
+      await measureSuliRuns(setting, methods, 'class', s, test, seed, o.onProgress, (method, m, cost) => {
+        rows.push({ seed, method, ...m, ...cost });
+        if (method === 'original') log(`seed ${seed}: forget class '${forgetClass}' (${s.forget.labels.length} images); original ${describe(m)} (${s.originalSource})`);
+        else log(`  ${method}: ${describe(m)} time ${cost.seconds.toFixed(1)} s (${cost.paperSeconds.toFixed(1)} s updates), ${cost.updates} updates`);
+      });
     } finally {
       disposeScenario(s);
     }
@@ -130,21 +106,16 @@ export function suliClassTable(rows: SuliClassRow[], scenario: string): SeedTabl
       method: r.method,
       scenario,
       seed: r.seed,
-      metrics: measureMetrics(r, { seconds: r.seconds, paperSeconds: r.paperSeconds, updates: r.updates }),
+      // Every numeric field of the row: the measures and the cost (the seed too, which thus averages as a column).
+      metrics: measureMetrics(r),
     })),
   );
 }
 
 /** Mean of a metric for a method in the seed table (NaN when absent). */
 export function tableMean(t: SeedTable, method: string, metric: string): number {
-  return t.rows.find((r) => r.method === method)?.cells[metric]?.mean ?? NaN;
+  return suliMean(t, method, metric);
 }
-
-const ours = (t: SeedTable, method: string, metric: string): Cell => {
-  const c = t.rows.find((r) => r.method === method)?.cells[metric];
-  return c == null ? null : { mean: c.mean, ci: Number.isFinite(c.ci) ? c.ci : 0, n: c.n };
-};
-const pm = (v: [number, number] | undefined, digits = 2): Cell => (v == null ? null : `${v[0].toFixed(digits)} ± ${v[1].toFixed(digits)}`);
 
 /** Table 2 beside ours: accuracies (%) per method. */
 export function suliTable2(r: SuliClassWiseResult): Table {
@@ -154,9 +125,9 @@ export function suliTable2(r: SuliClassWiseResult): Table {
     title: `Table 2 (class-wise, forget '${r.forgetClass}'): ours on ${r.setting} vs paper ${r.paperDataset} (%)`,
     columns: ['method', 'A_Dr', 'A_Df', 'A_Dtr', 'A_Dtf', 'paper A_Dr', 'paper A_Df', 'paper A_Dtr', 'paper A_Dtf'],
     rows: r.table.rows.map((row) => [
-      SULI_METHOD_LABELS[row.method] ?? row.method,
-      ...metrics.map((m) => ours(r.table, row.method, m)),
-      ...metrics.map((m) => pm(paper[row.method]?.[m])),
+      suliLabel(row.method),
+      ...metrics.map((m) => suliCell(r.table, row.method, m)),
+      ...metrics.map((m) => paperCell(paper[row.method]?.[m])),
     ]),
   };
 }
@@ -168,10 +139,10 @@ export function suliTable4Class(r: SuliClassWiseResult): Table {
     title: `Table 4 (class-wise MIA, 10-fold loss attack; ideal 0.5): ours vs paper ${r.paperDataset}`,
     columns: ['method', 'MIA', 'MIA std over folds', 'paper MIA'],
     rows: r.table.rows.map((row) => [
-      SULI_METHOD_LABELS[row.method] ?? row.method,
-      ours(r.table, row.method, 'mia'),
-      ours(r.table, row.method, 'miaStd'),
-      pm(paper[row.method]?.class),
+      suliLabel(row.method),
+      suliCell(r.table, row.method, 'mia'),
+      suliCell(r.table, row.method, 'miaStd'),
+      paperCell(paper[row.method]?.class),
     ]),
   };
 }
@@ -184,10 +155,10 @@ export function suliTable5Class(r: SuliClassWiseResult): Table {
     rows: r.table.rows
       .filter((row) => row.method !== 'original')
       .map((row) => [
-        SULI_METHOD_LABELS[row.method] ?? row.method,
-        ours(r.table, row.method, 'seconds'),
-        ours(r.table, row.method, 'paperSeconds'),
-        ours(r.table, row.method, 'updates'),
+        suliLabel(row.method),
+        suliCell(r.table, row.method, 'seconds'),
+        suliCell(r.table, row.method, 'paperSeconds'),
+        suliCell(r.table, row.method, 'updates'),
         PAPER_TABLE5[row.method]?.class ?? null,
       ]),
   };
@@ -212,7 +183,7 @@ export function suliRadarScores(r: SuliClassWiseResult): { method: string; value
 export function suliRadar(r: SuliClassWiseResult): Figure {
   return radarChart(
     [...RADAR_AXES],
-    suliRadarScores(r).map((s) => ({ name: SULI_METHOD_LABELS[s.method] ?? s.method, values: s.values })),
+    suliRadarScores(r).map((s) => ({ name: suliLabel(s.method), values: s.values })),
     { title: `Fig. 3: five objectives, class-wise (${r.setting})`, range: [0, 1] },
   );
 }

@@ -12,8 +12,8 @@ import { evaluate } from '../train/evaluate';
 import type { Experiment, RunOptions } from './experiment';
 import { presetOf, type PresetName } from './presets';
 import type { ExperimentOutput } from './results';
-import { disposeScenario, prepareScenario } from './scenario';
-import { checkSuliMethods, runSuliMethod, suliSetting, SULI_METHOD_LABELS } from './suli-setting';
+import { disposeScenario } from './scenario';
+import { prepareSuliScenario, startSuliRun, suliLabel, withSuliMethod } from './suli-setting';
 
 /** How many samples the pictures use, per preset. */
 export interface FeatureSpaceSize {
@@ -150,23 +150,12 @@ function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number {
  * (explaining the forgotten class), for the original model and each unlearned one.
  */
 export async function runSuliFeatureSpace(o: RunOptions & { methods?: string[] }): Promise<SuliFeatureSpaceResult> {
-  if (o.model) throw new Error(`${NAME}: --model is set by the preset (Grad-CAM needs a sequential conv model: fashion-mnist convnet).`);
-  const setting = suliSetting(NAME, o.preset, o.dataset);
+  const modelNote = '--model is set by the preset (Grad-CAM needs a sequential conv model: fashion-mnist convnet).';
+  const { setting, methods, log } = startSuliRun(NAME, o, () => presetOf(FEATURE_SPACE_SIZES, o.preset, NAME).methods, modelNote);
   const sz = presetOf(FEATURE_SPACE_SIZES, o.preset, NAME);
-  const methods = o.methods ?? sz.methods;
-  checkSuliMethods(NAME, methods, setting);
   const seed = 0;
   const t0 = performance.now();
-  const log = o.log ?? (() => {});
-  const s = await prepareScenario({
-    data: setting.data,
-    recipe: setting.recipe,
-    request: { kind: 'class', classes: [setting.forgetClass] },
-    seed,
-    onProgress: o.onProgress,
-    cacheDir: o.cacheDir,
-    dataDir: o.dataDir,
-  });
+  const s = await prepareSuliScenario(setting, { kind: 'class', classes: [setting.forgetClass] }, seed, o);
   try {
     const rng = new Rng(seed).fork(NAME);
     const retainIds: number[] = [];
@@ -204,14 +193,9 @@ export async function runSuliFeatureSpace(o: RunOptions & { methods?: string[] }
     models.push(picture('original', s.original, 0));
     log(`original: forget cohesion ${models[0].forgetCohesion.toFixed(3)}`);
     for (const method of methods) {
-      const res = await runSuliMethod(setting, method, 'class', s, seed, o.onProgress);
-      try {
-        models.push(picture(method, res.model, res.timing.seconds));
-        const m = models.at(-1)!;
-        log(`${method}: forget acc ${m.forgetAcc.toFixed(2)}, forget cohesion ${m.forgetCohesion.toFixed(3)}, Grad-CAM: ${describeCams(m)}`);
-      } finally {
-        res.model.dispose();
-      }
+      const m = await withSuliMethod(setting, method, 'class', s, seed, o.onProgress, (res) => picture(method, res.model, res.timing.seconds));
+      models.push(m);
+      log(`${method}: forget acc ${m.forgetAcc.toFixed(2)}, forget cohesion ${m.forgetCohesion.toFixed(3)}, Grad-CAM: ${describeCams(m)}`);
     }
     return {
       experiment: NAME,
@@ -269,8 +253,6 @@ function describeCams(m: FeatureSpaceModel): string {
   return `${empty} of ${m.gradCam.length} maps empty` + (corr.length ? `, mean correlation with the original ${meanOf(corr).toFixed(2)}` : '');
 }
 
-const label = (m: string) => SULI_METHOD_LABELS[m] ?? m;
-
 /** Fig. 4: one t-SNE scatter per model; retain samples coloured by class, forget samples as their own trace. */
 export function suliTsneFigures(r: SuliFeatureSpaceResult): Figure[] {
   const k = r.classNames.length;
@@ -280,7 +262,7 @@ export function suliTsneFigures(r: SuliFeatureSpaceResult): Figure[] {
     embeddingScatter(m.tsne, pointLabels, {
       labelNames,
       text: r.sampleIds.map((id) => `#${id}`),
-      title: `Fig. 4: t-SNE of features, ${label(m.method)} (forget acc ${m.forgetAcc.toFixed(1)}%, cohesion ${m.forgetCohesion.toFixed(2)})`,
+      title: `Fig. 4: t-SNE of features, ${suliLabel(m.method)} (forget acc ${m.forgetAcc.toFixed(1)}%, cohesion ${m.forgetCohesion.toFixed(2)})`,
     }),
   );
 }
@@ -291,7 +273,7 @@ export function suliGradCamFigures(r: SuliFeatureSpaceResult): Figure[] {
   const out: Figure[] = [];
   r.gradCamIds.forEach((id, i) => {
     for (const m of r.models) {
-      out.push(heatmapOverlay(images, id, m.gradCam[i], { title: `Fig. 5: Grad-CAM '${r.classNames[r.forgetClass]}', ${label(m.method)}, #${id}`, scale: 6 }));
+      out.push(heatmapOverlay(images, id, m.gradCam[i], { title: `Fig. 5: Grad-CAM '${r.classNames[r.forgetClass]}', ${suliLabel(m.method)}, #${id}`, scale: 6 }));
     }
   });
   return out;
@@ -305,7 +287,7 @@ export function suliFeatureSpaceTable(r: SuliFeatureSpaceResult): Table {
       const top = Object.entries(m.forgetNeighbourClasses).sort((a, b) => b[1] - a[1])[0];
       const corr = m.gradCamCorrelation.filter(Number.isFinite);
       const empty = m.gradCam.filter((h) => Math.max(...h.values) === 0).length;
-      return [label(m.method), m.forgetAcc, m.forgetCohesion, top ? `${top[0]} (${(100 * top[1]).toFixed(0)}%)` : null, `${empty} of ${m.gradCam.length}`, corr.length ? meanOf(corr) : null, m.seconds];
+      return [suliLabel(m.method), m.forgetAcc, m.forgetCohesion, top ? `${top[0]} (${(100 * top[1]).toFixed(0)}%)` : null, `${empty} of ${m.gradCam.length}`, corr.length ? meanOf(corr) : null, m.seconds];
     }),
   };
 }
@@ -321,7 +303,7 @@ export function suliFeatureSpaceNotes(r: SuliFeatureSpaceResult): string[] {
   const o = r.models[0];
   return r.models.slice(1).map(
     (m) =>
-      `${label(m.method)}: forget cohesion ${o.forgetCohesion.toFixed(2)} -> ${m.forgetCohesion.toFixed(2)} ` +
+      `${suliLabel(m.method)}: forget cohesion ${o.forgetCohesion.toFixed(2)} -> ${m.forgetCohesion.toFixed(2)} ` +
       `(${dispersionWords(m.forgetCohesion - o.forgetCohesion)}); ` +
       `Grad-CAM of the forgotten class: ${describeCams(m)} (paper Fig. 5: attention moves away from the primary features).`,
   );

@@ -6,29 +6,30 @@ import type { Cell, Table } from '../report/table';
 import type { Experiment, RunOptions } from './experiment';
 import type { PresetName } from './presets';
 import type { ExperimentOutput } from './results';
-import { disposeScenario, prepareScenario, scenarioSizes } from './scenario';
+import { disposeScenario, scenarioSizes } from './scenario';
 import { PAPER_TABLE3, PAPER_TABLE3_COUNTS, PAPER_TABLE4, PAPER_TABLE5 } from './suli-paper-numbers';
 import {
-  checkSuliMethods,
   fullTestSet,
   measureMetrics,
-  measureSuli,
-  paperSeconds,
-  runSuliMethod,
-  suliSetting,
+  measureSuliRuns,
+  paperCell,
+  prepareSuliScenario,
+  startSuliRun,
+  suliCell,
+  suliLabel,
+  suliMean,
+  suliSeeds,
   SULI_METHOD_LABELS,
+  type SuliCost,
   type SuliMeasures,
   type SuliPaperDataset,
 } from './suli-setting';
 
 /** One method (or 'original') on one seed and one forget-set size n, instance-wise. */
-export interface SuliInstanceRow extends SuliMeasures {
+export interface SuliInstanceRow extends SuliMeasures, SuliCost {
   seed: number;
   n: number;
   method: string;
-  seconds: number;
-  paperSeconds: number;
-  updates: number;
 }
 
 export interface SuliInstanceWiseResult {
@@ -62,17 +63,12 @@ const scenarioOf = (n: number) => `n=${n}`;
  * n = 64..512), Table 4's instance column (MIA) and Table 5's instance runtime.
  */
 export async function runSuliInstanceWise(o: SuliInstanceWiseOptions): Promise<SuliInstanceWiseResult> {
-  if (o.model) throw new Error(`${NAME}: --model is set by the preset/dataset (fashion-mnist: convnet; cifar10: resnet18; utkface: allcnn; vggface2: resnet50).`);
-  const setting = suliSetting(NAME, o.preset, o.dataset);
-  const methods = o.methods ?? setting.instanceMethods;
-  checkSuliMethods(NAME, methods, setting);
+  const { setting, methods, log } = startSuliRun(NAME, o, (st) => st.instanceMethods);
   const counts = o.counts ?? setting.instanceCounts;
   if (counts.length === 0 || counts.some((n) => !Number.isInteger(n) || n < 10)) {
     throw new Error(`${NAME}: counts must be integers >= 10 (the 10-fold MIA needs 10 per side), got [${counts.join(', ')}].`);
   }
-  const seeds = o.seeds ?? setting.seeds;
-  if (!Number.isInteger(seeds) || seeds < 1) throw new Error(`${NAME}: seeds must be a positive integer, got ${o.seeds}.`);
-  const log = o.log ?? (() => {});
+  const seeds = suliSeeds(NAME, o, setting);
   const t0 = performance.now();
   const rows: SuliInstanceRow[] = [];
   const setups: SuliInstanceWiseResult['setups'] = [];
@@ -80,33 +76,23 @@ export async function runSuliInstanceWise(o: SuliInstanceWiseOptions): Promise<S
   for (let seed = 0; seed < seeds; seed++) {
     for (const n of counts) {
       // The reference set does not depend on n, so every n shares one cached original model per seed.
-      const s = await prepareScenario({ data: setting.data, recipe: setting.recipe, request: { kind: 'instances', n }, seed, onProgress: o.onProgress, cacheDir: o.cacheDir, dataDir: o.dataDir });
+      const s = await prepareSuliScenario(setting, { kind: 'instances', n }, seed, o);
       try {
         backend = s.engine.backend;
         const test = fullTestSet(s);
         setups.push({ seed, n, sizes: { ...scenarioSizes(s), test: size(test) }, originalTestAcc: 100 * s.originalTestAccuracy, originalSource: s.originalSource });
-        const original = measureSuli(s.original, s, test, 'instance', seed);
-        rows.push({ seed, n, method: 'original', ...original, seconds: 0, paperSeconds: 0, updates: 0 });
-        log(`seed ${seed}, n ${n}: original ${describe(original)} (${s.originalSource}; reference ${size(s.reference!)} images)`);
-        for (const method of methods) {
-          const res = await runSuliMethod(setting, method, 'instance', s, seed, o.onProgress);
-          try {
-            const m = measureSuli(res.model, s, test, 'instance', seed);
-            const row: SuliInstanceRow = { seed, n, method, ...m, seconds: res.timing.seconds, paperSeconds: paperSeconds(res), updates: res.history.length };
-            rows.push(row);
-            log(`  ${method}: ${describe(m)} time ${row.seconds.toFixed(2)} s (${row.paperSeconds.toFixed(2)} s updates), ${row.updates} updates`);
-          } finally {
-            res.model.dispose();
-          }
-        }
+        await measureSuliRuns(setting, methods, 'instance', s, test, seed, o.onProgress, (method, m, cost) => {
+          rows.push({ seed, n, method, ...m, ...cost });
+          if (method === 'original') log(`seed ${seed}, n ${n}: original ${describe(m)} (${s.originalSource}; reference ${size(s.reference!)} images)`);
+          else log(`  ${method}: ${describe(m)} time ${cost.seconds.toFixed(2)} s (${cost.paperSeconds.toFixed(2)} s updates), ${cost.updates} updates`);
+        });
       } finally {
         disposeScenario(s);
       }
     }
   }
-  const table = aggregateOverSeeds(
-    rows.map((r) => ({ method: r.method, scenario: scenarioOf(r.n), seed: r.seed, metrics: measureMetrics(r, { seconds: r.seconds, paperSeconds: r.paperSeconds, updates: r.updates }) })),
-  );
+  // Every numeric field of a row is a metric: the measures and the cost (seed and n too, as columns).
+  const table = aggregateOverSeeds(rows.map((r) => ({ method: r.method, scenario: scenarioOf(r.n), seed: r.seed, metrics: measureMetrics(r) })));
   return {
     experiment: NAME,
     preset: o.preset,
@@ -126,13 +112,11 @@ function describe(m: SuliMeasures): string {
   return `retain ${m.retainAcc.toFixed(2)} forget ${m.forgetAcc.toFixed(2)} test ${m.testAcc.toFixed(2)} reference ${m.referenceAcc?.toFixed(2)} MIA ${m.mia.toFixed(3)}`;
 }
 
-function cellOf(t: SeedTable, method: string, n: number, metric: string): Cell {
-  const c = t.rows.find((r) => r.method === method && r.scenario === scenarioOf(n))?.cells[metric];
-  return c == null ? null : { mean: c.mean, ci: Number.isFinite(c.ci) ? c.ci : 0, n: c.n };
-}
+const cellOf = (t: SeedTable, method: string, n: number, metric: string): Cell => suliCell(t, method, metric, scenarioOf(n));
 
+/** Mean of a metric for a method and forget-set size n in the seed table (NaN when absent). */
 export function instanceMean(t: SeedTable, method: string, n: number, metric: string): number {
-  return t.rows.find((r) => r.method === method && r.scenario === scenarioOf(n))?.cells[metric]?.mean ?? NaN;
+  return suliMean(t, method, metric, scenarioOf(n));
 }
 
 function methodsOf(r: SuliInstanceWiseResult): string[] {
@@ -149,7 +133,7 @@ export function suliTable3(r: SuliInstanceWiseResult): Table {
       const p = k >= 0 ? paper[m] : undefined;
       rows.push([
         n,
-        SULI_METHOD_LABELS[m] ?? m,
+        suliLabel(m),
         cellOf(r.table, m, n, 'retainAcc'),
         cellOf(r.table, m, n, 'forgetAcc'),
         cellOf(r.table, m, n, 'testAcc'),
@@ -174,9 +158,9 @@ export function suliTable4Instance(r: SuliInstanceWiseResult): Table {
     title: `Table 4 (instance-wise MIA, 10-fold loss attack; ideal 0.5): ours per n vs paper ${r.paperDataset}`,
     columns: ['method', ...r.counts.map((n) => `MIA n=${n}`), 'paper MIA'],
     rows: methodsOf(r).map((m) => [
-      SULI_METHOD_LABELS[m] ?? m,
+      suliLabel(m),
       ...r.counts.map((n) => cellOf(r.table, m, n, 'mia')),
-      paper[m] ? `${paper[m].instance[0].toFixed(2)} ± ${paper[m].instance[1].toFixed(2)}` : null,
+      paperCell(paper[m]?.instance),
     ]),
   };
 }
@@ -189,7 +173,7 @@ export function suliTable5Instance(r: SuliInstanceWiseResult): Table {
     rows: methodsOf(r)
       .filter((m) => m !== 'original')
       .map((m) => [
-        SULI_METHOD_LABELS[m] ?? m,
+        suliLabel(m),
         ...r.counts.map((n) => cellOf(r.table, m, n, 'paperSeconds')),
         ...r.counts.map((n) => cellOf(r.table, m, n, 'updates')),
         PAPER_TABLE5[m]?.instance ?? null,
@@ -202,7 +186,7 @@ export function suliInstanceFigure(r: SuliInstanceWiseResult): Figure {
   const ms = methodsOf(r);
   const table: Table = {
     title: `Test accuracy after instance-wise unlearning vs n (${r.setting})`,
-    columns: ['forgotten instances n', ...ms.map((m) => SULI_METHOD_LABELS[m] ?? m)],
+    columns: ['forgotten instances n', ...ms.map((m) => suliLabel(m))],
     rows: r.counts.map((n) => [n, ...ms.map((m) => cellOf(r.table, m, n, 'testAcc'))]),
   };
   return metricLines(table, { yTitle: 'A_Dtest (%)' });

@@ -1,7 +1,9 @@
 import { concatDatasets, type Dataset } from '../data/dataset';
+import type { SeedTable } from '../metrics/aggregate';
 import { lossLogisticMia, LOSS_MIA_PRESETS } from '../metrics/mia-loss-logistic';
 import type { Classifier } from '../models/classifier';
 import { predict, type Predictions } from '../train/evaluate';
+import type { Cell } from '../report/table';
 import type { ProgressSink } from '../train/progress';
 import type { UnlearnResult } from '../unlearn/contract';
 import { ADV_IMP_CPU_FASHION_MNIST } from '../unlearn/methods/adv-imp';
@@ -13,8 +15,9 @@ import { SU_CPU_FASHION_MNIST } from '../unlearn/methods/su';
 import { SULI_CPU_FASHION_MNIST } from '../unlearn/methods/suli';
 import { presetConfig } from '../unlearn/presets';
 import { getUnlearner } from '../unlearn/registry';
+import type { RunOptions } from './experiment';
 import { presetOf, SINGLE_ROUND_PRESETS, type PresetName } from './presets';
-import type { ExperimentData, Scenario, TrainRecipe } from './scenario';
+import { prepareScenario, type ExperimentData, type ForgetRequest, type Scenario, type TrainRecipe } from './scenario';
 
 /**
  * The shared setting of the SULI paper's (003) experiments: data, original model, which methods run
@@ -37,6 +40,9 @@ export const SULI_METHOD_LABELS: Record<string, string> = {
   su: 'SU',
   suli: 'SULI',
 };
+
+/** Paper name of a method key (the key itself when it has none). */
+export const suliLabel = (method: string): string => SULI_METHOD_LABELS[method] ?? method;
 
 export type SuliPaperDataset = 'CIFAR-10' | 'UTKFace' | 'VggFace2';
 
@@ -180,6 +186,38 @@ export function checkSuliMethods(experiment: string, methods: string[], setting:
   }
 }
 
+/** What `--model` errors say in the class- and instance-wise runners. */
+const MODEL_SET_BY_PRESET = '--model is set by the preset/dataset (fashion-mnist: convnet; cifar10: resnet18; utkface: allcnn; vggface2: resnet50).';
+
+/**
+ * The checks every SULI runner starts with: no --model override (the preset fixes the model), the
+ * preset's setting, and the methods (`o.methods`, else `defaultMethods` of the setting).
+ */
+export function startSuliRun(
+  experiment: string,
+  o: RunOptions & { methods?: string[] },
+  defaultMethods: (setting: SuliSetting) => string[],
+  modelNote = MODEL_SET_BY_PRESET,
+): { setting: SuliSetting; methods: string[]; log: (line: string) => void } {
+  if (o.model) throw new Error(`${experiment}: ${modelNote}`);
+  const setting = suliSetting(experiment, o.preset, o.dataset);
+  const methods = o.methods ?? defaultMethods(setting);
+  checkSuliMethods(experiment, methods, setting);
+  return { setting, methods, log: o.log ?? (() => {}) };
+}
+
+/** Number of seeds: `o.seeds`, else the setting's; must be a positive integer. */
+export function suliSeeds(experiment: string, o: RunOptions, setting: SuliSetting): number {
+  const seeds = o.seeds ?? setting.seeds;
+  if (!Number.isInteger(seeds) || seeds < 1) throw new Error(`${experiment}: seeds must be a positive integer, got ${o.seeds}.`);
+  return seeds;
+}
+
+/** The scenario (data split and cached or trained original model) of one seed of the setting. */
+export function prepareSuliScenario(setting: SuliSetting, request: ForgetRequest, seed: number, o: RunOptions): Promise<Scenario> {
+  return prepareScenario({ data: setting.data, recipe: setting.recipe, request, seed, onProgress: o.onProgress, cacheDir: o.cacheDir, dataDir: o.dataDir });
+}
+
 /** The config a method runs with: the preset's values plus the protocol ('class' / 'instance'; Retrain has no mode). */
 export function suliMethodConfig(setting: SuliSetting, method: string, mode: 'class' | 'instance'): Record<string, unknown> {
   const base = { ...setting.configs[method] };
@@ -205,6 +243,55 @@ export async function runSuliMethod(
     seed,
     onProgress,
   });
+}
+
+/** Runs one method and hands its result to `use`; the unlearned model is freed afterwards either way. */
+export async function withSuliMethod<T>(
+  setting: SuliSetting,
+  method: string,
+  mode: 'class' | 'instance',
+  s: Scenario,
+  seed: number,
+  onProgress: ProgressSink | undefined,
+  use: (res: UnlearnResult) => T,
+): Promise<T> {
+  const res = await runSuliMethod(setting, method, mode, s, seed, onProgress);
+  try {
+    return use(res);
+  } finally {
+    res.model.dispose();
+  }
+}
+
+/** What a run cost: whole call (s), update time as the paper counts it (s), history rows (epochs or SULI's layer updates). */
+export interface SuliCost {
+  seconds: number;
+  paperSeconds: number;
+  updates: number;
+}
+
+/**
+ * Measures the original model and then each method's unlearned model on one scenario, handing each
+ * to `each` in that order ('original' first, at no cost). The unlearned models are freed as it goes.
+ */
+export async function measureSuliRuns(
+  setting: SuliSetting,
+  methods: string[],
+  mode: 'class' | 'instance',
+  s: Scenario,
+  test: Dataset,
+  seed: number,
+  onProgress: ProgressSink | undefined,
+  each: (method: string, m: SuliMeasures, cost: SuliCost) => void,
+): Promise<void> {
+  each('original', measureSuli(s.original, s, test, mode, seed), { seconds: 0, paperSeconds: 0, updates: 0 });
+  for (const method of methods) {
+    const [m, cost] = await withSuliMethod(setting, method, mode, s, seed, onProgress, (res) => {
+      const c: SuliCost = { seconds: res.timing.seconds, paperSeconds: paperSeconds(res), updates: res.history.length };
+      return [measureSuli(res.model, s, test, mode, seed), c] as const;
+    });
+    each(method, m, cost);
+  }
 }
 
 /** The whole test split of a scenario (pool + evaluation): the SULI protocol has no test pool. */
@@ -244,25 +331,25 @@ export function measureSuli(
   const pt = predict(model, test);
   const mia = lossLogisticMia({ values: pf.losses, classes: pf.labels }, { values: pt.losses, classes: pt.labels }, { ...LOSS_MIA_PRESETS.suli, seed });
   const out: SuliMeasures = {
-    retainAcc: accuracyOf(predict(model, s.retain)),
-    forgetAcc: accuracyOf(pf),
-    testAcc: accuracyOf(pt),
+    retainAcc: accuracyOnClasses(predict(model, s.retain)),
+    forgetAcc: accuracyOnClasses(pf),
+    testAcc: accuracyOnClasses(pt),
     mia: mia.accuracy,
     miaStd: mia.std,
   };
   if (mode === 'class') {
     const forgotten = new Set(s.forget.labels);
-    out.testRetainAcc = accuracyOf(pt, (y) => !forgotten.has(y));
-    const tf = accuracyOf(pt, (y) => forgotten.has(y));
+    out.testRetainAcc = accuracyOnClasses(pt, (y) => !forgotten.has(y));
+    const tf = accuracyOnClasses(pt, (y) => forgotten.has(y));
     if (Number.isFinite(tf)) out.testForgetAcc = tf;
   } else if (s.reference) {
-    out.referenceAcc = accuracyOf(predict(model, s.reference));
+    out.referenceAcc = accuracyOnClasses(predict(model, s.reference));
   }
   return out;
 }
 
 /** Top-1 accuracy (%) of predictions, optionally only over samples whose label passes `keep` (NaN when none does). */
-export function accuracyOf(p: Predictions, keep: (label: number) => boolean = () => true): number {
+export function accuracyOnClasses(p: Predictions, keep: (label: number) => boolean = () => true): number {
   let n = 0;
   let hit = 0;
   p.labels.forEach((y, i) => {
@@ -279,6 +366,23 @@ export function measureMetrics(m: SuliMeasures, extra: Record<string, number> = 
   for (const [k, v] of Object.entries({ ...m, ...extra })) if (typeof v === 'number' && Number.isFinite(v)) out[k] = v;
   return out;
 }
+
+/** The seed-table row of a method (and, where the table has several, a scenario). */
+const rowOf = (t: SeedTable, method: string, scenario?: string) => t.rows.find((r) => r.method === method && (scenario === undefined || r.scenario === scenario));
+
+/** A metric's mean over seeds for a method (NaN when absent). */
+export function suliMean(t: SeedTable, method: string, metric: string, scenario?: string): number {
+  return rowOf(t, method, scenario)?.cells[metric]?.mean ?? NaN;
+}
+
+/** A metric's mean and CI over seeds as a report cell (CI 0 for one seed; null when absent). */
+export function suliCell(t: SeedTable, method: string, metric: string, scenario?: string): Cell {
+  const c = rowOf(t, method, scenario)?.cells[metric];
+  return c == null ? null : { mean: c.mean, ci: Number.isFinite(c.ci) ? c.ci : 0, n: c.n };
+}
+
+/** A paper's 'mean ± std' pair as a report cell (null when the paper has none). */
+export const paperCell = (v: readonly [number, number] | undefined, digits = 2): Cell => (v == null ? null : `${v[0].toFixed(digits)} ± ${v[1].toFixed(digits)}`);
 
 /** Wall time of a run as the paper times it: the update steps (and adversarial generation), not sorting or the stop checks. */
 export function paperSeconds(r: UnlearnResult): number {
