@@ -114,6 +114,15 @@ describe('SU, SULI and the re-labelling baselines (forget set only)', () => {
     }
   });
 
+  it("Initial Label's 'second-best' reading relabels with the original model's runner-up class and forgets", async () => {
+    const r = await getUnlearner('initial-label').run(inputs({ ...SMALL['initial-label'], labels: 'second-best' }));
+    // The runner-up is never the original prediction, so relabelling cannot agree with a confidently right label.
+    expect(r.history.at(-1)!.extra!.initialLabelAgreement).toBeLessThan(0.2);
+    expect(acc(r.model, 'forget')).toBeLessThan(acc(task.model, 'forget') - 0.25);
+    r.model.dispose();
+    await expect(getUnlearner('initial-label').run(inputs({ labels: 'third-best' }))).rejects.toThrow(/config.labels must be/);
+  });
+
   it('SU and SULI do not leak tensors either', async () => {
     for (const name of ['su', 'suli']) {
       await expectNoLeak(name, async () => {
