@@ -99,7 +99,7 @@ export const SINGLE_ROUND_PRESETS: Record<PresetName, SingleRoundPreset> = {
  * keep their own defaults.
  */
 export function methodConfig(methodPreset: string, method: string, retainSet: 'full' | 'blend' = 'full'): Record<string, unknown> {
-  const name = methodPreset === 'smoke' ? 'cpu' : methodPreset === 'cpu' ? 'cpu' : `${methodPreset}-${retainSet}`;
+  const name = methodPreset === 'smoke' || methodPreset === 'cpu' ? 'cpu' : `${methodPreset}-${retainSet}`;
   if (!unlearnPresetNames().includes(name)) {
     throw new Error(`No unlearning preset '${name}'. Choose one of: ${unlearnPresetNames().join(', ')}.`);
   }
