@@ -1,6 +1,6 @@
 import type { Dataset } from '../data/dataset';
 import { createModel } from '../models/registry';
-import { evaluate } from '../train/evaluate';
+import { accuracy } from '../train/evaluate';
 import { fit } from '../train/fit';
 
 export interface CondensedEvalOptions {
@@ -52,7 +52,7 @@ export async function evaluateCondensedSet(condensed: Dataset, test: Dataset, o:
       onProgress: () => undefined,
       task: `evaluate ${condensed.name}`,
     });
-    const testAccuracy = evaluate(model, test).accuracy;
+    const testAccuracy = accuracy(model, test);
     const out: CondensedEvaluation = { testAccuracy, trainSeconds: h.seconds, epochs, trainSize: condensed.labels.length };
     if (o.trackBest && h.epochs.length > 0) {
       let best = 0;

@@ -14,6 +14,5 @@ export { evaluateCondensedSet, type CondensedEvalOptions, type CondensedEvaluati
 export { syntheticId, isSyntheticId, clusterOfSyntheticId } from './synthetic-ids';
 export { randomExtractor, embedPositions } from './features';
 export type { CondensedSet } from './condensed';
-export { benchCondensation, reducedRetainRatios, type BenchCondensationOptions, type ReducedRetainRatioOptions } from './bench';
 export { gradientMatching, gmLoops, gmDcPaperSettings, gmBenchmark2024Settings, type GmOptions } from './gm';
 export { modelInversionCondensation, type ModelInversionOptions } from './model-inversion';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../engine/rng';
-import type { ImageShape } from '../models/classifier';
+import type { ImageShape } from '../data/dataset';
 import { Linear, ReLU } from '../models/nn/layers';
 import { Module, Sequential } from '../models/nn/module';
 

@@ -1,4 +1,5 @@
-import type { ImageShape } from '../models/classifier';
+/** Shape of one input image, NHWC without the batch: [height, width, channels]. */
+export type ImageShape = [number, number, number];
 
 /**
  * An image classification dataset held in memory.

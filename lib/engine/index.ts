@@ -5,4 +5,3 @@ export { registerWasmKernels, WASM_KERNELS } from './wasm-kernels/register';
 export { Rng } from './rng';
 export { PhaseTimer } from './timer';
 export { expectNoLeak, liveTensors, TensorCountLog } from './leaks';
-export { benchEngine, measureThroughput, type EngineBench, type ThroughputSample } from './bench';

@@ -53,7 +53,8 @@ function threadCount(opt: number | undefined): number {
  * Picks and activates the compute backend: tensorflow-gpu -> tensorflow -> webgpu (real GPU adapter)
  * -> wasm (with the project's gradients, multi-threaded) -> cpu, unless one is forced. Reports which it
  * got and why each earlier one was skipped. Calling it again returns the active engine unchanged,
- * unless a different backend is forced.
+ * unless a different backend is forced. Nothing needs shutting down: a script that calls init() exits
+ * by itself when its work is done (the wasm worker threads do not hold the process open).
  */
 export async function init(opts: InitOptions = {}): Promise<EngineInfo> {
   const envForced = process.env.UNLEARN_BACKEND;

@@ -1,6 +1,6 @@
 import type { Rng } from '../engine/rng';
 import { checkFinite, checkSameLength, type Numbers } from './checks';
-import { fitLogisticRegression, predictProba, type LogisticOptions } from './logistic-regression';
+import { fitLogisticRegression, predictProba, thresholdAccuracy, type LogisticOptions } from './logistic-regression';
 import type { Split } from './cross-validation';
 
 /** A per-sample attack feature (loss, logit-confidence, ...) with each sample's class label. */
@@ -43,11 +43,9 @@ export function outOfFoldProba(X: number[][], y: number[], splits: Split[], lr: 
 export function splitAccuracies(X: number[][], y: number[], splits: Split[], lr: LogisticOptions = {}): number[] {
   return splits.map((s) => {
     const model = fitLogisticRegression(s.train.map((i) => X[i]), s.train.map((i) => y[i]), lr);
-    const p = predictProba(model, s.test.map((i) => X[i]));
-    let correct = 0;
-    s.test.forEach((i, j) => {
-      if ((p[j] >= 0.5 ? 1 : 0) === y[i]) correct++;
-    });
-    return correct / s.test.length;
+    return thresholdAccuracy(
+      predictProba(model, s.test.map((i) => X[i])),
+      s.test.map((i) => y[i]),
+    );
   });
 }

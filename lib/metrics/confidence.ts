@@ -1,26 +1,6 @@
-import { size, subsetByIds, type Dataset } from '../data/dataset';
-import type { Classifier } from '../models/classifier';
-import { predict, type Predictions } from '../train/evaluate';
-
-/** Top-1 accuracy (fraction in [0, 1]) of predictions; NaN-free: throws on an empty set. */
-export function accuracyOf(p: Predictions): number {
-  if (p.predicted.length === 0) throw new Error('accuracyOf: the prediction set is empty; pass a non-empty dataset or id set.');
-  let correct = 0;
-  for (let i = 0; i < p.predicted.length; i++) if (p.predicted[i] === p.labels[i]) correct++;
-  return correct / p.predicted.length;
-}
-
-/** Predictions (logits, per-sample CE, argmax) on the samples of `ds` with the given stable ids (all samples when ids is omitted). */
-export function predictOn(model: Classifier, ds: Dataset, ids?: Iterable<number>): Predictions {
-  const sub = ids === undefined ? ds : subsetByIds(ds, ids);
-  if (size(sub) === 0) throw new Error(`predictOn: no samples selected from ${ds.name}/${ds.split}; pass a non-empty id set.`);
-  return predict(model, sub);
-}
-
-/** Top-1 accuracy on an id set of a dataset (all of it when ids is omitted), as a fraction. */
-export function accuracyOn(model: Classifier, ds: Dataset, ids?: Iterable<number>): number {
-  return accuracyOf(predictOn(model, ds, ids));
-}
+// Confidence scores of predictions (LiRA's logit-scaled confidence). Accuracy lives in lib/train/evaluate
+// (accuracy, accuracyOf): one function for every caller.
+import type { Predictions } from '../train/evaluate';
 
 export interface LogitConfidenceOptions {
   /**

@@ -1,5 +1,5 @@
-// Public API of lib/metrics: accuracies, confidences, MIAs, unlearning/overfitting metrics,
-// rankings and aggregation over seeds.
+// Public API of lib/metrics: confidences, MIAs, unlearning/overfitting metrics and rankings.
+// Accuracy is lib/train/evaluate's; mean ± CI over seeds is lib/results'.
 export * from './mia-regulariser';
 export * from './confidence';
 export * from './roc';
@@ -14,4 +14,3 @@ export { type ShadowTrainer } from './shadow-training';
 export * from './unlearning-metric';
 export * from './overfitting-metric';
 export * from './ranking';
-export * from './aggregate';

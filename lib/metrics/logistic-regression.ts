@@ -102,3 +102,13 @@ export function predictProba(model: LogisticModel, X: ArrayLike<ArrayLike<number
   }
   return out;
 }
+
+/** Accuracy of a binary attack: the fraction of rows whose P(y = 1) thresholded at 0.5 matches the 0/1 label. */
+export function thresholdAccuracy(proba: ArrayLike<number>, y: ArrayLike<number>): number {
+  if (proba.length !== y.length || y.length === 0) {
+    throw new Error(`thresholdAccuracy: got ${proba.length} probabilities and ${y.length} labels; pass one probability per label, at least one.`);
+  }
+  let correct = 0;
+  for (let i = 0; i < y.length; i++) if ((proba[i] >= 0.5 ? 1 : 0) === y[i]) correct++;
+  return correct / y.length;
+}

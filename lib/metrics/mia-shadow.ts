@@ -3,7 +3,7 @@ import { Rng } from '../engine/rng';
 import type { Classifier } from '../models/classifier';
 import { predict, type Predictions } from '../train/evaluate';
 import { confidenceOf } from './confidence';
-import { fitLogisticRegression, predictProba, type LogisticModel } from './logistic-regression';
+import { fitLogisticRegression, predictProba, thresholdAccuracy, type LogisticModel } from './logistic-regression';
 import { auc } from './roc';
 import type { ShadowTrainer } from './shadow-training';
 
@@ -81,7 +81,7 @@ export async function trainShadowAttack(shadowPool: Dataset, trainShadow: Shadow
   const Z = X.map((r) => r.map((v, j) => (v - featureMean[j]) / featureStd[j]));
   const model = fitLogisticRegression(Z, y);
   const p = predictProba(model, Z);
-  const shadowAccuracy = y.reduce((a, yi, i) => a + ((p[i] >= 0.5 ? 1 : 0) === yi ? 1 : 0), 0) / y.length;
+  const shadowAccuracy = thresholdAccuracy(p, y);
   return { model, featureMean, featureStd, shadowAccuracy, seconds: (Date.now() - t0) / 1000 };
 }
 
@@ -102,6 +102,6 @@ export function applyShadowAttack(attack: ShadowAttack, target: Classifier, memb
   );
   const y = [...Array(m).fill(1), ...Array(m).fill(0)];
   const p = predictProba(attack.model, Z);
-  const accuracy = y.reduce((a, yi, i) => a + ((p[i] >= 0.5 ? 1 : 0) === yi ? 1 : 0), 0) / y.length;
+  const accuracy = thresholdAccuracy(p, y);
   return { accuracy, auc: auc(p, y), perSide: m };
 }

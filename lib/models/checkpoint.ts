@@ -1,8 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { writeFileAtomic } from '../io/atomic';
 import type { Classifier, ModelSpec } from './classifier';
 import { createModel } from './registry';
 
@@ -15,8 +15,8 @@ import { createModel } from './registry';
  *   then          the payload: every parameter and buffer as raw float32, concatenated in the table's order
  *
  * The model is rebuilt from header.spec through the registry, then every tensor is loaded by name and
- * checked against the rebuilt architecture's names and shapes. Files are written to a temporary file in the
- * same directory and renamed into place, so a crash never leaves a half-written checkpoint under the real name.
+ * checked against the rebuilt architecture's names and shapes. Files are written atomically (lib/io), so a
+ * crash never leaves a half-written checkpoint under the real name.
  */
 const MAGIC = 'ULCKPT01';
 const PREFIX_BYTES = 12;
@@ -95,23 +95,7 @@ export function saveCheckpoint(model: Classifier, file: string, meta: Record<str
   prefix.write(MAGIC, 0, 'ascii');
   prefix.writeUInt32LE(headerBytes.length, 8);
 
-  const dir = path.dirname(path.resolve(file));
-  fs.mkdirSync(dir, { recursive: true });
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  let fd: number | null = fs.openSync(tmp, 'wx');
-  try {
-    fs.writeSync(fd, prefix);
-    fs.writeSync(fd, headerBytes);
-    for (const d of datas) fs.writeSync(fd, new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-    fd = null;
-    fs.renameSync(tmp, file);
-  } catch (err) {
-    if (fd != null) fs.closeSync(fd);
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
+  writeFileAtomic(file, [prefix, headerBytes, ...datas.map((d) => new Uint8Array(d.buffer, d.byteOffset, d.byteLength))]);
 }
 
 function corrupt(file: string, why: string): Error {

@@ -1,8 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import type { ImageShape } from '../data/dataset';
 import { Module } from './nn/module';
-
-/** Shape of one input image, NHWC without the batch: [height, width, channels]. */
-export type ImageShape = [number, number, number];
 
 export interface ModelSpec {
   /** Registry name, e.g. 'convnet'. */

@@ -1,5 +1,5 @@
 /** Models: the module system, the architecture zoo and its registry, parameter counts and checkpoints. */
-export { Classifier, copyWeights, type ImageShape, type ModelSpec } from './classifier';
+export { Classifier, copyWeights, type ModelSpec } from './classifier';
 export { createModel, cloneModel, modelNames, type CreateModelOptions } from './registry';
 export { countParameters, type CountOptions } from './count';
 export {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../engine/rng';
-import { Classifier, copyWeights, type ImageShape } from './classifier';
+import type { ImageShape } from '../data/dataset';
+import { Classifier, copyWeights } from './classifier';
 import { allcnn } from './zoo/allcnn';
 import { cnn4 } from './zoo/cnn4';
 import { convnet } from './zoo/convnet';

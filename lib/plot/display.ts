@@ -1,7 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { writeFileAtomic } from '../io/atomic';
+import { escapeHtml } from '../io/html';
+import { inNotebook, newDisplayId, writeDisplay } from '../io/jupyter';
 import { assertFigure, figureTitle, type Figure } from './figure';
-import { escapeHtml, inNotebook, newDisplayId, writeDisplay } from './notebook';
 import { plotlyJsPath, renderFigure, scriptJson } from './static-image';
 
 /** Marks figure outputs, so notebook checks can find them (data-unlearn-lab-figure). */
@@ -96,19 +98,6 @@ export async function show(fig: Figure, opts: ShowOptions = {}): Promise<void> {
 
 export function slug(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80) || 'figure';
-}
-
-/** Atomic file write: temp file in the same folder, then rename. */
-export function writeFileAtomic(file: string, content: string | Buffer): void {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    fs.writeFileSync(tmp, content);
-    fs.renameSync(tmp, file);
-  } catch (e) {
-    fs.rmSync(tmp, { force: true });
-    throw e;
-  }
 }
 
 /** A self-contained interactive HTML page (plotly.js inlined, about 10 MB) for one figure. */

@@ -11,6 +11,5 @@ export { radarChart, type RadarSeries, type RadarOptions } from './radar';
 export { imageGrid, type ImageGridOptions } from './image-grid';
 export { heatmapOverlay, type HeatMap, type HeatmapOverlayOptions } from './heatmap-overlay';
 export { embeddingScatter, tsne2d, type EmbeddingScatterOptions, type TsneOptions } from './embedding-scatter';
-export { renderFigures, renderFigure, findChromium, type StaticImageOptions } from './static-image';
-export { show, saveFigure, figureHtml, loadPlotlyInNotebook, writeFileAtomic, FIGURE_MARKER, type ShowOptions } from './display';
-export { inNotebook, writeDisplay, newDisplayId, escapeHtml, type MimeBundle } from './notebook';
+export { renderFigures, renderFigure, figureImages, findChromium, type StaticImageOptions } from './static-image';
+export { show, saveFigure, figureHtml, loadPlotlyInNotebook, FIGURE_MARKER, type ShowOptions } from './display';

@@ -1,4 +1,4 @@
-import { cellCi, cellValue, columnIndex, formatCell, validateTable, type Table } from '../report/table';
+import { cellCi, cellValue, columnIndex, formatCell, validateTable, type Table } from '../results/table';
 import { axis, baseLayout, PALETTE, type Figure } from './figure';
 
 export interface MetricChartOptions {

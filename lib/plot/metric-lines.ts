@@ -1,4 +1,4 @@
-import { cellValue, columnIndex, validateTable, type Table } from '../report/table';
+import { cellValue, columnIndex, validateTable, type Table } from '../results/table';
 import { axis, baseLayout, PALETTE, type Figure } from './figure';
 import { errorBars, metricColumns, type MetricChartOptions } from './metric-bars';
 

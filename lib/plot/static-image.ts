@@ -3,7 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import { assertFigure, type Figure } from './figure';
+import { unescapeHtml } from '../io/html';
+import { assertFigure, figureTitle, type Figure } from './figure';
 
 /**
  * Static export of Plotly figures with headless Chromium: one browser launch renders a batch of
@@ -71,10 +72,6 @@ function renderPage(figs: Figure[], o: Required<Omit<StaticImageOptions, 'width'
 </script></body></html>`;
 }
 
-function unescapeHtml(s: string): string {
-  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&nbsp;/g, '\u00a0').replace(/&amp;/g, '&');
-}
-
 /**
  * Renders figures to static images in one headless-Chromium run. PNGs come back as Buffers,
  * SVGs as UTF-8 Buffers of the SVG text.
@@ -128,6 +125,18 @@ export async function renderFigures(figs: Figure[], opts: StaticImageOptions = {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Figures as PNG images with alt text (the caption, else the figure's title), rendered in one batch:
+ * what report's HtmlReport.image() takes.
+ */
+export async function figureImages(figs: { figure: Figure; caption?: string }[], opts: StaticImageOptions = {}): Promise<{ png: Buffer; alt: string; caption?: string }[]> {
+  const pngs = await renderFigures(
+    figs.map((f) => f.figure),
+    { ...opts, format: 'png' },
+  );
+  return figs.map((f, i) => ({ png: pngs[i], alt: f.caption ?? figureTitle(f.figure), caption: f.caption }));
 }
 
 /** Renders one figure to PNG (or SVG) bytes. */

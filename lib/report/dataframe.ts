@@ -1,5 +1,5 @@
 import type { DataFrame } from 'danfojs-node';
-import { formatCell, isMeanCi, validateTable, type Table } from './table';
+import { formatCell, isMeanCi, validateTable, type Table } from '../results';
 
 type Danfo = typeof import('danfojs-node');
 let danfo: Danfo | null = null;

@@ -1,5 +1,5 @@
-import { writeFileAtomic } from '../plot/display';
-import { formatCell, isMeanCi, validateTable, type Table } from './table';
+import { writeFileAtomic } from '../io/atomic';
+import { formatCell, isMeanCi, validateTable, type Table } from '../results';
 
 function csvField(s: string): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
@@ -17,7 +17,8 @@ export function tableToCsv(table: Table): string {
   for (const r of t.rows) {
     const fields = r.flatMap((c, j) => {
       if (!ciCols[j]) return [typeof c === 'number' ? String(c) : formatCell(c)];
-      if (isMeanCi(c)) return [String(c.mean), String(c.ci), String(c.n)];
+      // A single run has no interval (ci NaN): its ci95 field stays empty.
+      if (isMeanCi(c)) return [String(c.mean), Number.isFinite(c.ci) ? String(c.ci) : '', String(c.n)];
       return [typeof c === 'number' ? String(c) : formatCell(c), '', ''];
     });
     lines.push(fields.map(csvField).join(','));

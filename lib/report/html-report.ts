@@ -1,16 +1,21 @@
-import { renderFigures } from '../plot/static-image';
-import { writeFileAtomic } from '../plot/display';
-import { figureTitle, type Figure } from '../plot/figure';
-import { escapeHtml } from '../plot/notebook';
+import { writeFileAtomic } from '../io/atomic';
+import { escapeHtml } from '../io/html';
+import type { Table } from '../results';
 import { tableHtml } from './html-table';
-import type { Table } from './table';
+
+/** An already rendered figure: PNG bytes and its alt text (lib/plot's figureImages makes these from figures). */
+export interface ReportImage {
+  png: Uint8Array;
+  alt: string;
+  caption?: string;
+}
 
 /** One block of a report, in order. */
 export type ReportBlock =
   | { kind: 'heading'; text: string }
   | { kind: 'text'; text: string }
   | { kind: 'table'; table: Table; digits?: number }
-  | { kind: 'figure'; figure: Figure; caption?: string };
+  | { kind: 'image'; image: ReportImage };
 
 export interface ReportOptions {
   title: string;
@@ -20,8 +25,9 @@ export interface ReportOptions {
 
 /**
  * An HTML results report (results/*.html): headings, text, tables and figures as embedded PNGs, in
- * one self-contained file with no scripts, so it opens anywhere. Figures are rendered in one
- * Chromium batch when the report is written.
+ * one self-contained file with no scripts, so it opens anywhere. The report takes figures already
+ * rendered (plot's figureImages renders a list in one Chromium batch), so report and plot stay
+ * independent layers.
  */
 export class HtmlReport {
   readonly blocks: ReportBlock[] = [];
@@ -45,16 +51,16 @@ export class HtmlReport {
     return this;
   }
 
-  figure(figure: Figure, caption?: string): this {
-    this.blocks.push({ kind: 'figure', figure, caption });
+  image(image: ReportImage): this {
+    if (!(image?.png instanceof Uint8Array) || image.png.length === 0) {
+      throw new Error('HtmlReport.image: png must be non-empty PNG bytes; render figures with figureImages() from lib/plot.');
+    }
+    this.blocks.push({ kind: 'image', image });
     return this;
   }
 
-  /** The report's HTML; renders every figure to PNG first. */
-  async html(): Promise<string> {
-    const figs = this.blocks.filter((b): b is Extract<ReportBlock, { kind: 'figure' }> => b.kind === 'figure');
-    const pngs = await renderFigures(figs.map((b) => b.figure));
-    let f = 0;
+  /** The report's HTML. */
+  html(): string {
     const body = this.blocks.map((b) => {
       switch (b.kind) {
         case 'heading':
@@ -63,10 +69,9 @@ export class HtmlReport {
           return `<p>${escapeHtml(b.text)}</p>`;
         case 'table':
           return tableHtml(b.table, b.digits);
-        case 'figure': {
-          const png = pngs[f++];
-          const alt = escapeHtml(b.caption ?? figureTitle(b.figure));
-          return `<figure><img src="data:image/png;base64,${png.toString('base64')}" alt="${alt}" style="max-width:100%"/>${b.caption ? `<figcaption>${escapeHtml(b.caption)}</figcaption>` : ''}</figure>`;
+        case 'image': {
+          const { png, alt, caption } = b.image;
+          return `<figure><img src="data:image/png;base64,${Buffer.from(png.buffer, png.byteOffset, png.byteLength).toString('base64')}" alt="${escapeHtml(alt)}" style="max-width:100%"/>${caption ? `<figcaption>${escapeHtml(caption)}</figcaption>` : ''}</figure>`;
         }
       }
     });
@@ -91,8 +96,8 @@ ${body.join('\n')}
   }
 
   /** Writes the report atomically (temp file + rename). */
-  async write(file: string): Promise<string> {
-    writeFileAtomic(file, await this.html());
+  write(file: string): string {
+    writeFileAtomic(file, this.html());
     return file;
   }
 }

@@ -1,5 +1,6 @@
-import { escapeHtml, inNotebook, writeDisplay } from '../plot/notebook';
-import { formatCell, validateTable, type Table } from './table';
+import { escapeHtml } from '../io/html';
+import { inNotebook, writeDisplay } from '../io/jupyter';
+import { formatCell, validateTable, type Table } from '../results';
 
 /** An HTML <table> of a results table, numbers right-aligned, {mean, ci} as "mean ± ci". */
 export function tableHtml(table: Table, digits = 2): string {

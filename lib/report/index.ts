@@ -1,8 +1,8 @@
-// Public API of lib/report: result tables (plain, DataFrame, CSV/JSON, HTML), HTML reports, notebook helpers.
-export { meanCi, formatCell, validateTable, isMeanCi, cellValue, type Table, type Cell, type MeanCi } from './table';
+// Public API of lib/report: views of result tables (DataFrame, CSV/JSON, HTML), HTML reports, notebook helpers.
+// The Table type and its cells live in lib/results.
 export { toDataFrame, danfojs, type DataFrameOptions } from './dataframe';
 export { tableToCsv, writeTableCsv, writeTableJson, writeJson } from './export';
 export { tableHtml, tableText, showTable } from './html-table';
-export { HtmlReport, type ReportBlock, type ReportOptions } from './html-report';
+export { HtmlReport, type ReportBlock, type ReportOptions, type ReportImage } from './html-report';
 export { notebookProgress, progressSink } from './notebook-progress';
 export { currentPreset, notebookIntro, NOTEBOOK_PRESETS, type NotebookPresetName, type NotebookIntro } from './notebook';

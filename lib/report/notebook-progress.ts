@@ -1,4 +1,5 @@
-import { escapeHtml, inNotebook, newDisplayId, writeDisplay } from '../plot/notebook';
+import { escapeHtml } from '../io/html';
+import { inNotebook, newDisplayId, writeDisplay } from '../io/jupyter';
 import { describeProgress, terminalProgress, type ProgressEvent, type ProgressSink } from '../train/progress';
 
 /**

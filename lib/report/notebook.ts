@@ -1,5 +1,6 @@
 import { init, type EngineInfo } from '../engine/init';
-import { escapeHtml, inNotebook, writeDisplay } from '../plot/notebook';
+import { escapeHtml } from '../io/html';
+import { inNotebook, writeDisplay } from '../io/jupyter';
 
 export const NOTEBOOK_PRESETS = ['smoke', 'cpu', 'gpu-paper'] as const;
 export type NotebookPresetName = (typeof NOTEBOOK_PRESETS)[number];

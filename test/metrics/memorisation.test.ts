@@ -7,7 +7,8 @@ import { Rng } from '../../lib/engine/rng';
 import type { Classifier } from '../../lib/models/classifier';
 import { createModel } from '../../lib/models/registry';
 import { fit } from '../../lib/train/fit';
-import { accuracyOn, confidenceOf } from '../../lib/metrics/confidence';
+import { confidenceOf } from '../../lib/metrics/confidence';
+import { accuracy } from '../../lib/train/evaluate';
 import { predict } from '../../lib/train/evaluate';
 import { liraAttack, trainLiraShadows } from '../../lib/metrics/lira';
 import { blendMiaScore, blendMiaScoreOfModel } from '../../lib/metrics/mia-blend-logit-auc';
@@ -45,8 +46,8 @@ describe('membership attacks on a model that memorised 500 Fashion-MNIST images'
   });
 
   it('the target memorised its members', () => {
-    expect(accuracyOn(target, members)).toBeGreaterThan(0.97);
-    expect(accuracyOn(target, nonMembers)).toBeLessThan(0.85);
+    expect(accuracy(target, members)).toBeGreaterThan(0.97);
+    expect(accuracy(target, nonMembers)).toBeLessThan(0.85);
   });
 
   it('blend logit-confidence score and loss attack flag members, not held-out data', () => {

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../lib/engine/rng';
-import { aggregateOverSeeds, seedCell } from '../../lib/metrics/aggregate';
 import { logitConfidence } from '../../lib/metrics/confidence';
 import { stratifiedKFold, stratifiedShuffleSplit } from '../../lib/metrics/cross-validation';
-import { fitLogisticRegression, predictProba } from '../../lib/metrics/logistic-regression';
+import { fitLogisticRegression, predictProba, thresholdAccuracy } from '../../lib/metrics/logistic-regression';
 import { indiscernibility, rbe, rte } from '../../lib/metrics/ranking';
 import { auc, rocCurve, tprAtFpr } from '../../lib/metrics/roc';
 
@@ -124,22 +123,9 @@ describe('rankings and aggregation', () => {
     expect(() => indiscernibility(57)).toThrow(/divide a percent by 100/);
   });
 
-  it('mean and 95 % Student-t CI over seeds, per method and scenario', () => {
-    const c = seedCell([1, 2, 3]);
-    expect(c.mean).toBe(2);
-    expect(c.ci).toBeCloseTo((4.302652729911275 * 1) / Math.sqrt(3), 9);
-    expect(Number.isNaN(seedCell([5]).ci)).toBe(true);
-    const t = aggregateOverSeeds([
-      { method: 'CF', scenario: 'uniform', seed: 1, metrics: { mia: 50, acc: 0.9 } },
-      { method: 'CF', scenario: 'uniform', seed: 2, metrics: { mia: 52, acc: 0.8 } },
-      { method: 'A-CF', scenario: 'uniform', seed: 1, metrics: { mia: 49 } },
-    ]);
-    expect(t.columns).toEqual(['mia', 'acc']);
-    expect(t.rows.map((r) => r.method)).toEqual(['CF', 'A-CF']);
-    expect(t.rows[0].cells.mia).toMatchObject({ mean: 51, n: 2 });
-    expect(t.rows[0].cells.mia.ci).toBeCloseTo(12.706204736174696 * Math.sqrt(2) / Math.sqrt(2), 6);
-    expect(t.rows[1].cells.acc).toBeUndefined();
-    expect(() => aggregateOverSeeds([{ method: 'x', scenario: 's', seed: 1, metrics: { m: NaN } }])).toThrow(/metric 'm' of 'x' on 's' \(seed 1\) is NaN/);
-    expect(() => aggregateOverSeeds([])).toThrow(/no runs/);
+  it('attack accuracy thresholds P(member) at 0.5', () => {
+    expect(thresholdAccuracy([0.9, 0.5, 0.49, 0.1], [1, 1, 1, 0])).toBe(0.75);
+    expect(() => thresholdAccuracy([0.9], [1, 0])).toThrow(/1 probabilities and 2 labels/);
+    expect(() => thresholdAccuracy([], [])).toThrow(/at least one/);
   });
 });

@@ -13,7 +13,7 @@ import { radarChart } from '../../lib/plot/radar';
 import { rocCurves, rocFromScores } from '../../lib/plot/roc';
 import { roundLines } from '../../lib/plot/round-lines';
 import { Rng } from '../../lib/engine/rng';
-import { meanCi } from '../../lib/report/table';
+import { meanCi } from '../../lib/results';
 
 const rng = new Rng(1);
 const normals = (n: number, mu: number) => Array.from({ length: n }, () => mu + rng.normal());
@@ -117,6 +117,9 @@ describe('metric tables, rounds and radar', () => {
     expect(err.array[0]).toBeCloseTo(4.303 * (1 / Math.sqrt(3)), 2);
     expect(() => metricBars(table, { metrics: ['nope'] })).toThrow(/no column 'nope'/);
     expect(() => metricBars({ columns: ['a', 'b'], rows: [[1]] })).toThrow(/row 0 has 1 cells but there are 2 columns/);
+    // A single run has no interval (ci NaN): no error bar, not a NaN one.
+    const single = metricBars({ columns: ['method', 'acc'], rows: [['SU', meanCi([0.9])]] });
+    expect(single.data[0].error_y).toEqual({ visible: false });
   });
 
   it('lines: a sweep against a numeric column', () => {

@@ -4,13 +4,14 @@ import * as path from 'path';
 import { createRequire } from 'module';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { lossHistogram } from '../../lib/plot/loss-histogram';
+import { figureImages } from '../../lib/plot/static-image';
 import { toDataFrame } from '../../lib/report/dataframe';
 import { tableToCsv, writeJson, writeTableCsv } from '../../lib/report/export';
 import { HtmlReport } from '../../lib/report/html-report';
 import { showTable, tableHtml, tableText } from '../../lib/report/html-table';
 import { currentPreset } from '../../lib/report/notebook';
 import { notebookProgress, progressSink } from '../../lib/report/notebook-progress';
-import { formatCell, meanCi, type Table } from '../../lib/report/table';
+import { meanCi, type Table } from '../../lib/results';
 import { ProgressTracker } from '../../lib/train/progress';
 import { nonBackgroundFraction } from '../plot/png-check';
 
@@ -24,17 +25,6 @@ const table: Table = {
 };
 
 describe('tables', () => {
-  it('mean +- 95% CI uses Student t over runs', () => {
-    const m = meanCi([10, 12, 14]);
-    expect(m.mean).toBe(12);
-    // t_{0.975, 2} = 4.3027, sd = 2, n = 3.
-    expect(m.ci).toBeCloseTo((4.3027 * 2) / Math.sqrt(3), 3);
-    expect(meanCi([5])).toEqual({ mean: 5, ci: 0, n: 1 });
-    expect(formatCell(m)).toBe('12.00 ± 4.97');
-    expect(() => meanCi([1, NaN])).toThrow(/NaN is not finite/);
-    expect(() => meanCi([])).toThrow(/no values/);
-  });
-
   it('danfojs DataFrame: mean +- CI as text, or split into numeric columns', () => {
     const df = toDataFrame(table);
     expect(df.shape).toEqual([2, 3]);
@@ -52,6 +42,13 @@ describe('tables', () => {
     expect(csv[0]).toBe('method,forget acc,forget acc ci95,forget acc n,runs');
     expect(csv[1]).toMatch(/^retrain,12,4\.96\d*,3,3$/);
     expect(csv[2]).toBe('"fine-tune, ""CF""",20,0.5,3,3');
+  });
+
+  it('a single run has no interval: CSV leaves ci95 empty, text shows n=1', () => {
+    const one: Table = { columns: ['method', 'acc'], rows: [['SU', meanCi([91.2])]] };
+    expect(tableToCsv(one)).toBe('method,acc,acc ci95,acc n\nSU,91.2,,1\n');
+    expect(tableText(one)).toContain('91.20 (n=1)');
+    expect(tableText(one)).not.toContain('±');
   });
 
   it('writes CSV and JSON atomically, leaving no temp files', () => {
@@ -76,12 +73,14 @@ describe('tables', () => {
 describe('HTML report', () => {
   it('writes tables and figures as embedded PNG images, no scripts', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'unlearn-lab-report-')), 'results', 'r.html');
+    const [image] = await figureImages([{ figure: lossHistogram({ forget: [0.1, 0.3, 0.2], test: [0.9, 1.4, 2] }, { bins: 5 }), caption: 'forget vs test' }]);
+    expect(image.alt).toBe('forget vs test');
     const report = new HtmlReport({ title: 'Smoke report', meta: ['preset: smoke'] })
       .heading('Losses')
-      .figure(lossHistogram({ forget: [0.1, 0.3, 0.2], test: [0.9, 1.4, 2] }, { bins: 5 }), 'forget vs test')
+      .image(image)
       .table(table)
       .text('done <ok>');
-    await report.write(file);
+    expect(report.write(file)).toBe(file);
     const html = fs.readFileSync(file, 'utf8');
     const imgs = [...html.matchAll(/<img src="data:image\/png;base64,([^"]+)"/g)];
     expect(imgs).toHaveLength(1);
@@ -90,6 +89,7 @@ describe('HTML report', () => {
     expect(html).toContain('12.00 ± 4.97');
     expect(html).toContain('done &lt;ok&gt;');
     expect(html).not.toContain('<script');
+    expect(() => report.image({ png: new Uint8Array(0), alt: 'x' })).toThrow(/png must be non-empty PNG bytes/);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { Rng } from '../../engine/rng';
-import type { ImageShape } from '../classifier';
+import type { ImageShape } from '../../data/dataset';
 import { Conv2d, Dropout, GlobalAvgPool, Linear, ReLU, makeNorm } from '../nn/layers';
 import { Sequential, type Module } from '../nn/module';
 import { ModelOptions, checkSpatial, outSize } from './options';

@@ -1,5 +1,5 @@
 import type { Rng } from '../../engine/rng';
-import type { ImageShape } from '../classifier';
+import type { ImageShape } from '../../data/dataset';
 import { Conv2d, Flatten, Linear, Pool2d, ReLU } from '../nn/layers';
 import { Sequential } from '../nn/module';
 import { ModelOptions, checkSpatial, outSize } from './options';

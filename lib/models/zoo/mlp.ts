@@ -1,5 +1,5 @@
 import type { Rng } from '../../engine/rng';
-import type { ImageShape } from '../classifier';
+import type { ImageShape } from '../../data/dataset';
 import { Flatten, Linear, ReLU } from '../nn/layers';
 import { Sequential, type Module } from '../nn/module';
 import { ModelOptions } from './options';

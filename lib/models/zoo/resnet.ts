@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../engine/rng';
-import type { ImageShape } from '../classifier';
+import type { ImageShape } from '../../data/dataset';
 import { Conv2d, GlobalAvgPool, Linear, Pool2d, makeNorm, type NormKind } from '../nn/layers';
 import { Module, Sequential } from '../nn/module';
 import { BasicBlock, Bottleneck } from '../nn/resnet-blocks';

@@ -1,5 +1,5 @@
 import type { Rng } from '../../engine/rng';
-import type { ImageShape } from '../classifier';
+import type { ImageShape } from '../../data/dataset';
 import type { Module } from '../nn/module';
 
 /** What a zoo builder returns: logits = head(features(x)), features(x) is [n, embedDim]. */

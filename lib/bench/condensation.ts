@@ -3,11 +3,11 @@ import { loadFashionMnist } from '../data/loaders/fashion-mnist';
 import { engineInfo } from '../engine/init';
 import { Rng } from '../engine/rng';
 import { PhaseTimer } from '../engine/timer';
-import { blend } from './blend';
-import { distributionMatching } from './dm';
-import { evaluateCondensedSet } from './evaluate-condensed';
-import { fSample } from './f-sampling';
-import { partitionDataset } from './partition';
+import { blend } from '../condense/blend';
+import { distributionMatching } from '../condense/dm';
+import { evaluateCondensedSet } from '../condense/evaluate-condensed';
+import { fSample } from '../condense/f-sampling';
+import { partitionDataset } from '../condense/partition';
 
 export interface BenchCondensationOptions {
   /** Small version: 2000 train / 500 test images, few DM iterations, few epochs (seconds to a minute). */

@@ -1,9 +1,9 @@
 /**
  * Runs benchCondensation / reducedRetainRatios once and prints the JSON (not a unit test).
- * Run: npx tsc -p tsconfig.test.json --noEmit false --outDir /tmp/cbuild && NODE_PATH=$PWD/node_modules node /tmp/cbuild/test/condense/scripts/run-bench.js [quick]
+ * Run: npx tsc -p tsconfig.test.json --noEmit false --outDir /tmp/cbuild && NODE_PATH=$PWD/node_modules node /tmp/cbuild/test/bench/run-condensation-bench.js [quick]
  */
-import { benchCondensation, reducedRetainRatios } from '../../../lib/condense/bench';
-import { init } from '../../../lib/engine/init';
+import { benchCondensation, reducedRetainRatios } from '../../lib/bench';
+import { init } from '../../lib/engine/init';
 
 async function main(): Promise<void> {
   await init({ backend: process.env.UNLEARN_BACKEND ?? 'wasm' });

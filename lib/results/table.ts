@@ -1,40 +1,12 @@
-import { jStat } from '../metrics/jstat';
-
-/** A mean with the half-width of its 95% confidence interval over n runs (seeds). */
-export interface MeanCi {
-  mean: number;
-  ci: number;
-  n: number;
-}
+// The generic rendering table: what CSV/JSON/HTML/DataFrame views and metric charts are made from.
+import { formatMeanCi, isMeanCi, type MeanCi } from './mean-ci';
 
 export type Cell = number | string | MeanCi | null;
 
-/** A plain results table: what experiments produce and what CSV/JSON/HTML/DataFrame views are made from. */
 export interface Table {
   columns: string[];
   rows: Cell[][];
   title?: string;
-}
-
-export function isMeanCi(c: unknown): c is MeanCi {
-  return c != null && typeof c === 'object' && typeof (c as MeanCi).mean === 'number' && typeof (c as MeanCi).ci === 'number';
-}
-
-/**
- * Mean and 95% CI half-width over runs: t_{0.975, n-1} * sd / sqrt(n) (Student t, as the papers'
- * "mean +- 95% CI over seeds"); ci = 0 for a single run.
- */
-export function meanCi(values: ArrayLike<number>, level = 0.95): MeanCi {
-  const v = Array.from(values);
-  if (v.length === 0) throw new Error('meanCi: no values; pass the metric of at least one run.');
-  const bad = v.find((x) => !Number.isFinite(x));
-  if (bad !== undefined) throw new Error(`meanCi: value ${bad} is not finite; a run produced NaN/Infinity.`);
-  if (!(level > 0 && level < 1)) throw new Error(`meanCi: level must be in (0, 1), got ${level}.`);
-  const n = v.length;
-  const mean = v.reduce((s, x) => s + x, 0) / n;
-  if (n === 1) return { mean, ci: 0, n };
-  const sd = Math.sqrt(v.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1));
-  return { mean, ci: jStat.studentt.inv(1 - (1 - level) / 2, n - 1) * (sd / Math.sqrt(n)), n };
 }
 
 /** Checks the shape of a table: every row has one cell per column, cells are numbers, strings, {mean, ci, n} or null. */
@@ -56,23 +28,24 @@ export function validateTable(t: Table, what = 'table'): Table {
   return t;
 }
 
-/** Formats a cell: numbers with `digits` decimals, {mean, ci} as "mean ± ci". */
+/** Formats a cell: numbers with `digits` decimals, {mean, ci, n} by formatMeanCi. */
 export function formatCell(c: Cell, digits = 2): string {
   if (c === null) return '';
   if (typeof c === 'string') return c;
   if (typeof c === 'number') return Number.isInteger(c) ? String(c) : c.toFixed(digits);
-  return `${c.mean.toFixed(digits)} ± ${c.ci.toFixed(digits)}`;
+  return formatMeanCi(c, digits);
 }
 
-/** The numeric value of a cell (mean for {mean, ci}), or null when it has none. */
+/** The numeric value of a cell (mean for {mean, ci, n}), or null when it has none. */
 export function cellValue(c: Cell): number | null {
   if (typeof c === 'number') return c;
   if (isMeanCi(c)) return c.mean;
   return null;
 }
 
+/** The CI half-width of a cell, or null when it has none (plain numbers, single runs). */
 export function cellCi(c: Cell): number | null {
-  return isMeanCi(c) ? c.ci : null;
+  return isMeanCi(c) && Number.isFinite(c.ci) ? c.ci : null;
 }
 
 export function columnIndex(t: Table, name: string, what: string): number {

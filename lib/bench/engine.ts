@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import type { ImageShape } from '../models/classifier';
+import type { ImageShape } from '../data/dataset';
+import { init, type EngineInfo } from '../engine/init';
+import { Rng } from '../engine/rng';
 import { createModel } from '../models/registry';
 import { Sgd } from '../train/optimizers';
 import { trainStep } from '../train/step';
-import { init, type EngineInfo } from './init';
-import { Rng } from './rng';
 
 export interface ThroughputSample {
   backend: string;

@@ -1,3 +1,4 @@
+// Output to a Jupyter (tslab) kernel: rich display messages, updated in place by display id.
 import { randomBytes } from 'crypto';
 
 /** A Jupyter MIME bundle: MIME type -> string (binary data base64-encoded) or JSON value. */
@@ -34,8 +35,4 @@ export function writeDisplay(bundle: MimeBundle, opts: { displayId?: string; upd
 
 export function newDisplayId(): string {
   return `unlearn-lab-${randomBytes(8).toString('hex')}`;
-}
-
-export function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

@@ -1,0 +1,44 @@
+// Mean over runs (seeds) with a Student-t 95% confidence interval: the papers' "mean ± 95% CI over seeds".
+
+// jstat ships no type declarations; this is the one function used here.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { studentt } = require('jstat') as { studentt: { inv(p: number, dof: number): number } };
+
+/** Mean over runs (seeds) with the half-width of its 95% Student-t CI; ci is NaN when n === 1. */
+export interface MeanCi {
+  mean: number;
+  /** Half-width: the interval is mean ± ci. NaN when n === 1 (no spread to estimate). */
+  ci: number;
+  n: number;
+}
+
+export function isMeanCi(c: unknown): c is MeanCi {
+  return (
+    c != null &&
+    typeof c === 'object' &&
+    typeof (c as MeanCi).mean === 'number' &&
+    typeof (c as MeanCi).ci === 'number' &&
+    typeof (c as MeanCi).n === 'number'
+  );
+}
+
+/** Mean and half-width t_{(1+level)/2, n-1} * sd / sqrt(n) (sd with n - 1); ci is NaN for one value. */
+export function meanCi(values: ArrayLike<number>, level = 0.95): MeanCi {
+  const v = Array.from(values);
+  if (v.length === 0) throw new Error('meanCi: no values; pass the metric of at least one run.');
+  v.forEach((x, i) => {
+    if (!Number.isFinite(x)) throw new Error(`meanCi: value ${i} is ${x}; every run's metric must be finite.`);
+  });
+  if (!(level > 0 && level < 1)) throw new Error(`meanCi: level must be a number in (0, 1), got ${JSON.stringify(level)}.`);
+  const n = v.length;
+  const mean = v.reduce((s, x) => s + x, 0) / n;
+  if (n === 1) return { mean, ci: NaN, n };
+  const sd = Math.sqrt(v.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1));
+  return { mean, ci: studentt.inv(1 - (1 - level) / 2, n - 1) * (sd / Math.sqrt(n)), n };
+}
+
+/** "91.20 ± 0.84"; a single run (no CI) shows "91.20 (n=1)", never "± 0.00". */
+export function formatMeanCi(c: MeanCi, digits = 2): string {
+  const mean = c.mean.toFixed(digits);
+  return Number.isFinite(c.ci) ? `${mean} ± ${c.ci.toFixed(digits)}` : `${mean} (n=${c.n})`;
+}
