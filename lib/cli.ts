@@ -1,20 +1,20 @@
 #!/usr/bin/env node
-import { Command, InvalidArgumentError } from 'commander';
-import { benchEngine } from './engine/bench';
-import { init } from './engine/init';
-import { BACKEND_ORDER } from './engine/backends';
 import * as path from 'node:path';
-import { benchCondensation, reducedRetainRatios } from './condense/bench';
+import { Command, InvalidArgumentError } from 'commander';
+import { benchCondensation, benchEngine, reducedRetainRatios } from './bench';
+import { BACKEND_ORDER } from './engine/backends';
+import { init } from './engine/init';
 import { datasetNames } from './data/loaders';
 import { pretrain, PRETRAIN_PRESETS } from './experiments/pretrain';
-import { PRESET_NAMES, type PresetName } from './experiments/presets';
-import { allExperiments, experimentNames } from './experiments/registry';
-import type { ExperimentOutput } from './experiments/results';
+import { allExperiments, experimentNames, experimentsMarkdown, experimentUsage, type AnyExperiment } from './experiments/registry';
 import { defaultResultsDir, runExperiment } from './experiments/run-experiment';
+import { RUN_FLAG_HELP, type RunFlag, type RunOptions } from './experiments/shared/experiment';
+import type { ExperimentOutput } from './experiments/shared/output';
+import { PRESET_NAMES, type PresetName } from './experiments/shared/presets';
 import { modelNames } from './models/registry';
 import { tableText } from './report/html-table';
 import { terminalProgress } from './train/progress';
-import { unlearnerNames } from './unlearn/registry';
+import { unlearnerNames } from './unlearn';
 
 function integer(name: string) {
   return (v: string) => {
@@ -32,11 +32,19 @@ function positive(name: string) {
   };
 }
 
-function choice(name: string, choices: readonly string[]) {
+function choice(kind: string, choices: readonly string[]) {
   return (v: string) => {
-    if (!choices.includes(v)) throw new InvalidArgumentError(`unknown ${name} '${v}'; choose one of: ${choices.join(', ')}.`);
+    if (!choices.includes(v)) throw new InvalidArgumentError(`Unknown ${kind} '${v}'. Choose one of: ${choices.join(', ')}.`);
     return v;
   };
+}
+
+/** A comma-separated list of unlearning method names, each known to the registry. */
+function methodList(v: string): string[] {
+  const names = v.split(',').map((m) => m.trim()).filter(Boolean);
+  if (names.length === 0) throw new InvalidArgumentError(`no methods in '${v}'; pass e.g. cf,a-cf.`);
+  names.forEach(choice('unlearning method', unlearnerNames()));
+  return names;
 }
 
 async function runPretrain(preset: string, seed: number): Promise<void> {
@@ -56,14 +64,8 @@ function resultsRoot(): string {
   return process.env.UNLEARN_RESULTS_ROOT ?? process.cwd();
 }
 
-interface ExperimentFlags {
-  preset: PresetName;
-  seeds?: number;
-  dataset?: string;
-  model?: string;
-  out?: string;
-  quiet?: boolean;
-}
+/** What an experiment command's parser yields: the run flags it declares, plus --preset, --out and --quiet. */
+type ExperimentFlags = Pick<RunOptions, 'preset' | RunFlag> & { out?: string; quiet?: boolean };
 
 async function runNamedExperiment(name: string, f: ExperimentFlags, command: string): Promise<ExperimentOutput> {
   const outDir = f.out ?? defaultResultsDir(resultsRoot(), name, f);
@@ -71,7 +73,7 @@ async function runNamedExperiment(name: string, f: ExperimentFlags, command: str
     preset: f.preset,
     seeds: f.seeds,
     dataset: f.dataset,
-    model: f.model,
+    methods: f.methods,
     onProgress: f.quiet ? undefined : terminalProgress(),
     log: (line) => console.log(line),
     outDir,
@@ -82,14 +84,26 @@ async function runNamedExperiment(name: string, f: ExperimentFlags, command: str
   return output;
 }
 
-function addExperimentFlags(c: Command): Command {
-  return c
-    .option('--preset <p>', `one of ${PRESET_NAMES.join(', ')}`, choice('preset', PRESET_NAMES), 'cpu')
-    .option('--seeds <n>', 'number of seeds (default: the preset\'s)', positive('seeds'))
-    .option('--dataset <d>', `dataset (${datasetNames().join(', ')}); default: the preset's`, choice('dataset', datasetNames()))
-    .option('--model <m>', `model (${modelNames().join(', ')}); default: the preset's`, choice('model', modelNames()))
-    .option('--out <dir>', 'output directory (default results/<experiment>/<preset>[-<n>seeds])')
-    .option('--quiet', 'no progress bar');
+const PRESET_HELP = `one of ${PRESET_NAMES.join(', ')}`;
+
+/** The option of one run flag, with its parser (commander rejects a flag a command does not declare). */
+function flagOption(c: Command, flag: RunFlag): Command {
+  const { usage, description } = RUN_FLAG_HELP[flag];
+  if (flag === 'seeds') return c.option(usage, description, positive('seeds'));
+  if (flag === 'dataset') return c.option(usage, `${description}; one of ${datasetNames().join(', ')}`, choice('dataset', datasetNames()));
+  return c.option(usage, description, methodList);
+}
+
+/** An experiment's command: --preset, exactly the run flags the experiment declares, --out and --quiet. */
+function addExperimentCommand(program: Command, e: AnyExperiment): void {
+  const c = program.command(e.name).description(e.title).option('--preset <p>', PRESET_HELP, choice('preset', PRESET_NAMES), 'cpu');
+  for (const flag of e.flags) flagOption(c, flag);
+  c.option('--out <dir>', 'output directory (default results/<experiment>/<preset>[-<n>seeds])')
+    .option('--quiet', 'no progress bar')
+    .action(async (f: ExperimentFlags) => {
+      const given = [`--preset ${f.preset}`, ...e.flags.filter((x) => f[x] !== undefined).map((x) => `--${x} ${Array.isArray(f[x]) ? (f[x] as string[]).join(',') : f[x]}`)];
+      await runNamedExperiment(e.name, f, `npx unlearn-lab ${e.name} ${given.join(' ')}`);
+    });
 }
 
 export function buildProgram(): Command {
@@ -99,7 +113,8 @@ export function buildProgram(): Command {
       'after',
       [
         '',
-        `Experiments: ${experimentNames().join(', ')}`,
+        'Experiments:',
+        ...allExperiments().map((e) => `  ${experimentUsage(e)}`),
         `Presets: ${PRESET_NAMES.join(', ')} (smoke: seconds; cpu: Fashion-MNIST on a laptop; gpu-paper: the papers' datasets and models)`,
         `Datasets: ${datasetNames().join(', ')}`,
         `Models: ${modelNames().join(', ')}`,
@@ -110,18 +125,22 @@ export function buildProgram(): Command {
   program
     .command('main')
     .description('the main job of `npm start`: the single-round table (Blend/A-AMU Tables 1-4) with the cpu preset, one seed; writes results/single-round/cpu')
-    .option('--preset <p>', `one of ${PRESET_NAMES.join(', ')}`, choice('preset', PRESET_NAMES), 'cpu')
+    .option('--preset <p>', PRESET_HELP, choice('preset', PRESET_NAMES), 'cpu')
     .action(async (o: { preset: PresetName }) => {
       await runNamedExperiment('single-round', { preset: o.preset }, `npm start (unlearn-lab main --preset ${o.preset})`);
     });
-  for (const e of allExperiments()) {
-    addExperimentFlags(program.command(e.name).description(e.title)).action(async (f: ExperimentFlags) => {
-      const flags = [`--preset ${f.preset}`, f.seeds != null ? `--seeds ${f.seeds}` : '', f.dataset ? `--dataset ${f.dataset}` : '', f.model ? `--model ${f.model}` : '']
-        .filter(Boolean)
-        .join(' ');
-      await runNamedExperiment(e.name, f, `npx unlearn-lab ${e.name} ${flags}`);
+  for (const e of allExperiments()) addExperimentCommand(program, e);
+  // An unknown command is most likely a mistyped experiment: name the experiments (and where the other commands are).
+  program.on('command:*', (operands: string[]) => {
+    program.error(`Unknown experiment '${operands[0]}'. Choose one of: ${experimentNames().join(', ')} (other commands: unlearn-lab --help).`, { code: 'unlearn-lab.unknownExperiment' });
+  });
+  program
+    .command('experiments')
+    .description('list the experiments with the flags each takes (--markdown: the README table)')
+    .option('--markdown', 'as the Markdown table in README.md')
+    .action((o: { markdown?: boolean }) => {
+      console.log(o.markdown ? experimentsMarkdown() : allExperiments().map((e) => `${experimentUsage(e)}\n    ${e.title}`).join('\n'));
     });
-  }
   program
     .command('pretrain')
     .description('train a model from scratch with a pretraining preset')

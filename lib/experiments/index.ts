@@ -1,52 +1,58 @@
-// Public API of lib/experiments: the paper runners shared by notebooks, the CLI and tests.
-export * from './experiment';
-export * from './scenario';
-export * from './measure';
-export * from './presets';
-export * from './results';
+// Public API of lib/experiments: the paper experiments (one folder each: settings, run, views) and the
+// shared harness, shared by notebooks, the CLI and tests.
+export * from './shared/experiment';
+export * from './shared/presets';
+export * from './shared/scenario';
+export * from './shared/measure';
+export * from './shared/output';
+export * from './shared/committed';
+export { startRun, checkRunOptions, checkMethods, withUnlearned, cellOrNull, meanOrNaN, type Run } from './shared/harness';
+export { PAPER_TABLE1, type PaperCell } from './shared/paper-000-table1';
+export * from './shared/suli-paper-numbers';
+export {
+  SULI_PAPER_METHODS,
+  SULI_METHOD_LABELS,
+  SULI_SETTINGS,
+  suliLabel,
+  suliSetting,
+  checkSuliMethods,
+  suliMethodConfig,
+  fullTestSet,
+  measureSuli,
+  paperCell,
+  paperSeconds,
+  type SuliPaperDataset,
+  type SuliSetting,
+  type SuliMeasures,
+  type SuliCost,
+} from './shared/suli-setting';
 export * from './registry';
 export * from './run-experiment';
-export * from './single-round';
-export { pretrain, PRETRAIN_PRESETS, type PretrainResult, type PretrainPreset } from './pretrain';
-export { PAPER_TABLE1, type PaperCell } from './paper-000-table1';
-export * from './committed';
-export * from './aamu-anatomy';
+export { pretrain, PRETRAIN_PRESETS, type PretrainResult, type PretrainPreset, type PretrainPresetName } from './pretrain';
 export * from './condensation-comparison';
+export * from './reduced-retain-strategies';
+export * from './aamu-anatomy';
+export * from './single-round';
+export { type MultiRoundOptions as MultiRoundRunOptions } from './multi-round';
 export {
+  MULTI_ROUND,
   MULTI_ROUND_METHODS,
   MULTI_ROUND_CPU_SETTING,
   MULTI_ROUND_PRESETS,
   PAPER_FIG4,
   runMultiRound,
+  multiRoundLabel,
   multiRoundTable,
   MULTI_ROUND_METRICS,
   multiRoundFigures,
   multiRoundPaperComparison,
   reductionTable,
+  multiRoundOutput,
   multiRound,
   type MultiRoundPreset,
   type MultiRoundRow,
   type MultiRoundResult,
-  type MultiRoundOptions as MultiRoundRunOptions,
 } from './multi-round';
-export * from './reduced-retain-strategies';
 export * from './suli-class-wise';
-export * from './suli-feature-space';
 export * from './suli-instance-wise';
-export * from './suli-paper-numbers';
-export {
-  SULI_PAPER_METHODS,
-  SULI_METHOD_LABELS,
-  SULI_SETTINGS,
-  suliSetting,
-  checkSuliMethods,
-  suliMethodConfig,
-  runSuliMethod,
-  fullTestSet,
-  measureSuli,
-  measureMetrics,
-  paperSeconds,
-  type SuliPaperDataset,
-  type SuliSetting,
-  type SuliMeasures,
-} from './suli-setting';
+export * from './suli-feature-space';

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
-import type { RunOptions } from './experiment';
+import type { RunOptions } from './shared/experiment';
+import { writeExperimentOutput, type ExperimentOutput } from './shared/output';
 import { getExperiment } from './registry';
-import { writeExperimentOutput, type ExperimentOutput } from './results';
 
 /** results/<experiment>/<preset>, or results/<experiment>/<preset>-<n>seeds when the seed count is overridden. */
 export function defaultResultsDir(root: string, experiment: string, o: Pick<RunOptions, 'preset' | 'seeds'>): string {

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init } from '../../lib/engine/init';
 import { aamuAnatomy, aamuAnatomyFigures, runAamuAnatomy, PAPER_AAMU, type AamuAnatomyResult } from '../../lib/experiments/aamu-anatomy';
-import { writeExperimentOutput } from '../../lib/experiments/results';
+import { writeExperimentOutput } from '../../lib/experiments/shared/output';
 
 const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'unlearn-lab-aamu-anatomy-'));
 
@@ -106,8 +106,8 @@ describe('aamu-anatomy runner (smoke preset)', () => {
   }, 120_000);
 
   it('rejects bad presets and seeds with clear errors', async () => {
-    await expect(runAamuAnatomy({ preset: 'laptop' as never })).rejects.toThrow(/unknown preset 'laptop'/);
+    await expect(runAamuAnatomy({ preset: 'laptop' as never })).rejects.toThrow(/Unknown preset 'laptop'/);
     await expect(runAamuAnatomy({ preset: 'smoke', seed: -1 })).rejects.toThrow(/seed must be a non-negative integer/);
-    await expect(aamuAnatomy.run({ preset: 'smoke', seeds: 3 })).rejects.toThrow(/runs one seed/);
+    await expect(aamuAnatomy.run({ preset: 'smoke', seeds: 3 })).rejects.toThrow(/aamu-anatomy: --seeds is not an option of this experiment/);
   });
 });

@@ -59,8 +59,8 @@ describe('condensation-comparison runner (smoke preset)', () => {
     expect(paper.rows.length).toBe(r.rows.length);
   });
 
-  it('rejects an unknown preset and a model override with a clear message', async () => {
-    await expect(condensationComparison.run({ preset: 'huge' as never })).rejects.toThrow(/unknown preset 'huge'/);
-    await expect(condensationComparison.run({ preset: 'smoke', model: 'resnet18' })).rejects.toThrow(/model override/);
+  it('rejects an unknown preset and an option it does not declare with a clear message', async () => {
+    await expect(condensationComparison.run({ preset: 'huge' as never })).rejects.toThrow(/Unknown preset 'huge'/);
+    await expect(condensationComparison.run({ preset: 'smoke', methods: ['cf'] })).rejects.toThrow(/condensation-comparison: --methods is not an option of this experiment.*It takes: --preset, --seeds, --dataset/);
   });
 });

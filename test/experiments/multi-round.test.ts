@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init } from '../../lib/engine/init';
 import { multiRound, multiRoundFigures, runMultiRound, MULTI_ROUND_METHODS, type MultiRoundResult } from '../../lib/experiments/multi-round';
-import { writeExperimentOutput } from '../../lib/experiments/results';
+import { writeExperimentOutput } from '../../lib/experiments/shared/output';
 
 const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'unlearn-lab-multi-round-'));
 const METHODS = ['cf', 'a-cf', 'scrub'];
@@ -99,6 +99,6 @@ describe('multi-round runner (smoke preset)', () => {
     await expect(runMultiRound({ preset: 'smoke', methods: ['nope'] })).rejects.toThrow(/Unknown unlearning method 'nope'/);
     await expect(runMultiRound({ preset: 'smoke', methods: [] })).rejects.toThrow(/no methods given/);
     await expect(runMultiRound({ preset: 'smoke', variants: ['half' as never] })).rejects.toThrow(/variants must be/);
-    await expect(runMultiRound({ preset: 'laptop' as never })).rejects.toThrow(/unknown preset 'laptop'/);
+    await expect(runMultiRound({ preset: 'laptop' as never })).rejects.toThrow(/Unknown preset 'laptop'/);
   });
 });

@@ -72,6 +72,6 @@ describe('reduced-retain-strategies runner (smoke preset)', () => {
   });
 
   it('rejects overrides it cannot honour', async () => {
-    await expect(reducedRetainStrategies.run({ preset: 'smoke', dataset: 'cifar10' })).rejects.toThrow(/fixed by the preset/);
+    await expect(reducedRetainStrategies.run({ preset: 'smoke', dataset: 'cifar10' })).rejects.toThrow(/--dataset is not an option of this experiment \(its preset sets it\)/);
   });
 });

@@ -4,9 +4,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init } from '../../lib/engine/init';
-import { BLEND_PAPER_METHODS } from '../../lib/experiments/presets';
+import { BLEND_PAPER_METHODS } from '../../lib/experiments/single-round';
 import { runSingleRound, singleRound, type SingleRoundResult } from '../../lib/experiments/single-round';
-import { writeExperimentOutput } from '../../lib/experiments/results';
+import { writeExperimentOutput } from '../../lib/experiments/shared/output';
 
 const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'unlearn-lab-single-round-'));
 
@@ -62,7 +62,7 @@ describe('single-round runner (smoke preset)', () => {
 
   it('rejects unknown methods and presets with clear errors', async () => {
     await expect(runSingleRound({ preset: 'smoke', methods: ['nope'] })).rejects.toThrow(/Unknown unlearning method 'nope'/);
-    await expect(runSingleRound({ preset: 'laptop' as never })).rejects.toThrow(/unknown preset 'laptop'/);
+    await expect(runSingleRound({ preset: 'laptop' as never })).rejects.toThrow(/Unknown preset 'laptop'/);
     expect(BLEND_PAPER_METHODS).toContain('a-cf');
   });
 });

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init } from '../../lib/engine/init';
 import { forgetDispersion, gradCamDataset, runSuliFeatureSpace, suliFeatureSpace, type SuliFeatureSpaceResult } from '../../lib/experiments/suli-feature-space';
-import { validateTable } from '../../lib/report/table';
+import { validateTable } from '../../lib/results';
 
 const cacheDir = path.join(os.tmpdir(), 'unlearn-lab-suli-test-models');
 

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init } from '../../lib/engine/init';
 import { runSuliInstanceWise, suliInstanceWise, type SuliInstanceWiseResult } from '../../lib/experiments/suli-instance-wise';
-import { validateTable } from '../../lib/report/table';
+import { validateTable } from '../../lib/results';
 
 const cacheDir = path.join(os.tmpdir(), 'unlearn-lab-suli-test-models');
 // The class-wise test runs every method; here a retain-set method, a baseline and both of the paper's, to stay fast.

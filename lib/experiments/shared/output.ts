@@ -1,25 +1,9 @@
 import * as path from 'node:path';
-import type { SeedTable } from '../metrics/aggregate';
-import type { Figure } from '../plot/figure';
-import { writeJson, writeTableCsv } from '../report/export';
-import { HtmlReport } from '../report/html-report';
-import type { Cell, Table } from '../report/table';
-
-/**
- * A SeedTable (metrics/aggregate: mean and 95% CI over seeds per method and scenario) as a report
- * Table: one row per (scenario, method), one column per metric; a single-seed cell shows ci 0.
- */
-export function seedTableToTable(t: SeedTable, title?: string, metrics: string[] = t.columns): Table {
-  const rows: Cell[][] = t.rows.map((r) => [
-    r.scenario,
-    r.method,
-    ...metrics.map((m): Cell => {
-      const c = r.cells[m];
-      return c == null ? null : { mean: c.mean, ci: Number.isFinite(c.ci) ? c.ci : 0, n: c.n };
-    }),
-  ]);
-  return { columns: ['scenario', 'method', ...metrics], rows, title };
-}
+import type { Figure } from '../../plot/figure';
+import { figureImages } from '../../plot/static-image';
+import { writeJson, writeTableCsv } from '../../report/export';
+import { HtmlReport } from '../../report/html-report';
+import type { Table } from '../../results';
 
 /** What an experiment run leaves in results/<experiment>/<preset>/. */
 export interface ExperimentOutput {
@@ -48,7 +32,8 @@ export async function writeExperimentOutput(dir: string, out: ExperimentOutput):
     files.push(csv);
     report.heading(table.title ?? name).table(table);
   }
-  for (const f of out.figures ?? []) report.figure(f.figure, f.caption);
+  // All figures rendered in one Chromium batch.
+  for (const image of await figureImages(out.figures ?? [])) report.image(image);
   for (const n of out.notes ?? []) report.text(n);
   const html = path.join(dir, 'report.html');
   await report.write(html);

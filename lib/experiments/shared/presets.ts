@@ -1,8 +1,8 @@
-import { NOTEBOOK_PRESETS, type NotebookPresetName } from '../report/notebook';
-import { presetConfig, unlearnPresetNames, UNLEARN_PRESETS } from '../unlearn/presets';
-import type { PartitionOptions } from '../condense/partition';
-import type { ReduceOptions } from '../condense/reduced-retain';
-import type { ExperimentData, ForgetRequest, TrainRecipe } from './scenario';
+import type { PartitionOptions } from '../../condense/partition';
+import type { ReduceOptions } from '../../condense/reduced-retain';
+import { NOTEBOOK_PRESETS, type NotebookPresetName } from '../../report/notebook';
+import { presetConfig, unlearnPresetNames, UNLEARN_PRESETS } from '../../unlearn';
+import type { ExperimentData, TrainRecipe } from './scenario';
 
 /**
  * smoke: seconds (tests, CI, notebooks under test); cpu: minutes on a 2-core laptop; gpu-paper: the
@@ -12,9 +12,10 @@ import type { ExperimentData, ForgetRequest, TrainRecipe } from './scenario';
 export const PRESET_NAMES = NOTEBOOK_PRESETS;
 export type PresetName = NotebookPresetName;
 
-export function presetOf<T>(table: Record<PresetName, T>, name: string, experiment: string): T {
+/** The entry of a per-preset table; an unknown name gets the one unknown-name wording. */
+export function presetOf<T>(table: Record<PresetName, T>, name: string): T {
   if (!(PRESET_NAMES as readonly string[]).includes(name)) {
-    throw new Error(`${experiment}: unknown preset '${name}'. Use one of: ${PRESET_NAMES.join(', ')}.`);
+    throw new Error(`Unknown preset '${name}'. Choose one of: ${PRESET_NAMES.join(', ')}.`);
   }
   return table[name as PresetName];
 }
@@ -27,20 +28,11 @@ export interface BlendPaperSetting {
   partition: Omit<PartitionOptions, 'seed' | 'timer'>;
   /** Blend settings for the reduced retain set. */
   blend: Omit<ReduceOptions, 'seed' | 'timer'>;
-  /** Which unlearning hyperparameter preset the methods use (lib/unlearn/presets). */
+  /** Which unlearning hyperparameter preset the methods use (lib/unlearn presets). */
   methodPreset: string;
 }
 
-export interface SingleRoundPreset extends BlendPaperSetting {
-  seeds: number;
-  requests: ForgetRequest[];
-  methods: string[];
-}
-
 const SGD = { kind: 'sgd' as const, momentum: 0.9, weightDecay: 5e-4 };
-
-/** The methods of Tables 1-4 (distillation, synflow, a-l1 and a-scrub are registered too: pass them with --methods). */
-export const BLEND_PAPER_METHODS = ['retrain', 'cf', 'bad-teacher', 'l1-sparse', 'scrub', 'pruning', 'a-cf'];
 
 /**
  * smoke: 400 Fashion-MNIST images, a width-8 ConvNet, one epoch per method: checks the plumbing only.
@@ -49,18 +41,16 @@ export const BLEND_PAPER_METHODS = ['retrain', 'cf', 'bad-teacher', 'l1-sparse',
  *   size 5, as CIFAR-10's 5000 images / 1000 clusters in the paper). Blend's random extractor is a
  *   width-32 ConvNet instead of the reference's width 128: the k-means/Blend features then cost 16x
  *   fewer FLOPs on a CPU. Sized so that `npm start` (one seed) stays within 20 minutes here.
- * gpu-paper: CIFAR-10, instance-norm ResNet-18, the paper's pretraining (spec A4), k = 1000, 3 seeds.
+ * gpu-paper: CIFAR-10, instance-norm ResNet-18, the paper's pretraining (spec A4), k = 1000.
+ * The Blend/A-AMU experiments and the SULI ones share these data and recipes, so cached original models are shared.
  */
-export const SINGLE_ROUND_PRESETS: Record<PresetName, SingleRoundPreset> = {
+export const BLEND_PAPER_SETTINGS: Record<PresetName, BlendPaperSetting> = {
   smoke: {
     data: { dataset: 'fashion-mnist', trainPerClass: 40, testPerClass: 40, testPoolFraction: 0.7 },
     recipe: { model: 'convnet', modelOptions: { width: 8 }, epochs: 3, batchSize: 32, lr: 0.05, optimizer: SGD, schedule: { kind: 'cosine' } },
     partition: { k: 8, extractor: { arch: 'convnet', options: { width: 8 } } },
     blend: { extractorSpec: { arch: 'convnet', options: { width: 8 } } },
     methodPreset: 'smoke',
-    seeds: 1,
-    requests: [{ kind: 'uniform', fraction: 0.1 }, { kind: 'class', classes: [0] }],
-    methods: BLEND_PAPER_METHODS,
   },
   cpu: {
     data: { dataset: 'fashion-mnist', trainPerClass: 600, testPoolFraction: 0.7 },
@@ -68,9 +58,6 @@ export const SINGLE_ROUND_PRESETS: Record<PresetName, SingleRoundPreset> = {
     partition: { k: 120, extractor: { arch: 'convnet', options: { width: 32 } } },
     blend: { extractorSpec: { arch: 'convnet', options: { width: 32 } } },
     methodPreset: 'cpu',
-    seeds: 1,
-    requests: [{ kind: 'uniform', fraction: 0.1 }, { kind: 'class', classes: [0] }],
-    methods: BLEND_PAPER_METHODS,
   },
   'gpu-paper': {
     data: { dataset: 'cifar10', testPoolFraction: 0.7 },
@@ -86,14 +73,11 @@ export const SINGLE_ROUND_PRESETS: Record<PresetName, SingleRoundPreset> = {
     partition: { k: 1000 },
     blend: {},
     methodPreset: 'cifar10-resnet18',
-    seeds: 3,
-    requests: [{ kind: 'uniform', fraction: 0.1 }, { kind: 'class', classes: [0] }],
-    methods: BLEND_PAPER_METHODS,
   },
 };
 
 /**
- * The hyperparameters a method runs with (lib/unlearn/presets): 'cpu' -> the Fashion-MNIST cpu values;
+ * The hyperparameters a method runs with (lib/unlearn presets): 'cpu' -> the Fashion-MNIST cpu values;
  * 'smoke' -> the cpu values cut to one epoch; '<dataset>-<model>' -> the reference values for the full
  * or the Blend-reduced retain set (the reference tuned them separately). Methods a preset does not list
  * keep their own defaults.
@@ -101,7 +85,7 @@ export const SINGLE_ROUND_PRESETS: Record<PresetName, SingleRoundPreset> = {
 export function methodConfig(methodPreset: string, method: string, retainSet: 'full' | 'blend' = 'full'): Record<string, unknown> {
   const name = methodPreset === 'smoke' || methodPreset === 'cpu' ? 'cpu' : `${methodPreset}-${retainSet}`;
   if (!unlearnPresetNames().includes(name)) {
-    throw new Error(`No unlearning preset '${name}'. Choose one of: ${unlearnPresetNames().join(', ')}.`);
+    throw new Error(`Unknown unlearning preset '${name}'. Choose one of: ${unlearnPresetNames().join(', ')}.`);
   }
   if (!(method in UNLEARN_PRESETS[name].methods)) return {};
   const c = presetConfig(name, method);

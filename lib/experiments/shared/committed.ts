@@ -3,11 +3,11 @@ import * as path from 'node:path';
 import { PRESET_NAMES, type PresetName } from './presets';
 
 /**
- * The repository root: lib/experiments (tests, ts sources) and dist/experiments (built package, notebooks)
- * both sit two levels below it.
+ * The repository root: lib/experiments/shared (tests, ts sources) and dist/experiments/shared (built
+ * package, notebooks) both sit three levels below it.
  */
 export function repositoryRoot(): string {
-  return path.resolve(__dirname, '..', '..');
+  return path.resolve(__dirname, '..', '..', '..');
 }
 
 /** Where an experiment's outputs for a preset live: results/<experiment>/<preset>/. */
@@ -16,7 +16,7 @@ export function resultsDir(experiment: string, preset: PresetName, root: string 
     throw new Error(`resultsDir: experiment name '${experiment}' must be lower-case letters, digits and dashes (e.g. 'single-round').`);
   }
   if (!(PRESET_NAMES as readonly string[]).includes(preset)) {
-    throw new Error(`resultsDir: unknown preset '${preset}'. Use one of: ${PRESET_NAMES.join(', ')}.`);
+    throw new Error(`Unknown preset '${preset}'. Choose one of: ${PRESET_NAMES.join(', ')}.`);
   }
   return path.join(root, 'results', experiment, preset);
 }

@@ -1,23 +1,28 @@
-import { concatDatasets, type Dataset } from '../data/dataset';
-import type { SeedTable } from '../metrics/aggregate';
-import { lossLogisticMia, LOSS_MIA_PRESETS } from '../metrics/mia-loss-logistic';
-import type { Classifier } from '../models/classifier';
-import { predict, type Predictions } from '../train/evaluate';
-import type { Cell } from '../report/table';
-import type { ProgressSink } from '../train/progress';
-import type { UnlearnResult } from '../unlearn/contract';
-import { ADV_IMP_CPU_FASHION_MNIST } from '../unlearn/methods/adv-imp';
-import { BOUNDARY_SHRINK_CPU_FASHION_MNIST } from '../unlearn/methods/boundary-shrink';
-import { INITIAL_LABEL_CPU_FASHION_MNIST } from '../unlearn/methods/initial-label';
-import { NEGGRAD_CPU_FASHION_MNIST } from '../unlearn/methods/neggrad';
-import { RANDOM_LABEL_CPU_FASHION_MNIST } from '../unlearn/methods/random-label';
-import { SU_CPU_FASHION_MNIST } from '../unlearn/methods/su';
-import { SULI_CPU_FASHION_MNIST } from '../unlearn/methods/suli';
-import { presetConfig } from '../unlearn/presets';
-import { getUnlearner } from '../unlearn/registry';
-import type { RunOptions } from './experiment';
-import { presetOf, SINGLE_ROUND_PRESETS, type PresetName } from './presets';
-import { prepareScenario, type ExperimentData, type ForgetRequest, type Scenario, type TrainRecipe } from './scenario';
+import { concatDatasets, type Dataset } from '../../data/dataset';
+import { lossLogisticMia, LOSS_MIA_PRESETS } from '../../metrics/mia-loss-logistic';
+import type { Classifier } from '../../models/classifier';
+import type { Cell } from '../../results';
+import { accuracyOf, predict } from '../../train/evaluate';
+import type { ProgressSink } from '../../train/progress';
+import {
+  ADV_IMP_CPU_FASHION_MNIST,
+  BOUNDARY_SHRINK_CPU_FASHION_MNIST,
+  getUnlearner,
+  INITIAL_LABEL_CPU_FASHION_MNIST,
+  NEGGRAD_CPU_FASHION_MNIST,
+  presetConfig,
+  RANDOM_LABEL_CPU_FASHION_MNIST,
+  SU_CPU_FASHION_MNIST,
+  SULI_CPU_FASHION_MNIST,
+  type UnlearnInputs,
+  type UnlearnResult,
+} from '../../unlearn';
+import type { ExperimentInfo, RunOptions } from './experiment';
+import { checkMethods, startRun, withUnlearned, type Run } from './harness';
+import { percent } from './measure';
+import { BLEND_PAPER_SETTINGS, presetOf, type PresetName } from './presets';
+import type { ExperimentData, Scenario, TrainRecipe } from './scenario';
+import type { PaperDatasetKey } from './suli-paper-numbers';
 
 /**
  * The shared setting of the SULI paper's (003) experiments: data, original model, which methods run
@@ -44,7 +49,8 @@ export const SULI_METHOD_LABELS: Record<string, string> = {
 /** Paper name of a method key (the key itself when it has none). */
 export const suliLabel = (method: string): string => SULI_METHOD_LABELS[method] ?? method;
 
-export type SuliPaperDataset = 'CIFAR-10' | 'UTKFace' | 'VggFace2';
+/** Which of the paper's datasets our numbers are put beside. */
+export type SuliPaperDataset = PaperDatasetKey;
 
 export interface SuliSetting {
   /** Short description for reports, e.g. 'Fashion-MNIST, ConvNet width 32'. */
@@ -94,8 +100,8 @@ const SMOKE_CONFIGS: Record<string, Record<string, unknown>> = {
 const FASHION_CPU: SuliSetting = {
   label: 'Fashion-MNIST (600 images per class), ConvNet width 32',
   // The single-round cpu data and recipe, so the cached original model is shared with the Blend runners.
-  data: SINGLE_ROUND_PRESETS.cpu.data,
-  recipe: SINGLE_ROUND_PRESETS.cpu.recipe,
+  data: BLEND_PAPER_SETTINGS.cpu.data,
+  recipe: BLEND_PAPER_SETTINGS.cpu.recipe,
   forgetClass: 0,
   instanceCounts: [64, 128, 256, 512],
   methods: [...SULI_PAPER_METHODS],
@@ -107,8 +113,8 @@ const FASHION_CPU: SuliSetting = {
 
 const FASHION_SMOKE: SuliSetting = {
   label: 'Fashion-MNIST (40 images per class), ConvNet width 8',
-  data: SINGLE_ROUND_PRESETS.smoke.data,
-  recipe: SINGLE_ROUND_PRESETS.smoke.recipe,
+  data: BLEND_PAPER_SETTINGS.smoke.data,
+  recipe: BLEND_PAPER_SETTINGS.smoke.recipe,
   forgetClass: 0,
   instanceCounts: [16],
   methods: [...SULI_PAPER_METHODS],
@@ -168,72 +174,51 @@ export const SULI_SETTINGS: Record<PresetName, Record<string, SuliSetting>> = {
 };
 
 /** The setting of a preset and (optional) dataset; errors name what the preset supports. */
-export function suliSetting(experiment: string, preset: PresetName, dataset?: string): SuliSetting {
-  const byData = presetOf(SULI_SETTINGS, preset, experiment);
+export function suliSetting(preset: PresetName, dataset?: string): SuliSetting {
+  const byData = presetOf(SULI_SETTINGS, preset);
   const names = Object.keys(byData);
   const key = dataset ?? names[0];
   const s = byData[key];
-  if (s == null) throw new Error(`${experiment}: preset '${preset}' has no dataset '${dataset}'. Use one of: ${names.join(', ')}.`);
+  if (s == null) throw new Error(`Unknown dataset '${dataset}' for preset '${preset}'. Choose one of: ${names.join(', ')}.`);
   return s;
 }
 
 /** Checks a method list against the registry and the setting's configs. */
 export function checkSuliMethods(experiment: string, methods: string[], setting: SuliSetting): void {
-  if (methods.length === 0) throw new Error(`${experiment}: no methods given; pass at least one of ${SULI_PAPER_METHODS.join(', ')}.`);
+  checkMethods(experiment, methods);
   for (const m of methods) {
-    getUnlearner(m);
-    if (setting.configs[m] == null) throw new Error(`${experiment}: no settings for method '${m}' in this preset. Use one of: ${Object.keys(setting.configs).join(', ')}.`);
+    if (setting.configs[m] == null) throw new Error(`${experiment}: no settings for method '${m}' in this preset. Choose one of: ${Object.keys(setting.configs).join(', ')}.`);
   }
 }
 
-/** What `--model` errors say in the class- and instance-wise runners. */
-const MODEL_SET_BY_PRESET = '--model is set by the preset/dataset (fashion-mnist: convnet; cifar10: resnet18; utkface: allcnn; vggface2: resnet50).';
-
 /**
- * The checks every SULI runner starts with: no --model override (the preset fixes the model), the
- * preset's setting, and the methods (`o.methods`, else `defaultMethods` of the setting).
+ * The start every SULI runner shares: the preset's setting for the dataset (`o.dataset`, else the
+ * preset's first), then the harness (option, seed and method checks; default seeds and methods from the
+ * setting), then the check that the setting has a config for every method.
  */
-export function startSuliRun(
-  experiment: string,
-  o: RunOptions & { methods?: string[] },
-  defaultMethods: (setting: SuliSetting) => string[],
-  modelNote = MODEL_SET_BY_PRESET,
-): { setting: SuliSetting; methods: string[]; log: (line: string) => void } {
-  if (o.model) throw new Error(`${experiment}: ${modelNote}`);
-  const setting = suliSetting(experiment, o.preset, o.dataset);
-  const methods = o.methods ?? defaultMethods(setting);
-  checkSuliMethods(experiment, methods, setting);
-  return { setting, methods, log: o.log ?? (() => {}) };
-}
-
-/** Number of seeds: `o.seeds`, else the setting's; must be a positive integer. */
-export function suliSeeds(experiment: string, o: RunOptions, setting: SuliSetting): number {
-  const seeds = o.seeds ?? setting.seeds;
-  if (!Number.isInteger(seeds) || seeds < 1) throw new Error(`${experiment}: seeds must be a positive integer, got ${o.seeds}.`);
-  return seeds;
-}
-
-/** The scenario (data split and cached or trained original model) of one seed of the setting. */
-export function prepareSuliScenario(setting: SuliSetting, request: ForgetRequest, seed: number, o: RunOptions): Promise<Scenario> {
-  return prepareScenario({ data: setting.data, recipe: setting.recipe, request, seed, onProgress: o.onProgress, cacheDir: o.cacheDir, dataDir: o.dataDir });
+export async function startSuliRun(e: ExperimentInfo, o: RunOptions, defaultMethods: (setting: SuliSetting) => string[]): Promise<{ setting: SuliSetting; run: Run }> {
+  const setting = suliSetting(o.preset, o.dataset);
+  const run = await startRun(e, o, { seeds: setting.seeds, methods: defaultMethods(setting) });
+  checkSuliMethods(e.name, run.methods, setting);
+  return { setting, run };
 }
 
 /** The config a method runs with: the preset's values plus the protocol ('class' / 'instance'; Retrain has no mode). */
 export function suliMethodConfig(setting: SuliSetting, method: string, mode: 'class' | 'instance'): Record<string, unknown> {
   const base = { ...setting.configs[method] };
-  return getUnlearner(method).usesRetain ? base : { ...base, mode };
+  return getUnlearner(method).uses.retain ? base : { ...base, mode };
 }
 
-/** Runs one method of the paper on a scenario (the forget-only methods get the reference set instance-wise). */
-export async function runSuliMethod(
+/** The inputs of one method of the paper on a scenario (the forget-only methods get the reference set instance-wise). */
+export function suliInputs(
   setting: SuliSetting,
   method: string,
   mode: 'class' | 'instance',
   s: Scenario,
   seed: number,
   onProgress?: ProgressSink,
-): Promise<UnlearnResult> {
-  return getUnlearner(method).run({
+): UnlearnInputs {
+  return {
     original: s.original,
     retain: s.retain,
     forget: s.forget,
@@ -242,11 +227,11 @@ export async function runSuliMethod(
     config: suliMethodConfig(setting, method, mode),
     seed,
     onProgress,
-  });
+  };
 }
 
-/** Runs one method and hands its result to `use`; the unlearned model is freed afterwards either way. */
-export async function withSuliMethod<T>(
+/** Runs one method of the paper and hands its result to `use`; the unlearned model is freed afterwards either way. */
+export function withSuliMethod<T>(
   setting: SuliSetting,
   method: string,
   mode: 'class' | 'instance',
@@ -255,12 +240,7 @@ export async function withSuliMethod<T>(
   onProgress: ProgressSink | undefined,
   use: (res: UnlearnResult) => T,
 ): Promise<T> {
-  const res = await runSuliMethod(setting, method, mode, s, seed, onProgress);
-  try {
-    return use(res);
-  } finally {
-    res.model.dispose();
-  }
+  return withUnlearned(method, suliInputs(setting, method, mode, s, seed, onProgress), use);
 }
 
 /** What a run cost: whole call (s), update time as the paper counts it (s), history rows (epochs or SULI's layer updates). */
@@ -331,54 +311,21 @@ export function measureSuli(
   const pt = predict(model, test);
   const mia = lossLogisticMia({ values: pf.losses, classes: pf.labels }, { values: pt.losses, classes: pt.labels }, { ...LOSS_MIA_PRESETS.suli, seed });
   const out: SuliMeasures = {
-    retainAcc: accuracyOnClasses(predict(model, s.retain)),
-    forgetAcc: accuracyOnClasses(pf),
-    testAcc: accuracyOnClasses(pt),
+    retainAcc: percent(accuracyOf(predict(model, s.retain))),
+    forgetAcc: percent(accuracyOf(pf)),
+    testAcc: percent(accuracyOf(pt)),
     mia: mia.accuracy,
     miaStd: mia.std,
   };
   if (mode === 'class') {
     const forgotten = new Set(s.forget.labels);
-    out.testRetainAcc = accuracyOnClasses(pt, (y) => !forgotten.has(y));
-    const tf = accuracyOnClasses(pt, (y) => forgotten.has(y));
-    if (Number.isFinite(tf)) out.testForgetAcc = tf;
+    out.testRetainAcc = percent(accuracyOf(pt, (y) => !forgotten.has(y)));
+    // A test split without the forgotten classes has no A_Dtf.
+    if (pt.labels.some((y) => forgotten.has(y))) out.testForgetAcc = percent(accuracyOf(pt, (y) => forgotten.has(y)));
   } else if (s.reference) {
-    out.referenceAcc = accuracyOnClasses(predict(model, s.reference));
+    out.referenceAcc = percent(accuracyOf(predict(model, s.reference)));
   }
   return out;
-}
-
-/** Top-1 accuracy (%) of predictions, optionally only over samples whose label passes `keep` (NaN when none does). */
-export function accuracyOnClasses(p: Predictions, keep: (label: number) => boolean = () => true): number {
-  let n = 0;
-  let hit = 0;
-  p.labels.forEach((y, i) => {
-    if (!keep(y)) return;
-    n++;
-    if (p.predicted[i] === y) hit++;
-  });
-  return n === 0 ? NaN : (100 * hit) / n;
-}
-
-/** Numeric metrics of a measured row, for aggregateOverSeeds (absent optional metrics are left out). */
-export function measureMetrics(m: SuliMeasures, extra: Record<string, number> = {}): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries({ ...m, ...extra })) if (typeof v === 'number' && Number.isFinite(v)) out[k] = v;
-  return out;
-}
-
-/** The seed-table row of a method (and, where the table has several, a scenario). */
-const rowOf = (t: SeedTable, method: string, scenario?: string) => t.rows.find((r) => r.method === method && (scenario === undefined || r.scenario === scenario));
-
-/** A metric's mean over seeds for a method (NaN when absent). */
-export function suliMean(t: SeedTable, method: string, metric: string, scenario?: string): number {
-  return rowOf(t, method, scenario)?.cells[metric]?.mean ?? NaN;
-}
-
-/** A metric's mean and CI over seeds as a report cell (CI 0 for one seed; null when absent). */
-export function suliCell(t: SeedTable, method: string, metric: string, scenario?: string): Cell {
-  const c = rowOf(t, method, scenario)?.cells[metric];
-  return c == null ? null : { mean: c.mean, ci: Number.isFinite(c.ci) ? c.ci : 0, n: c.n };
 }
 
 /** A paper's 'mean ± std' pair as a report cell (null when the paper has none). */

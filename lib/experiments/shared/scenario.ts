@@ -1,19 +1,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import { init, type EngineInfo } from '../engine/init';
-import { Rng } from '../engine/rng';
-import { size, subsetByIds, type Dataset } from '../data/dataset';
-import { loadDataset } from '../data/loaders';
-import { capPerClass, classSplit, instanceSplit, testPoolSplit, uniformSplit } from '../data/splits';
-import type { Classifier } from '../models/classifier';
-import { loadCheckpoint, saveCheckpoint } from '../models/checkpoint';
-import { createModel } from '../models/registry';
-import { evaluate } from '../train/evaluate';
-import { fit } from '../train/fit';
-import type { OptimizerSpec } from '../train/optimizers';
-import type { ProgressSink } from '../train/progress';
-import type { ScheduleSpec } from '../train/schedule';
+import { init, type EngineInfo } from '../../engine/init';
+import { Rng } from '../../engine/rng';
+import { size, subsetByIds, type Dataset } from '../../data/dataset';
+import { loadDataset } from '../../data/loaders';
+import { capPerClass, classSplit, instanceSplit, testPoolSplit, uniformSplit } from '../../data/splits';
+import type { Classifier } from '../../models/classifier';
+import { loadCheckpoint, saveCheckpoint } from '../../models/checkpoint';
+import { createModel } from '../../models/registry';
+import { accuracy } from '../../train/evaluate';
+import { fit } from '../../train/fit';
+import type { OptimizerSpec } from '../../train/optimizers';
+import type { ProgressSink } from '../../train/progress';
+import type { ScheduleSpec } from '../../train/schedule';
 
 /** Which data an experiment uses: a dataset of the loader registry, optionally capped per class. */
 export interface ExperimentData {
@@ -64,7 +64,7 @@ export interface Scenario {
   testPool: Dataset;
   testEval: Dataset;
   original: Classifier;
-  /** Test accuracy of the original model on the evaluation split, and where it came from. */
+  /** Test accuracy (fraction) of the original model on the evaluation split, and where it came from. */
   originalTestAccuracy: number;
   originalSource: 'trained' | 'cache';
   originalSeconds: number;
@@ -86,7 +86,8 @@ export function modelCacheDir(): string {
   return path.join(home, 'models');
 }
 
-function capped(ds: Dataset, perClass: number | undefined, seed: number): Dataset {
+/** At most `perClass` images per class of `ds` (a subset seeded per split), or `ds` itself when undefined. */
+export function capped(ds: Dataset, perClass: number | undefined, seed: number): Dataset {
   if (perClass == null) return ds;
   return subsetByIds(ds, capPerClass(ds, { perClass, seed: new Rng(seed).fork(`cap-${ds.split}`) }));
 }
@@ -165,7 +166,7 @@ export async function prepareScenario(o: ScenarioOptions): Promise<Scenario> {
     testPool: subsetByIds(test, tp.pool),
     testEval,
     original: model,
-    originalTestAccuracy: evaluate(model, testEval).accuracy,
+    originalTestAccuracy: accuracy(model, testEval),
     originalSource: source,
     originalSeconds: seconds,
   };

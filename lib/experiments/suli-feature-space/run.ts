@@ -1,38 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
-import { batchTensors, epochBatches } from '../data/batches';
-import { indicesOfIds, makeDataset, size, subsetByIds, type Dataset } from '../data/dataset';
-import { Rng } from '../engine/rng';
-import type { Classifier } from '../models/classifier';
-import { embeddingScatter, tsne2d } from '../plot/embedding-scatter';
-import type { Figure } from '../plot/figure';
-import { gradCam } from '../plot/grad-cam';
-import { heatmapOverlay, type HeatMap } from '../plot/heatmap-overlay';
-import type { Table } from '../report/table';
-import { evaluate } from '../train/evaluate';
-import type { Experiment, RunOptions } from './experiment';
-import { presetOf, type PresetName } from './presets';
-import type { ExperimentOutput } from './results';
-import { disposeScenario } from './scenario';
-import { prepareSuliScenario, startSuliRun, suliLabel, withSuliMethod } from './suli-setting';
-
-/** How many samples the pictures use, per preset. */
-export interface FeatureSpaceSize {
-  /** Retain samples per retained class in the t-SNE. */
-  retainPerClass: number;
-  /** Forget samples in the t-SNE. */
-  forget: number;
-  /** Forget images explained by Grad-CAM. */
-  gradCamImages: number;
-  tsneIterations: number;
-  /** Unlearned models compared with the original (Fig. 4 shows several; Fig. 5 original vs unlearned). */
-  methods: string[];
-}
-
-export const FEATURE_SPACE_SIZES: Record<PresetName, FeatureSpaceSize> = {
-  smoke: { retainPerClass: 6, forget: 12, gradCamImages: 1, tsneIterations: 100, methods: ['suli'] },
-  cpu: { retainPerClass: 30, forget: 60, gradCamImages: 4, tsneIterations: 500, methods: ['retrain', 'su', 'suli'] },
-  'gpu-paper': { retainPerClass: 50, forget: 100, gradCamImages: 6, tsneIterations: 1000, methods: ['retrain', 'su', 'suli'] },
-};
+import { batchTensors, epochBatches } from '../../data/batches';
+import { indicesOfIds, size, subsetByIds, type Dataset } from '../../data/dataset';
+import { Rng } from '../../engine/rng';
+import type { Classifier } from '../../models/classifier';
+import { tsne2d } from '../../plot/embedding-scatter';
+import { gradCam } from '../../plot/grad-cam';
+import type { HeatMap } from '../../plot/heatmap-overlay';
+import { accuracy } from '../../train/evaluate';
+import type { RunOptions } from '../shared/experiment';
+import { percent } from '../shared/measure';
+import { presetOf, type PresetName } from '../shared/presets';
+import { startSuliRun, withSuliMethod } from '../shared/suli-setting';
+import { FEATURE_SPACE_SIZES, SULI_FEATURE_SPACE } from './settings';
 
 /** One model's picture of the feature space and its Grad-CAM maps. */
 export interface FeatureSpaceModel {
@@ -75,7 +54,6 @@ export interface SuliFeatureSpaceResult {
   seconds: number;
 }
 
-const NAME = 'suli-feature-space';
 
 /** Penultimate features of the given samples, [n][d]. */
 function embedRows(model: Classifier, ds: Dataset): number[][] {
@@ -149,15 +127,13 @@ function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number {
  * features of a few hundred retain and forget training samples, and Grad-CAM of a few forget images
  * (explaining the forgotten class), for the original model and each unlearned one.
  */
-export async function runSuliFeatureSpace(o: RunOptions & { methods?: string[] }): Promise<SuliFeatureSpaceResult> {
-  const modelNote = '--model is set by the preset (Grad-CAM needs a sequential conv model: fashion-mnist convnet).';
-  const { setting, methods, log } = startSuliRun(NAME, o, () => presetOf(FEATURE_SPACE_SIZES, o.preset, NAME).methods, modelNote);
-  const sz = presetOf(FEATURE_SPACE_SIZES, o.preset, NAME);
+export async function runSuliFeatureSpace(o: RunOptions): Promise<SuliFeatureSpaceResult> {
+  const sz = presetOf(FEATURE_SPACE_SIZES, o.preset);
+  const { setting, run } = await startSuliRun(SULI_FEATURE_SPACE, o, () => sz.methods);
+  const log = run.log;
   const seed = 0;
-  const t0 = performance.now();
-  const s = await prepareSuliScenario(setting, { kind: 'class', classes: [setting.forgetClass] }, seed, o);
-  try {
-    const rng = new Rng(seed).fork(NAME);
+  return run.withScenario(setting, { kind: 'class', classes: [setting.forgetClass] }, seed, async (s) => {
+    const rng = new Rng(seed).fork('suli-feature-space');
     const retainIds: number[] = [];
     for (let c = 0; c < s.train.classNames.length; c++) {
       const ofClass = Array.from(s.retain.ids).filter((_, i) => s.retain.labels[i] === c);
@@ -184,7 +160,7 @@ export async function runSuliFeatureSpace(o: RunOptions & { methods?: string[] }
         tsne: tsne2d(feats, { seed, iterations: sz.tsneIterations }),
         forgetCohesion: cohesion,
         forgetNeighbourClasses: neighbourClasses,
-        forgetAcc: 100 * evaluate(model, s.forget).accuracy,
+        forgetAcc: percent(accuracy(model, s.forget)),
         gradCam: cams,
         gradCamCorrelation: cams.map((c, i) => correlation(c.values, base[i].values)),
         seconds,
@@ -192,16 +168,16 @@ export async function runSuliFeatureSpace(o: RunOptions & { methods?: string[] }
     };
     models.push(picture('original', s.original, 0));
     log(`original: forget cohesion ${models[0].forgetCohesion.toFixed(3)}`);
-    for (const method of methods) {
-      const m = await withSuliMethod(setting, method, 'class', s, seed, o.onProgress, (res) => picture(method, res.model, res.timing.seconds));
+    for (const method of run.methods) {
+      const m = await withSuliMethod(setting, method, 'class', s, seed, run.onProgress, (res) => picture(method, res.model, res.timing.seconds));
       models.push(m);
       log(`${method}: forget acc ${m.forgetAcc.toFixed(2)}, forget cohesion ${m.forgetCohesion.toFixed(3)}, Grad-CAM: ${describeCams(m)}`);
     }
     return {
-      experiment: NAME,
+      experiment: 'suli-feature-space',
       preset: o.preset,
       setting: setting.label,
-      backend: s.engine.backend,
+      backend: run.backend,
       forgetClass: setting.forgetClass,
       classNames: s.train.classNames,
       sampleIds: ids,
@@ -210,11 +186,9 @@ export async function runSuliFeatureSpace(o: RunOptions & { methods?: string[] }
       gradCamIds,
       gradCamImages: imagesOf(subsetByIds(s.train, gradCamIds), gradCamIds),
       models,
-      seconds: (performance.now() - t0) / 1000,
+      seconds: run.seconds(),
     };
-  } finally {
-    disposeScenario(s);
-  }
+  });
 }
 
 function imagesOf(ds: Dataset, ids: number[]): SuliFeatureSpaceResult['gradCamImages'] {
@@ -230,95 +204,10 @@ function imagesOf(ds: Dataset, ids: number[]): SuliFeatureSpaceResult['gradCamIm
   };
 }
 
-/** The explained images as a Dataset (for heatmapOverlay), rebuilt from the result. */
-export function gradCamDataset(r: SuliFeatureSpaceResult): Dataset {
-  const g = r.gradCamImages;
-  return makeDataset({
-    name: g.name,
-    split: 'train',
-    images: Float32Array.from(g.pixels.flat()),
-    labels: Int32Array.from(g.labels),
-    ids: Int32Array.from(r.gradCamIds),
-    shape: g.shape,
-    classNames: r.classNames,
-    mean: g.mean,
-    std: g.std,
-  });
-}
-
 /** Empty maps (no positive evidence for the class left) and the mean correlation of the others with the original's. */
-function describeCams(m: FeatureSpaceModel): string {
+export function describeCams(m: FeatureSpaceModel): string {
   const empty = m.gradCam.filter((h) => Math.max(...h.values) === 0).length;
   const corr = m.gradCamCorrelation.filter(Number.isFinite);
   return `${empty} of ${m.gradCam.length} maps empty` + (corr.length ? `, mean correlation with the original ${meanOf(corr).toFixed(2)}` : '');
 }
 
-/** Fig. 4: one t-SNE scatter per model; retain samples coloured by class, forget samples as their own trace. */
-export function suliTsneFigures(r: SuliFeatureSpaceResult): Figure[] {
-  const k = r.classNames.length;
-  const labelNames = [...r.classNames, `forget (${r.classNames[r.forgetClass]})`];
-  const pointLabels = r.sampleLabels.map((y, i) => (r.sampleIsForget[i] ? k : y));
-  return r.models.map((m) =>
-    embeddingScatter(m.tsne, pointLabels, {
-      labelNames,
-      text: r.sampleIds.map((id) => `#${id}`),
-      title: `Fig. 4: t-SNE of features, ${suliLabel(m.method)} (forget acc ${m.forgetAcc.toFixed(1)}%, cohesion ${m.forgetCohesion.toFixed(2)})`,
-    }),
-  );
-}
-
-/** Fig. 5: Grad-CAM of each explained forget image, one overlay per model. */
-export function suliGradCamFigures(r: SuliFeatureSpaceResult): Figure[] {
-  const images = gradCamDataset(r);
-  const out: Figure[] = [];
-  r.gradCamIds.forEach((id, i) => {
-    for (const m of r.models) {
-      out.push(heatmapOverlay(images, id, m.gradCam[i], { title: `Fig. 5: Grad-CAM '${r.classNames[r.forgetClass]}', ${suliLabel(m.method)}, #${id}`, scale: 6 }));
-    }
-  });
-  return out;
-}
-
-export function suliFeatureSpaceTable(r: SuliFeatureSpaceResult): Table {
-  return {
-    title: `Feature space after forgetting '${r.classNames[r.forgetClass]}' (${r.setting})`,
-    columns: ['model', 'forget acc (%)', 'forget cohesion (<1: own cluster)', 'top nearest retain class of forget samples', 'empty Grad-CAM maps', 'Grad-CAM correlation with original', 'seconds'],
-    rows: r.models.map((m) => {
-      const top = Object.entries(m.forgetNeighbourClasses).sort((a, b) => b[1] - a[1])[0];
-      const corr = m.gradCamCorrelation.filter(Number.isFinite);
-      const empty = m.gradCam.filter((h) => Math.max(...h.values) === 0).length;
-      return [suliLabel(m.method), m.forgetAcc, m.forgetCohesion, top ? `${top[0]} (${(100 * top[1]).toFixed(0)}%)` : null, `${empty} of ${m.gradCam.length}`, corr.length ? meanOf(corr) : null, m.seconds];
-    }),
-  };
-}
-
-/** A change of forget cohesion in words; changes under 0.05 count as none (sampling noise of a few hundred points). */
-function dispersionWords(delta: number): string {
-  if (delta >= 0.05) return "forget samples more dispersed among the retained classes, as in the paper's Fig. 4 (d)";
-  if (delta <= -0.05) return 'forget samples more clustered than before';
-  return "about the same: the forget samples' place in the feature space hardly moved";
-}
-
-export function suliFeatureSpaceNotes(r: SuliFeatureSpaceResult): string[] {
-  const o = r.models[0];
-  return r.models.slice(1).map(
-    (m) =>
-      `${suliLabel(m.method)}: forget cohesion ${o.forgetCohesion.toFixed(2)} -> ${m.forgetCohesion.toFixed(2)} ` +
-      `(${dispersionWords(m.forgetCohesion - o.forgetCohesion)}); ` +
-      `Grad-CAM of the forgotten class: ${describeCams(m)} (paper Fig. 5: attention moves away from the primary features).`,
-  );
-}
-
-export const suliFeatureSpace: Experiment<SuliFeatureSpaceResult> = {
-  name: NAME,
-  title: 'SULI paper (003), Sec. 4, Figs. 4 and 5: t-SNE of the feature space and Grad-CAM before and after unlearning',
-  run: (o) => runSuliFeatureSpace(o),
-  output: (r): ExperimentOutput => ({
-    title: suliFeatureSpace.title,
-    meta: [`preset ${r.preset}`, `${r.setting}; forget class '${r.classNames[r.forgetClass]}'`, `backend ${r.backend}`, `${r.seconds.toFixed(0)} s in all`],
-    result: r,
-    tables: { features: suliFeatureSpaceTable(r) },
-    figures: [...suliTsneFigures(r), ...suliGradCamFigures(r)].map((figure) => ({ figure })),
-    notes: suliFeatureSpaceNotes(r),
-  }),
-};

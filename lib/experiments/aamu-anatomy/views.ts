@@ -1,0 +1,143 @@
+import { lossDensity } from '../../plot/loss-density';
+import { lossHistogram } from '../../plot/loss-histogram';
+import { metricLines } from '../../plot/metric-lines';
+import { probitLossDistribution } from '../../plot/probit';
+import type { Figure } from '../../plot/figure';
+import type { Cell, Table } from '../../results';
+import type { ExperimentOutput } from '../shared/output';
+import type { AnatomySet, AnatomySteps } from './regulariser-anatomy';
+import type { AamuAnatomyResult } from './run';
+import { AAMU_ANATOMY, PAPER_AAMU } from './settings';
+
+function stats(v: number[]): [number, number, number, number] {
+  const n = v.length;
+  const mean = v.reduce((a, b) => a + b, 0) / n;
+  const sd = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, n - 1));
+  return [mean, sd, Math.min(...v), Math.max(...v)];
+}
+
+/** Mean, sd, min and max of forget and test values at every stage of the regulariser. */
+export function anatomyTable(a: AnatomySteps): Table {
+  const stages: [string, keyof AnatomySet][] = [['CE loss', 'loss'], ['log(1 + CE)', 'log1p'], ['smoothed CDF', 'cdf'], ['z = probit(CDF)', 'z'], ['z, paper formula (no ReLU)', 'zPaper']];
+  const rows: Cell[][] = [];
+  for (const [label, key] of stages) {
+    for (const [set, values] of [['forget', a.forget[key]], ['test', a.test[key]]] as const) rows.push([label, set, values.length, ...stats(values)]);
+  }
+  return { title: `A-AMU regulariser step by step on the original model (k = ${a.k}, sigma = ${a.sigma}; MMD^2 = ${a.mmd.toFixed(4)}, paper formula ${a.mmdPaper.toFixed(4)})`, columns: ['stage', 'set', 'n', 'mean', 'sd', 'min', 'max'], rows };
+}
+
+export function modelsTable(r: AamuAnatomyResult): Table {
+  return {
+    title: 'Original, CF and A-CF (10% uniform forgetting): accuracies (%), MIA score, regulariser value, time (s)',
+    columns: ['model', 'retainAcc', 'forgetAcc', 'testAcc', 'mia', 'mmd', 'seconds'],
+    rows: r.models.map((m) => [m.name, m.retainAcc, m.forgetAcc, m.testAcc, m.mia, m.mmd, m.seconds]),
+  };
+}
+
+function fractionText(f: number): string {
+  return f === 1 ? '1 epoch' : `${f} of an epoch`;
+}
+
+export function sweepTable(r: AamuAnatomyResult, parameter: 'k' | 'lambda'): Table {
+  return {
+    title: `A-CF with ${parameter} varied (${parameter === 'k' ? `lambda = ${PAPER_AAMU.lambda}` : `k = ${PAPER_AAMU.k}`}; ${fractionText(r.sweep[0]?.fraction ?? 1)})`,
+    columns: [parameter, 'mia', 'forgetAcc', 'testAcc', 'retainAcc', 'seconds'],
+    rows: r.sweep.filter((x) => x.parameter === parameter).map((x) => [x.value, x.mia, x.forgetAcc, x.testAcc, x.retainAcc, x.seconds]),
+  };
+}
+
+export function speedTable(r: AamuAnatomyResult): Table {
+  const sp = r.speed;
+  return {
+    title: `A-CF stopped early vs CF's final MIA ${sp.cfMia.toFixed(2)} (+- ${sp.tolerance}) after ${sp.cfSeconds.toFixed(1)} s`,
+    columns: ['fraction of epoch', 'steps', 'seconds', 'mia', 'forgetAcc', 'testAcc', 'cf final mia', 'within tolerance', 'cf seconds / seconds'],
+    rows: sp.checkpoints.map((c) => [c.fraction, c.steps, c.seconds, c.mia, c.forgetAcc, c.testAcc, sp.cfMia, Math.abs(c.mia - sp.cfMia) <= sp.tolerance ? 'yes' : 'no', sp.cfSeconds / c.seconds]),
+  };
+}
+
+/** Ours beside Table 1 of the paper (ResNet-18 / CIFAR-10, uniform 10%, full retain set) and the speed-up. */
+export function aamuPaperComparison(r: AamuAnatomyResult): Table {
+  const cf = r.models.find((m) => m.name === 'cf')!;
+  const a = r.models.find((m) => m.name === 'a-cf')!;
+  const pc = PAPER_AAMU.table1.uniform.cf;
+  const pa = PAPER_AAMU.table1.uniform.aCf;
+  const rows: Cell[][] = [
+    ['CF', cf.mia, pc.mia, cf.retainAcc, pc.retainAcc, cf.forgetAcc, pc.forgetAcc, cf.testAcc, pc.testAcc, cf.seconds, pc.seconds],
+    ['A-CF', a.mia, pa.mia, a.retainAcc, pa.retainAcc, a.forgetAcc, pa.forgetAcc, a.testAcc, pa.testAcc, a.seconds, pa.seconds],
+    ['CF / A-CF time (full epoch)', null, null, null, null, null, null, null, null, r.speed.fullRatio, PAPER_AAMU.speedupUniform],
+    ['CF / A-CF time to CF\'s MIA', null, null, null, null, null, null, null, null, Number.isFinite(r.speed.ratio) ? r.speed.ratio : null, PAPER_AAMU.speedupUniform],
+  ];
+  return {
+    title: 'Ours beside the paper (Table 1: ResNet-18 / CIFAR-10, 10% uniform, full retain set; GPU seconds)',
+    columns: ['method', 'mia', 'paper mia', 'retainAcc', 'paper retainAcc', 'forgetAcc', 'paper forgetAcc', 'testAcc', 'paper testAcc', 'seconds', 'paper seconds'],
+    rows,
+  };
+}
+
+/** One sentence per finding: what agrees with the paper and what does not (built from the numbers). */
+export function aamuComparisonText(r: AamuAnatomyResult): string[] {
+  const cf = r.models.find((m) => m.name === 'cf')!;
+  const a = r.models.find((m) => m.name === 'a-cf')!;
+  const sp = r.speed;
+  const lines = [
+    `A-CF vs CF: MIA ${a.mia.toFixed(1)} vs ${cf.mia.toFixed(1)} (paper ${PAPER_AAMU.table1.uniform.aCf.mia} vs ${PAPER_AAMU.table1.uniform.cf.mia}), ` +
+      `forget accuracy ${a.forgetAcc.toFixed(1)} vs ${cf.forgetAcc.toFixed(1)} (paper ${PAPER_AAMU.table1.uniform.aCf.forgetAcc} vs ${PAPER_AAMU.table1.uniform.cf.forgetAcc}), ` +
+      `test accuracy ${a.testAcc.toFixed(1)} vs ${cf.testAcc.toFixed(1)} (paper ${PAPER_AAMU.table1.uniform.aCf.testAcc} vs ${PAPER_AAMU.table1.uniform.cf.testAcc}).`,
+    `Time: CF ${cf.seconds.toFixed(1)} s (${sp.cfEpochs} epochs) vs one A-CF epoch ${a.seconds.toFixed(1)} s: ${sp.fullRatio.toFixed(2)}x (paper ${PAPER_AAMU.speedupUniform.toFixed(2)}x with CF at 50 epochs).`,
+    sp.reached
+      ? `A-CF came within ${sp.tolerance} MIA points of CF's final MIA after ${sp.reached.steps} steps (${(100 * sp.reached.fraction).toFixed(1)}% of its epoch, ${sp.reached.seconds.toFixed(1)} s): ${sp.ratio.toFixed(2)}x faster than CF.` +
+        (sp.trivial ? ` The original model's MIA (${sp.originalMia.toFixed(1)}) was already that close, so this says little about forgetting.` : '')
+      : `A-CF never came within ${sp.tolerance} MIA points of CF's final MIA (${sp.cfMia.toFixed(1)}) at the measured checkpoints.`,
+    `Regulariser on the original model: MMD^2 ${r.anatomy.mmd.toFixed(4)}; after CF ${cf.mmd.toFixed(4)}, after A-CF ${a.mmd.toFixed(4)}.`,
+  ];
+  return lines;
+}
+
+/** Every figure of the anatomy, by name (notebook cells show them one by one). */
+export function aamuAnatomyFigures(r: AamuAnatomyResult): Record<string, Figure> {
+  const a = r.anatomy;
+  const pair = (key: keyof AnatomySet) => ({ forget: a.forget[key], test: a.test[key] });
+  const figs: Record<string, Figure> = {
+    rawLosses: lossHistogram(pair('loss'), { title: 'Step 1: per-sample CE of the original model (forget vs class-matched test)', bins: 40 }),
+    log1pLosses: lossDensity(pair('log1p'), { title: 'Step 2: u = log(1 + CE)', xTitle: 'log(1 + CE)' }),
+    smoothedCdf: lossHistogram(pair('cdf'), { title: `Step 3: smoothed within-set CDF (k = ${a.k}, reference ReLU: values in [0.5, 1))`, xTitle: 'F_i', bins: 40 }),
+    gaussianised: lossHistogram(pair('z'), { title: `Step 4: z = probit(F) (reference form); MMD^2 = ${a.mmd.toFixed(4)}`, xTitle: 'z', bins: 40 }),
+    gaussianisedPaper: lossHistogram(pair('zPaper'), { title: `Step 4, paper formula (no ReLU): MMD^2 = ${a.mmdPaper.toFixed(4)}`, xTitle: 'z', bins: 40 }),
+    probitOwnCdf: probitLossDistribution(pair('loss'), { reference: 'own', title: 'Exact PIT + probit per set (the K -> infinity limit)' }),
+  };
+  for (const m of r.models) {
+    figs[`losses-${m.name}`] = lossDensity(
+      { forget: m.forgetLosses.map((c) => Math.log1p(c)), test: m.testLosses.map((c) => Math.log1p(c)) },
+      { title: `${m.name}: log(1 + CE), forget vs test split (MIA ${m.mia.toFixed(1)})`, xTitle: 'log(1 + CE)' },
+    );
+  }
+  figs.sweepK = metricLines(sweepTable(r, 'k'), { metrics: ['mia', 'forgetAcc', 'testAcc'], title: 'A-CF vs k (sigmoid slope)', logX: true });
+  figs.sweepLambda = metricLines(sweepTable(r, 'lambda'), { metrics: ['mia', 'forgetAcc', 'testAcc'], title: 'A-CF vs lambda (regulariser weight)' });
+  figs.speed = metricLines(speedTable(r), { xColumn: 'seconds', metrics: ['mia', 'cf final mia'], title: 'A-CF MIA when stopped early vs CF\'s final MIA', yTitle: 'MIA score' });
+  return figs;
+}
+
+/** Every table, figure and finding of the anatomy. */
+export function aamuAnatomyOutput(r: AamuAnatomyResult): ExperimentOutput {
+  const figs = aamuAnatomyFigures(r);
+  return {
+    title: AAMU_ANATOMY.title,
+    meta: [`preset ${r.preset}`, `backend ${r.backend}`, `seed ${r.seed}`, `original test acc ${r.originalTestAcc.toFixed(2)}% (${r.originalSource})`, `${r.seconds.toFixed(0)} s in all`],
+    result: r,
+    tables: {
+      anatomy: anatomyTable(r.anatomy),
+      models: modelsTable(r),
+      'sweep-k': sweepTable(r, 'k'),
+      'sweep-lambda': sweepTable(r, 'lambda'),
+      speed: speedTable(r),
+      'paper-comparison': aamuPaperComparison(r),
+    },
+    figures: Object.entries(figs).map(([name, figure]) => ({ figure, caption: name })),
+    notes: [
+      'Speed-up measurement: A-CF stopped after S steps of its shuffled epoch is the same as one A-CF pass over a uniformly random ' +
+        'subset of 64*S retain samples, so each checkpoint is a separate, separately timed A-CF run on such a subset. A checkpoint ' +
+        "reaches CF's forgetting when its MIA score is within the tolerance of CF's final MIA; the ratio is CF's total time over that run's time.",
+      ...aamuComparisonText(r),
+    ],
+  };
+}

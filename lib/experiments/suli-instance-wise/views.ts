@@ -1,0 +1,135 @@
+import type { Figure } from '../../plot/figure';
+import { metricLines } from '../../plot/metric-lines';
+import type { Cell, ResultsTable, Table } from '../../results';
+import { cellOrNull, meanOrNaN } from '../shared/harness';
+import type { ExperimentOutput } from '../shared/output';
+import { paperCell, suliLabel, SULI_METHOD_LABELS } from '../shared/suli-setting';
+import { PAPER_TABLE4, PAPER_TABLE5 } from '../shared/suli-paper-numbers';
+import { instanceScenario, suliInstanceTable, type SuliInstanceWiseResult } from './run';
+import { PAPER_TABLE3, PAPER_TABLE3_COUNTS, SULI_INSTANCE_WISE } from './settings';
+
+const cellOf = (t: ResultsTable, method: string, n: number, metric: string): Cell => cellOrNull(t, method, instanceScenario(n), metric);
+
+/** Mean of a metric for a method and forget-set size n (NaN when absent). */
+export function instanceMean(t: ResultsTable, method: string, n: number, metric: string): number {
+  return meanOrNaN(t, method, instanceScenario(n), metric);
+}
+
+/** The runs of one result as its table (built from the rows, so results read back from results.json work too). */
+const tableOf = (r: Pick<SuliInstanceWiseResult, 'rows'>) => suliInstanceTable(r.rows);
+
+function methodsOf(r: SuliInstanceWiseResult): string[] {
+  return [...new Set(r.rows.map((x) => x.method))];
+}
+
+/** Table 3 beside ours: one row per method and n. */
+export function suliTable3(r: SuliInstanceWiseResult): Table {
+  const paper = PAPER_TABLE3[r.paperDataset];
+  const table = tableOf(r);
+  const rows: Cell[][] = [];
+  for (const n of r.counts) {
+    const k = PAPER_TABLE3_COUNTS.indexOf(n);
+    for (const m of methodsOf(r)) {
+      const p = k >= 0 ? paper[m] : undefined;
+      rows.push([
+        n,
+        suliLabel(m),
+        cellOf(table, m, n, 'retainAcc'),
+        cellOf(table, m, n, 'forgetAcc'),
+        cellOf(table, m, n, 'testAcc'),
+        cellOf(table, m, n, 'referenceAcc'),
+        p ? p.retainAcc[k] : null,
+        p ? p.forgetAcc[k] : null,
+        p ? p.testAcc[k] : null,
+      ]);
+    }
+  }
+  return {
+    title: `Table 3 (instance-wise): ours on ${r.setting} vs paper ${r.paperDataset} (%)`,
+    columns: ['n', 'method', 'A_Dr', 'A_Df', 'A_Dtest', 'A_reference', 'paper A_Dr', 'paper A_Df', 'paper A_Dtest'],
+    rows,
+  };
+}
+
+/** Table 4's instance column beside ours (the paper does not say which n; ours per n). */
+export function suliTable4Instance(r: SuliInstanceWiseResult): Table {
+  const paper = PAPER_TABLE4[r.paperDataset];
+  const table = tableOf(r);
+  return {
+    title: `Table 4 (instance-wise MIA, 10-fold loss attack; ideal 0.5): ours per n vs paper ${r.paperDataset}`,
+    columns: ['method', ...r.counts.map((n) => `MIA n=${n}`), 'paper MIA'],
+    rows: methodsOf(r).map((m) => [
+      suliLabel(m),
+      ...r.counts.map((n) => cellOf(table, m, n, 'mia')),
+      paperCell(paper[m]?.instance),
+    ]),
+  };
+}
+
+/** Table 5's instance row beside ours: update seconds per n. */
+export function suliTable5Instance(r: SuliInstanceWiseResult): Table {
+  const table = tableOf(r);
+  return {
+    title: `Table 5 (instance-wise runtime, s, updates as the paper times them): ours (${r.backend}) per n vs paper (RTX 4070)`,
+    columns: ['method', ...r.counts.map((n) => `s n=${n}`), ...r.counts.map((n) => `updates n=${n}`), 'paper seconds'],
+    rows: methodsOf(r)
+      .filter((m) => m !== 'original')
+      .map((m) => [
+        suliLabel(m),
+        ...r.counts.map((n) => cellOf(table, m, n, 'paperSeconds')),
+        ...r.counts.map((n) => cellOf(table, m, n, 'updates')),
+        PAPER_TABLE5[m]?.instance ?? null,
+      ]),
+  };
+}
+
+/** Test accuracy against n per method (the trend of Table 3's D_test block). */
+export function suliInstanceFigure(r: SuliInstanceWiseResult): Figure {
+  const ms = methodsOf(r);
+  const results = tableOf(r);
+  const lines: Table = {
+    title: `Test accuracy after instance-wise unlearning vs n (${r.setting})`,
+    columns: ['forgotten instances n', ...ms.map((m) => suliLabel(m))],
+    rows: r.counts.map((n) => [n, ...ms.map((m) => cellOf(results, m, n, 'testAcc'))]),
+  };
+  return metricLines(lines, { yTitle: 'A_Dtest (%)' });
+}
+
+/** Sentences comparing our run with the paper, built from the numbers. */
+export function suliInstanceWiseNotes(r: SuliInstanceWiseResult): string[] {
+  const table = tableOf(r);
+  const mean = (m: string, n: number, k: string) => instanceMean(table, m, n, k);
+  const ms = methodsOf(r).filter((m) => m !== 'original' && m !== 'retrain');
+  const notes: string[] = [];
+  for (const n of r.counts) {
+    const target = mean('original', n, 'referenceAcc');
+    const reached = ms.filter((m) => mean(m, n, 'forgetAcc') <= target + 1e-9);
+    const bestTest = [...ms].sort((a, b) => mean(b, n, 'testAcc') - mean(a, n, 'testAcc'));
+    notes.push(
+      `n=${n}: original forget ${mean('original', n, 'forgetAcc').toFixed(1)}% vs reference ${target.toFixed(1)}% (the stop target); ` +
+        `reached by ${reached.length ? reached.map((m) => SULI_METHOD_LABELS[m]).join(', ') : 'none'}. ` +
+        (ms.includes('suli') ? `SULI: retain ${mean('suli', n, 'retainAcc').toFixed(2)}, forget ${mean('suli', n, 'forgetAcc').toFixed(2)}, test ${mean('suli', n, 'testAcc').toFixed(2)}. ` : '') +
+        (bestTest.length ? `Best test accuracy: ${SULI_METHOD_LABELS[bestTest[0]]} ${mean(bestTest[0], n, 'testAcc').toFixed(2)} (paper: SULI at every n).` : ''),
+    );
+  }
+  return notes;
+}
+
+/** Tables 3, 4 and 5 beside the paper, test accuracy against n, and the comparison in sentences. */
+export function suliInstanceWiseOutput(r: SuliInstanceWiseResult): ExperimentOutput {
+  return {
+    title: SULI_INSTANCE_WISE.title,
+    meta: [
+      `preset ${r.preset}`,
+      `${r.setting}; n = ${r.counts.join(', ')}; 1 % per-class reference set held out of training`,
+      `backend ${r.backend}`,
+      `${new Set(r.rows.map((x) => x.seed)).size} seed(s)`,
+      `${r.seconds.toFixed(0)} s in all`,
+      `paper numbers: ${r.paperDataset} (paper 003)`,
+    ],
+    result: r,
+    tables: { table3: suliTable3(r), table4: suliTable4Instance(r), table5: suliTable5Instance(r) },
+    figures: [{ figure: suliInstanceFigure(r), caption: 'A_Dtest against the number of forgotten instances.' }],
+    notes: suliInstanceWiseNotes(r),
+  };
+}
