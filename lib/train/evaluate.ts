@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { batchTensors } from '../data/batches';
-import { size, type Dataset } from '../data/dataset';
+import { size, subsetByIds, type Dataset } from '../data/dataset';
 import type { Classifier } from '../models/classifier';
 import { perSampleCrossEntropy } from './losses';
 
@@ -42,16 +42,45 @@ export interface Evaluation {
   n: number;
 }
 
-/** Accuracy and mean cross-entropy on a dataset; NaN accuracy for an empty one. */
+/**
+ * Top-1 accuracy (a fraction in [0, 1]) of predictions, optionally only over samples whose label
+ * passes `keep`. Throws when no sample is kept: an empty selection has no accuracy.
+ */
+export function accuracyOf(p: Predictions, keep?: (label: number) => boolean): number {
+  let n = 0;
+  let correct = 0;
+  for (let i = 0; i < p.labels.length; i++) {
+    if (keep !== undefined && !keep(p.labels[i])) continue;
+    n++;
+    if (p.predicted[i] === p.labels[i]) correct++;
+  }
+  if (n === 0) {
+    throw new Error(`accuracyOf: no sample selected (${p.labels.length} predictions${keep === undefined ? '' : ', none kept by the label filter'}); pass a non-empty set.`);
+  }
+  return correct / n;
+}
+
+/** Top-1 accuracy (a fraction in [0, 1]) of a model on the samples of `ds` with the given stable ids (all of `ds` when omitted). */
+export function accuracy(model: Classifier, ds: Dataset, ids?: Iterable<number>): number {
+  const sub = ids === undefined ? ds : subsetByIds(ds, ids);
+  if (size(sub) === 0) {
+    throw new Error(`accuracy: no samples selected from ${ds.name}/${ds.split}${ids === undefined ? ' (the dataset is empty)' : ' (the id set is empty)'}; pass a non-empty dataset or id set.`);
+  }
+  return accuracyOf(predict(model, sub));
+}
+
+export interface Evaluation {
+  accuracy: number;
+  loss: number;
+  n: number;
+}
+
+/** Accuracy (fraction) and mean cross-entropy on a dataset; NaN for an empty one. */
 export function evaluate(model: Classifier, ds: Dataset, batchSize = 500): Evaluation {
   const n = size(ds);
   if (n === 0) return { accuracy: NaN, loss: NaN, n: 0 };
   const p = predict(model, ds, batchSize);
-  let correct = 0;
   let loss = 0;
-  for (let i = 0; i < n; i++) {
-    if (p.predicted[i] === p.labels[i]) correct++;
-    loss += p.losses[i];
-  }
-  return { accuracy: correct / n, loss: loss / n, n };
+  for (let i = 0; i < n; i++) loss += p.losses[i];
+  return { accuracy: accuracyOf(p), loss: loss / n, n };
 }

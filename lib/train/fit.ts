@@ -1,13 +1,14 @@
-import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../engine/rng';
 import { batchTensors, epochBatches } from '../data/batches';
 import { size, type Dataset } from '../data/dataset';
 import type { Classifier } from '../models/classifier';
-import { evaluate } from './evaluate';
+import { accuracy } from './evaluate';
+import { trainLoop } from './loop';
+import { crossEntropy } from './losses';
 import { createOptimizer, type OptimizerSpec } from './optimizers';
-import { ProgressTracker, type ProgressSink } from './progress';
+import type { ProgressSink } from './progress';
 import { LrSchedule, type ScheduleSpec } from './schedule';
-import { trainStep, type LossFn } from './step';
+import type { LossFn } from './step';
 
 export interface FitOptions {
   epochs: number;
@@ -58,56 +59,41 @@ function checkFitOptions(ds: Dataset, o: FitOptions): void {
 export async function fit(model: Classifier, ds: Dataset, o: FitOptions): Promise<FitHistory> {
   checkFitOptions(ds, o);
   const rng = new Rng(o.seed ?? 0).fork('fit-shuffle');
-  const optimizer = createOptimizer(o.optimizer ?? { kind: 'sgd', momentum: 0.9 });
   const schedule = new LrSchedule(o.lr, o.epochs, o.schedule);
-  const lossFn = o.loss;
+  const lossFn = o.loss ?? crossEntropy;
   const n = size(ds);
-  const batchesPerEpoch = Math.ceil(n / o.batchSize);
-  const tracker = new ProgressTracker(o.task ?? `train ${model.name}`, o.epochs * batchesPerEpoch, o.onProgress);
+  const monitorsAccuracy = o.schedule?.kind === 'plateau' && o.schedule.monitor === 'validation-accuracy';
   const history: EpochRecord[] = [];
   const t0 = performance.now();
-  try {
-    for (let epoch = 0; epoch < o.epochs; epoch++) {
-      const lr = schedule.lr(epoch);
-      const te = performance.now();
-      // The epoch's loss is summed on the device and read only for progress output and at the end.
-      let lossSum = tf.keep(tf.scalar(0));
-      const batches = epochBatches(n, o.batchSize, rng);
-      for (let b = 0; b < batches.length; b++) {
-        const newSum = tf.tidy(() => {
-          const { x, y } = batchTensors(ds, batches[b]);
-          const value = trainStep(model, optimizer, x, y, lr, lossFn);
-          return tf.add(lossSum, tf.mul(value, batches[b].length));
-        });
-        lossSum.dispose();
-        lossSum = tf.keep(newSum as tf.Scalar);
-        const done = epoch * batchesPerEpoch + b + 1;
-        if (tracker.due(done)) {
-          const seen = batches.slice(0, b + 1).reduce((s, x) => s + x.length, 0);
-          tracker.update(done, { epoch: epoch + 1, epochs: o.epochs, loss: lossSum.dataSync()[0] / seen });
-        }
-      }
-      const loss = lossSum.dataSync()[0] / n;
-      lossSum.dispose();
-      if (!Number.isFinite(loss)) {
-        throw new Error(`fit: the training loss became ${loss} in epoch ${epoch + 1} (lr ${lr}). Lower the learning rate or check the data for NaN.`);
-      }
-      const seconds = (performance.now() - te) / 1000;
-      const record: EpochRecord = { epoch: epoch + 1, lr, loss, seconds, imagesPerSecond: n / seconds };
-      if (o.validation) record.validationAccuracy = evaluate(model, o.validation).accuracy;
-      const monitorsAccuracy = o.schedule?.kind === 'plateau' && o.schedule.monitor === 'validation-accuracy';
-      schedule.observe(monitorsAccuracy ? record.validationAccuracy! : loss);
+  await trainLoop({
+    task: o.task ?? `train ${model.name}`,
+    params: model.parameters(),
+    epochs: o.epochs,
+    optimizer: () => createOptimizer(o.optimizer ?? { kind: 'sgd', momentum: 0.9 }),
+    lr: (epoch) => schedule.lr(epoch),
+    passes: () => [
+      {
+        name: 'training',
+        steps: epochBatches(n, o.batchSize, rng).map((b) => ({
+          weight: b.length,
+          build: () => {
+            const { x, y } = batchTensors(ds, b);
+            return () => lossFn(model.forward(x, true), y);
+          },
+        })),
+      },
+    ],
+    readLoss: 'epoch',
+    afterEpoch: async (e) => {
+      const record: EpochRecord = { epoch: e.epoch + 1, lr: e.lr, loss: e.loss, seconds: e.seconds, imagesPerSecond: n / e.seconds };
+      if (o.validation) record.validationAccuracy = accuracy(model, o.validation);
+      schedule.observe(monitorsAccuracy ? record.validationAccuracy! : e.loss);
       history.push(record);
-      tracker.update((epoch + 1) * batchesPerEpoch, {
-        epoch: epoch + 1,
-        epochs: o.epochs,
-        loss,
-        info: record.validationAccuracy != null ? { 'val acc': record.validationAccuracy } : undefined,
-      }, true);
       await o.onEpochEnd?.(record);
-    }
-  } finally {
-    optimizer.dispose();
-  }
+      return { info: record.validationAccuracy != null ? { 'val acc': record.validationAccuracy } : undefined };
+    },
+    totalSteps: o.epochs * Math.ceil(n / o.batchSize),
+    onProgress: o.onProgress,
+  });
   return { epochs: history, seconds: (performance.now() - t0) / 1000 };
 }

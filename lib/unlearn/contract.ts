@@ -1,12 +1,14 @@
+import type * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/dataset';
 import type { Classifier } from '../models/classifier';
 import type { ProgressSink } from '../train/progress';
+import type { Check } from './framework/config';
 
 /**
  * What every unlearning method receives. The original model is never modified: a method works on
- * its own copy (cloneModel) and returns it.
+ * its own copy and returns it.
  */
-export interface UnlearnInputs<C> {
+export interface UnlearnInputs {
   /** The trained model to unlearn from (left unchanged). */
   original: Classifier;
   /** Retain set: the full real retain set or a reduced one (condense/), with its ids. */
@@ -17,20 +19,20 @@ export interface UnlearnInputs<C> {
   testPool: Dataset;
   /** Optional reference set (SULI's 1% per-class set for the instance-wise stopping rule). */
   reference?: Dataset;
-  /** Method settings; missing fields take the method's defaults. */
-  config?: Partial<C>;
+  /** Method settings; missing fields take the method's defaults (see Unlearner.defaults and checks). */
+  config?: Record<string, unknown>;
   /** One seed for everything random inside the method (batch order, sampling). */
   seed: number | string;
   onProgress?: ProgressSink;
 }
 
-/** Wall-clock seconds of one run, split into named phases (e.g. { train: 3.1, prune: 0.4 }). */
+/** Wall-clock seconds of one run: the sum of its named phases (e.g. { setup: 0.1, train: 3.1 }). */
 export interface UnlearnTiming {
   seconds: number;
   phases: Record<string, number>;
 }
 
-/** One row per epoch (or per outer step for methods without epochs). */
+/** One row per epoch (or per outer step for methods without epochs, e.g. a SULI layer update). */
 export interface UnlearnEpoch {
   epoch: number;
   loss: number;
@@ -47,14 +49,63 @@ export interface UnlearnResult {
   config: Record<string, unknown>;
 }
 
-/** An unlearning method. One file per method; all are listed in the registry by name. */
-export interface Unlearner<C = Record<string, unknown>> {
-  /** Registry name, e.g. 'cf', 'a-cf', 'suli'. */
+/** 'class': whole classes are forgotten; 'instance': a few samples (stop rules differ). */
+export type UnlearnMode = 'class' | 'instance';
+
+/** The input sets a method reads besides the original model and the forget set (which every method needs). */
+export interface InputUse {
+  retain: boolean;
+  testPool: boolean;
+  /** Reads inputs.reference when given (SULI's instance-wise stop rule needs it). */
+  reference: boolean;
+}
+
+/**
+ * How a wrapper (A-AMU) changes a base method's retain-step loss without copying the method:
+ *   loss = w * main(CE_retain) + (the base's other terms) + extra(...)
+ * main transforms the batch-mean cross-entropy on the retain batch (A-AMU squares it); prepare runs
+ * before the gradient tape (sampling, detached tensors); extra adds a term inside the tape.
+ */
+export interface RetainLossHook {
   name: string;
+  main(ce: tf.Scalar): tf.Scalar;
+  prepare?(ctx: StepContext): unknown;
+  extra?(ctx: StepContext, prepared: unknown): tf.Scalar;
+}
+
+/** What a loss function sees for one minibatch of a pass. */
+export interface StepContext {
+  model: Classifier;
+  x: tf.Tensor4D;
+  y: tf.Tensor1D;
+  /** Positions of the batch in the pass's dataset (e.g. to look up per-sample tags). */
+  positions: Int32Array;
+  /** 0-based epoch and step within the pass. */
+  epoch: number;
+  step: number;
+}
+
+/**
+ * An unlearning method, as every caller sees it. One file per method (made with defineUnlearner), one
+ * line in the registry; the conformance suite (test/unlearn/conformance.test.ts) checks each of them.
+ */
+export interface Unlearner {
+  /** Registry name, e.g. 'cf', 'a-cf', 'suli'. */
+  readonly name: string;
   /** One line: what the method does and where it comes from. */
-  description: string;
-  /** False for methods that use only the forget set (SU, SULI, NegGrad, ...). */
-  usesRetain: boolean;
-  defaults: C;
-  run(inputs: UnlearnInputs<C>): Promise<UnlearnResult>;
+  readonly description: string;
+  readonly uses: InputUse;
+  /** Values config.mode accepts; empty for methods without a mode setting (they work on any forget set). */
+  readonly modes: readonly UnlearnMode[];
+  /** Every config key with its default (the default preset row for methods with presets). */
+  readonly defaults: Readonly<Record<string, unknown>>;
+  /** The rule of every config key. */
+  readonly checks: Readonly<Record<string, Check>>;
+  /** Settings that make a run take about a second on a tiny model (conformance suite, smoke runs). */
+  readonly smokeConfig: Readonly<Record<string, unknown>>;
+  /** True when a wrapper may change its retain-step loss (runWithHook; A-AMU wraps these). */
+  readonly hookable: boolean;
+  /** The full config a run with `given` would use; throws the one config wording on a bad key or value. */
+  resolveConfig(given?: Record<string, unknown>): Record<string, unknown>;
+  run(inputs: UnlearnInputs): Promise<UnlearnResult>;
 }

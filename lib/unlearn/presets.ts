@@ -18,15 +18,24 @@ export interface UnlearnPreset {
   methods: MethodConfigs;
 }
 
-/** One row of the spec A7 table. */
+/** One row of the spec A7 table: the values that differ between datasets, models and retain sets. */
 interface R1Row {
+  /** A-CF (A-AMU) Adam lr. */
   acfLr: number;
   cfLr: number;
+  /** CF warm-up epochs (default 5). */
   cfWarmup?: number;
   distillLr: number;
-  scrub: [msteps: number, lr: number];
-  bad: [epochs: number, lr: number, retainFraction: number];
-  l1: [alpha: number, epochs: number, noL1: number, lr: number];
+  scrubMsteps: number;
+  scrubLr: number;
+  badEpochs: number;
+  badLr: number;
+  /** Bad-teacher retain fraction on the full retain set (a Blend-reduced set is mixed in whole). */
+  badRetainFraction: number;
+  l1Alpha: number;
+  l1Epochs: number;
+  l1NoL1Epochs: number;
+  l1Lr: number;
   pruneLr: number;
   /** A-L1 / A-SCRUB lr: 1e-4 in the CINIC JSONs (the only ones that list them; the multi-round defaults elsewhere). */
   aLr?: number;
@@ -39,11 +48,11 @@ function r1(row: R1Row, retainSet: 'full' | 'blend'): MethodConfigs {
     cf: { lr: row.cfLr, warmupEpochs: row.cfWarmup ?? 5 },
     distillation: { lr: row.distillLr },
     // On a Blend-reduced set the reference mixes in all of it (ratio ignored).
-    'bad-teacher': { epochs: row.bad[0], lr: row.bad[1], retainFraction: retainSet === 'blend' ? 1 : row.bad[2] },
-    'l1-sparse': { l1Alpha: row.l1[0], epochs: row.l1[1], noL1Epochs: row.l1[2], lr: row.l1[3] },
+    'bad-teacher': { epochs: row.badEpochs, lr: row.badLr, retainFraction: retainSet === 'blend' ? 1 : row.badRetainFraction },
+    'l1-sparse': { l1Alpha: row.l1Alpha, epochs: row.l1Epochs, noL1Epochs: row.l1NoL1Epochs, lr: row.l1Lr },
     pruning: { lr: row.pruneLr },
     synflow: {},
-    scrub: { msteps: row.scrub[0], lr: row.scrub[1] },
+    scrub: { msteps: row.scrubMsteps, lr: row.scrubLr },
     'a-cf': { lr: row.acfLr },
     'a-l1': { lr: aLr },
     'a-scrub': { lr: aLr },
@@ -108,34 +117,34 @@ const CPU: UnlearnPreset = {
 
 export const UNLEARN_PRESETS: Record<string, UnlearnPreset> = {
   'cifar10-resnet18-full': preset('cifar10', 'resnet18', 'full', {
-    acfLr: 2.4e-4, cfLr: 0.04, distillLr: 0.04, scrub: [5, 1e-2], bad: [20, 1e-2, BAD_RATIO], l1: [1e-4, 30, 1, 1e-2], pruneLr: 0.04,
+    acfLr: 2.4e-4, cfLr: 0.04, distillLr: 0.04, scrubMsteps: 5, scrubLr: 1e-2, badEpochs: 20, badLr: 1e-2, badRetainFraction: BAD_RATIO, l1Alpha: 1e-4, l1Epochs: 30, l1NoL1Epochs: 1, l1Lr: 1e-2, pruneLr: 0.04,
   }),
   'cifar10-resnet18-blend': preset('cifar10', 'resnet18', 'blend', {
-    acfLr: 2.4e-4, cfLr: 0.04, distillLr: 5e-3, scrub: [9, 5e-3], bad: [20, 5e-3, BAD_RATIO], l1: [1e-4, 30, 1, 5e-3], pruneLr: 0.04,
+    acfLr: 2.4e-4, cfLr: 0.04, distillLr: 5e-3, scrubMsteps: 9, scrubLr: 5e-3, badEpochs: 20, badLr: 5e-3, badRetainFraction: BAD_RATIO, l1Alpha: 1e-4, l1Epochs: 30, l1NoL1Epochs: 1, l1Lr: 5e-3, pruneLr: 0.04,
   }),
   'cifar10-resnet50-full': preset('cifar10', 'resnet50', 'full', {
-    acfLr: 2.4e-4, cfLr: 0.03, distillLr: 0.03, scrub: [5, 1e-2], bad: [30, 5e-3, BAD_RATIO], l1: [1e-5, 40, 3, 1e-2], pruneLr: 0.03,
+    acfLr: 2.4e-4, cfLr: 0.03, distillLr: 0.03, scrubMsteps: 5, scrubLr: 1e-2, badEpochs: 30, badLr: 5e-3, badRetainFraction: BAD_RATIO, l1Alpha: 1e-5, l1Epochs: 40, l1NoL1Epochs: 3, l1Lr: 1e-2, pruneLr: 0.03,
   }),
   'cifar10-resnet50-blend': preset('cifar10', 'resnet50', 'blend', {
-    acfLr: 2.4e-4, cfLr: 0.03, distillLr: 5e-3, scrub: [9, 5e-3], bad: [30, 3e-3, BAD_RATIO], l1: [1e-5, 40, 3, 5e-3], pruneLr: 0.03,
+    acfLr: 2.4e-4, cfLr: 0.03, distillLr: 5e-3, scrubMsteps: 9, scrubLr: 5e-3, badEpochs: 30, badLr: 3e-3, badRetainFraction: BAD_RATIO, l1Alpha: 1e-5, l1Epochs: 40, l1NoL1Epochs: 3, l1Lr: 5e-3, pruneLr: 0.03,
   }),
   'svhn-resnet18-full': preset('svhn', 'resnet18', 'full', {
-    acfLr: 2.4e-4, cfLr: 0.04, distillLr: 0.04, scrub: [5, 1e-2], bad: [20, 1e-2, BAD_RATIO], l1: [1e-4, 30, 1, 1e-2], pruneLr: 0.04,
+    acfLr: 2.4e-4, cfLr: 0.04, distillLr: 0.04, scrubMsteps: 5, scrubLr: 1e-2, badEpochs: 20, badLr: 1e-2, badRetainFraction: BAD_RATIO, l1Alpha: 1e-4, l1Epochs: 30, l1NoL1Epochs: 1, l1Lr: 1e-2, pruneLr: 0.04,
   }),
   'svhn-resnet18-blend': preset('svhn', 'resnet18', 'blend', {
-    acfLr: 2.4e-4, cfLr: 0.3, distillLr: 5e-3, scrub: [9, 5e-3], bad: [20, 5e-3, BAD_RATIO], l1: [8e-4, 30, 1, 5e-3], pruneLr: 0.04,
+    acfLr: 2.4e-4, cfLr: 0.3, distillLr: 5e-3, scrubMsteps: 9, scrubLr: 5e-3, badEpochs: 20, badLr: 5e-3, badRetainFraction: BAD_RATIO, l1Alpha: 8e-4, l1Epochs: 30, l1NoL1Epochs: 1, l1Lr: 5e-3, pruneLr: 0.04,
   }),
   'svhn-resnet50-full': preset('svhn', 'resnet50', 'full', {
-    acfLr: 2.4e-4, cfLr: 0.03, distillLr: 0.03, scrub: [5, 1e-2], bad: [30, 5e-3, BAD_RATIO], l1: [1e-5, 40, 3, 1e-2], pruneLr: 0.03,
+    acfLr: 2.4e-4, cfLr: 0.03, distillLr: 0.03, scrubMsteps: 5, scrubLr: 1e-2, badEpochs: 30, badLr: 5e-3, badRetainFraction: BAD_RATIO, l1Alpha: 1e-5, l1Epochs: 40, l1NoL1Epochs: 3, l1Lr: 1e-2, pruneLr: 0.03,
   }),
   'svhn-resnet50-blend': preset('svhn', 'resnet50', 'blend', {
-    acfLr: 2.4e-4, cfLr: 0.12, cfWarmup: 3, distillLr: 5e-3, scrub: [9, 5e-3], bad: [30, 4e-3, BAD_RATIO], l1: [5e-4, 40, 3, 5e-3], pruneLr: 0.03,
+    acfLr: 2.4e-4, cfLr: 0.12, cfWarmup: 3, distillLr: 5e-3, scrubMsteps: 9, scrubLr: 5e-3, badEpochs: 30, badLr: 4e-3, badRetainFraction: BAD_RATIO, l1Alpha: 5e-4, l1Epochs: 40, l1NoL1Epochs: 3, l1Lr: 5e-3, pruneLr: 0.03,
   }),
   'cinic10-resnet18-full': preset('cinic10', 'resnet18', 'full', {
-    acfLr: 1e-4, cfLr: 0.04, distillLr: 0.04, scrub: [5, 5e-3], bad: [20, 5e-3, BAD_RATIO_CINIC], l1: [1e-4, 30, 1, 1e-2], pruneLr: 0.01, aLr: 1e-4,
+    acfLr: 1e-4, cfLr: 0.04, distillLr: 0.04, scrubMsteps: 5, scrubLr: 5e-3, badEpochs: 20, badLr: 5e-3, badRetainFraction: BAD_RATIO_CINIC, l1Alpha: 1e-4, l1Epochs: 30, l1NoL1Epochs: 1, l1Lr: 1e-2, pruneLr: 0.01, aLr: 1e-4,
   }),
   'cinic10-resnet18-blend': preset('cinic10', 'resnet18', 'blend', {
-    acfLr: 1e-4, cfLr: 0.04, distillLr: 5e-3, scrub: [10, 1e-3], bad: [20, 5e-3, BAD_RATIO_CINIC], l1: [1e-4, 30, 1, 5e-3], pruneLr: 0.04, aLr: 1e-4,
+    acfLr: 1e-4, cfLr: 0.04, distillLr: 5e-3, scrubMsteps: 10, scrubLr: 1e-3, badEpochs: 20, badLr: 5e-3, badRetainFraction: BAD_RATIO_CINIC, l1Alpha: 1e-4, l1Epochs: 30, l1NoL1Epochs: 1, l1Lr: 5e-3, pruneLr: 0.04, aLr: 1e-4,
   }),
   cpu: CPU,
 };

@@ -1,13 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { concatDatasets, size, subsetByIndex } from '../../data/dataset';
 import { Rng } from '../../engine/rng';
-import type { Unlearner } from '../contract';
-import { fraction, positiveNumber, type Checks } from '../common/config';
-import { teacherKl } from '../common/distill';
-import { freshModelLike } from '../common/fresh-model';
-import { PLAIN_LOSS } from '../common/retain-loss';
-import { runTrainingMethod, type TrainingMethodSpec } from '../common/run-method';
-import { TRAIN_CHECKS, type TrainConfig } from '../common/training';
+import { fraction, positiveNumber, type Checks } from '../framework/config';
+import { defineUnlearner } from '../framework/define';
+import { RETAIN_USE, retainTraining, TRAIN_CHECKS, type TrainConfig } from '../framework/retain-training';
+import { teacherKl } from '../shared/distill';
+import { freshModelLike } from '../shared/fresh-model';
 
 export interface BadTeacherConfig extends TrainConfig {
   /**
@@ -38,11 +36,20 @@ export const BAD_TEACHER_DEFAULTS: BadTeacherConfig = {
 
 const CHECKS: Checks<BadTeacherConfig> = { ...TRAIN_CHECKS, retainFraction: fraction, temperature: positiveNumber };
 
-const SPEC: TrainingMethodSpec<BadTeacherConfig> = {
+/**
+ * Bad-teacher distillation (Chundawat et al. 2023): the student follows a randomly initialised
+ * teacher on the forget set and the original model on (part of) the retain set.
+ */
+export const badTeacher = defineUnlearner<BadTeacherConfig>({
   name: 'bad-teacher',
+  description: 'Distil from an incompetent (random) teacher on forget samples and the original on retain samples, KL_T * T^2 (spec A7).',
+  uses: RETAIN_USE,
+  modes: [],
   defaults: BAD_TEACHER_DEFAULTS,
   checks: CHECKS,
-  plan: ({ inputs, config, timer }) => {
+  smokeConfig: { epochs: 1 },
+  // Not hookable: its one pass mixes forget and retain samples, so there is no retain CE to change.
+  train: retainTraining('bad-teacher', ({ inputs, config, timer }) => {
     const competent = inputs.original;
     const { incompetent, mixed, isForget } = timer.time('setup', () => {
       const rng = new Rng(inputs.seed).fork('bad-teacher');
@@ -73,19 +80,5 @@ const SPEC: TrainingMethodSpec<BadTeacherConfig> = {
       ],
       cleanup: () => incompetent.dispose(),
     };
-  },
-};
-
-/**
- * Bad-teacher distillation (Chundawat et al. 2023): the student follows a randomly initialised
- * teacher on the forget set and the original model on (part of) the retain set.
- */
-export const badTeacher: Unlearner<BadTeacherConfig> & { checks: Checks<BadTeacherConfig> } = {
-  name: SPEC.name,
-  description: 'Distil from an incompetent (random) teacher on forget samples and the original on retain samples, KL_T * T^2 (spec A7).',
-  usesRetain: true,
-  defaults: BAD_TEACHER_DEFAULTS,
-  checks: CHECKS,
-  // Not hookable: its one pass mixes forget and retain samples, so there is no retain CE to change.
-  run: (inputs) => runTrainingMethod(SPEC, inputs, PLAIN_LOSS),
-};
+  }),
+});

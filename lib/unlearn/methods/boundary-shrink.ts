@@ -2,10 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import { batchTensors, epochBatches } from '../../data/batches';
 import { size, type Dataset } from '../../data/dataset';
 import type { Classifier } from '../../models/classifier';
-import type { Unlearner } from '../contract';
-import { checkNumber } from '../suli/config';
-import { fgsmUntargeted } from '../suli/adversarial';
-import { crossEntropySteps, resolveSgdConfig, runForgetOnly, sgdOptimizer, type ForgetOnlyConfig, type SgdConfig } from '../suli/forget-only';
+import { fraction, type Checks } from '../framework/config';
+import { defineUnlearner } from '../framework/define';
+import { crossEntropySteps, FORGET_ONLY_MODES, forgetTraining, SGD_CHECKS, sgdOptimizer, type ForgetOnlyConfig, type SgdConfig } from '../framework/forget-training';
+import { fgsmUntargeted } from '../shared/adversarial';
 
 /**
  * Boundary Shrink (Chen et al., CVPR 2023; SPEC Appendix A): for each forget sample, an untargeted
@@ -59,15 +59,17 @@ export function neighbourLabels(frozen: Classifier, forget: Dataset, bound: numb
   return out;
 }
 
-export const boundaryShrink: Unlearner<BoundaryShrinkConfig> = {
+const CHECKS: Checks<BoundaryShrinkConfig> = { ...SGD_CHECKS, bound: fraction };
+
+export const boundaryShrink = defineUnlearner<BoundaryShrinkConfig>({
   name: 'boundary-shrink',
   description: 'Boundary Shrink (Chen et al. 2023): fine-tune the forget set toward the classes its FGSM neighbours fall in; forget set only.',
-  usesRetain: false,
+  uses: { retain: false, testPool: false, reference: true },
+  modes: FORGET_ONLY_MODES,
   defaults: BOUNDARY_SHRINK_DEFAULTS,
-  async run(inputs) {
-    const c = resolveSgdConfig('boundary-shrink', BOUNDARY_SHRINK_DEFAULTS, inputs.config);
-    checkNumber('boundary-shrink', 'bound', c.bound, 0, 1, true);
-    return runForgetOnly('boundary-shrink', inputs, c, sgdOptimizer(c), ({ model, original, forget, rng }) => {
+  checks: CHECKS,
+  smokeConfig: { epochs: 2 },
+  train: forgetTraining<BoundaryShrinkConfig>('boundary-shrink', sgdOptimizer, ({ model, original, forget, rng }, c) => {
       const order = rng.fork('batches');
       let moved = NaN;
       return {
@@ -81,6 +83,5 @@ export const boundaryShrink: Unlearner<BoundaryShrinkConfig> = {
           return { neighbourLabelChanged: moved };
         },
       };
-    });
-  },
-};
+  }),
+});

@@ -1,5 +1,5 @@
-import { hookableMethod, plainRetainPasses } from '../common/run-method';
-import { TRAIN_CHECKS, type TrainConfig } from '../common/training';
+import { defineUnlearner } from '../framework/define';
+import { plainRetainPasses, RETAIN_USE, retainTraining, TRAIN_CHECKS, type TrainConfig } from '../framework/retain-training';
 
 export type CfConfig = TrainConfig;
 
@@ -16,10 +16,14 @@ export const CF_DEFAULTS: CfConfig = {
 };
 
 /** Catastrophic forgetting / fine-tuning: keep training the original model on the retain set only. */
-export const cf = hookableMethod<CfConfig>({
+export const cf = defineUnlearner<CfConfig>({
   name: 'cf',
   description: 'Fine-tune the original model on the retain set (CF; Blend/A-AMU reference recipe, spec A7).',
+  uses: RETAIN_USE,
+  modes: [],
   defaults: CF_DEFAULTS,
   checks: TRAIN_CHECKS,
-  plan: (run) => ({ passes: plainRetainPasses(run) }),
+  smokeConfig: { epochs: 1 },
+  hookable: true,
+  train: retainTraining('cf', (run) => ({ passes: plainRetainPasses(run) })),
 });

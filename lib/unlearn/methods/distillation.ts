@@ -1,11 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { cloneModel } from '../../models/registry';
-import { nonNegativeNumber, oneOf, positiveNumber, type Checks } from '../common/config';
-import { teacherKl } from '../common/distill';
-import { freshModelLike } from '../common/fresh-model';
-import { retainPass } from '../common/retain-loss';
-import { hookableMethod } from '../common/run-method';
-import { TRAIN_CHECKS, type TrainConfig } from '../common/training';
+import { nonNegativeNumber, oneOf, positiveNumber, type Checks } from '../framework/config';
+import { defineUnlearner } from '../framework/define';
+import { RETAIN_USE, retainPass, retainTraining, TRAIN_CHECKS, type TrainConfig } from '../framework/retain-training';
+import { teacherKl } from '../shared/distill';
+import { freshModelLike } from '../shared/fresh-model';
 
 export interface DistillationConfig extends TrainConfig {
   /** Weight of the cross-entropy on retain labels. */
@@ -46,14 +45,16 @@ const CHECKS: Checks<DistillationConfig> = {
 };
 
 /** Knowledge distillation from the original model on the retain set only. */
-export const distillation = hookableMethod<DistillationConfig>({
+export const distillation = defineUnlearner<DistillationConfig>({
   name: 'distillation',
   description: 'Distil the original model into a student on the retain set: CE + softWeight * KL_T (spec A7; R2 variant via studentInit).',
+  uses: RETAIN_USE,
+  modes: [],
   defaults: DISTILLATION_DEFAULTS,
   checks: CHECKS,
-  initialModel: (inputs, config) =>
-    config.studentInit === 'original' ? cloneModel(inputs.original) : freshModelLike(inputs.original, `${inputs.seed}/student-init`),
-  plan: ({ inputs, config, hook }) => {
+  smokeConfig: { epochs: 1 },
+  hookable: true,
+  train: retainTraining('distillation', ({ inputs, config, hook }) => {
     const teacher = inputs.original; // read only (evaluation-mode forwards)
     return {
       passes: () => [
@@ -63,5 +64,6 @@ export const distillation = hookableMethod<DistillationConfig>({
         }),
       ],
     };
-  },
+  }, ({ inputs, config }) =>
+    config.studentInit === 'original' ? cloneModel(inputs.original) : freshModelLike(inputs.original, `${inputs.seed}/student-init`)),
 });

@@ -1,7 +1,17 @@
 import { predict } from '../../train/evaluate';
-import type { Unlearner } from '../contract';
-import { freshModelLike } from '../common/fresh-model';
-import { crossEntropySteps, L2UL_SGD_DEFAULTS, resolveSgdConfig, runForgetOnly, sgdOptimizer, type ForgetOnlyConfig, type SgdConfig } from '../suli/forget-only';
+import { oneOf, type Checks } from '../framework/config';
+import { defineUnlearner } from '../framework/define';
+import {
+  crossEntropySteps,
+  FORGET_ONLY_MODES,
+  forgetTraining,
+  L2UL_SGD_DEFAULTS,
+  SGD_CHECKS,
+  sgdOptimizer,
+  type ForgetOnlyConfig,
+  type SgdConfig,
+} from '../framework/forget-training';
+import { freshModelLike } from '../shared/fresh-model';
 
 /**
  * Initial Label (SULI paper baseline (e), attributed to Chundawat et al. 2022a; SPEC 9). No public
@@ -48,18 +58,18 @@ function secondBestLabels(logits: Float32Array, k: number): Int32Array {
  */
 export const INITIAL_LABEL_CPU_FASHION_MNIST: Partial<InitialLabelConfig> = { epochs: 20 };
 
-export const initialLabel: Unlearner<InitialLabelConfig> = {
+const CHECKS: Checks<InitialLabelConfig> = { ...SGD_CHECKS, labels: oneOf('initial-model', 'second-best') };
+
+export const initialLabel = defineUnlearner<InitialLabelConfig>({
   name: 'initial-label',
   description:
     'Initial Label (SULI paper baseline): fine-tune on the forget set relabelled by an untrained, randomly initialised copy of the network; forget set only.',
-  usesRetain: false,
+  uses: { retain: false, testPool: false, reference: true },
+  modes: FORGET_ONLY_MODES,
   defaults: INITIAL_LABEL_DEFAULTS,
-  async run(inputs) {
-    const c = resolveSgdConfig('initial-label', INITIAL_LABEL_DEFAULTS, inputs.config);
-    if (c.labels !== 'initial-model' && c.labels !== 'second-best') {
-      throw new Error(`initial-label: config.labels must be 'initial-model' or 'second-best', got ${String(c.labels)}.`);
-    }
-    return runForgetOnly('initial-label', inputs, c, sgdOptimizer(c), ({ model, original, forget, rng }) => {
+  checks: CHECKS,
+  smokeConfig: { epochs: 2 },
+  train: forgetTraining<InitialLabelConfig>('initial-label', sgdOptimizer, ({ model, original, forget, rng }, c) => {
       let labels: Int32Array;
       if (c.labels === 'second-best') {
         labels = secondBestLabels(predict(original, forget).logits, original.numClasses);
@@ -79,6 +89,5 @@ export const initialLabel: Unlearner<InitialLabelConfig> = {
         info: { initialLabelAgreement: same / labels.length },
         epochSteps: () => crossEntropySteps(model, relabelled, c.batchSize, order),
       };
-    });
-  },
-};
+  }),
+});

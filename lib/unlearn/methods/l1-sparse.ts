@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { nonNegativeInt, nonNegativeNumber, oneOf, type Checks } from '../common/config';
-import { retainPass } from '../common/retain-loss';
-import { hookableMethod } from '../common/run-method';
-import { TRAIN_CHECKS, type TrainConfig } from '../common/training';
+import { nonNegativeInt, nonNegativeNumber, oneOf, type Checks } from '../framework/config';
+import { defineUnlearner } from '../framework/define';
+import { RETAIN_USE, retainPass, retainTraining, TRAIN_CHECKS, type TrainConfig } from '../framework/retain-training';
 
 export interface L1SparseConfig extends TrainConfig {
   /** alpha: weight of the L1 norm of all parameters. */
@@ -46,17 +45,21 @@ export function l1AlphaAt(c: L1SparseConfig, epoch: number): number {
 }
 
 /** Sparsity-aware unlearning (Jia et al. 2023): fine-tune on the retain set with an L1 penalty on all weights. */
-export const l1Sparse = hookableMethod<L1SparseConfig>({
+export const l1Sparse = defineUnlearner<L1SparseConfig>({
   name: 'l1-sparse',
   description: 'Fine-tune on the retain set with CE + alpha_e * ||theta||_1, alpha decaying linearly to 0 (R1 sparsification, spec A7).',
+  uses: RETAIN_USE,
+  modes: [],
   defaults: L1_SPARSE_DEFAULTS,
   checks: CHECKS,
   validate: (c) => {
     if (c.noL1Epochs > c.epochs) {
-      throw new Error(`l1-sparse: config.noL1Epochs (${c.noL1Epochs}) cannot exceed config.epochs (${c.epochs}).`);
+      throw new Error(`l1-sparse: config.noL1Epochs must be <= config.epochs (${c.epochs}), got ${c.noL1Epochs}.`);
     }
   },
-  plan: ({ inputs, config, model, hook }) => {
+  smokeConfig: { epochs: 2, noL1Epochs: 1 },
+  hookable: true,
+  train: retainTraining('l1-sparse', ({ inputs, config, model, hook }) => {
     const params = model.parameters();
     return {
       passes: (epoch) => {
@@ -66,5 +69,5 @@ export const l1Sparse = hookableMethod<L1SparseConfig>({
       },
       epochExtra: (epoch) => ({ l1Alpha: l1AlphaAt(config, epoch) }),
     };
-  },
+  }),
 });

@@ -1,5 +1,14 @@
-import type { Unlearner } from '../contract';
-import { crossEntropySteps, L2UL_SGD_DEFAULTS, resolveSgdConfig, runForgetOnly, sgdOptimizer, type ForgetOnlyConfig, type SgdConfig } from '../suli/forget-only';
+import { defineUnlearner } from '../framework/define';
+import {
+  crossEntropySteps,
+  FORGET_ONLY_MODES,
+  forgetTraining,
+  L2UL_SGD_DEFAULTS,
+  SGD_CHECKS,
+  sgdOptimizer,
+  type ForgetOnlyConfig,
+  type SgdConfig,
+} from '../framework/forget-training';
 
 /**
  * NegGrad as the SULI paper uses it (forget set only; L2UL "naive" baseline, SPEC 9): gradient ascent
@@ -18,16 +27,16 @@ export const NEGGRAD_DEFAULTS: NegGradConfig = { ...L2UL_SGD_DEFAULTS };
  */
 export const NEGGRAD_CPU_FASHION_MNIST: Partial<NegGradConfig> = { epochs: 20 };
 
-export const negGrad: Unlearner<NegGradConfig> = {
+export const negGrad = defineUnlearner<NegGradConfig>({
   name: 'neggrad',
   description: 'NegGrad (Golatkar et al.; L2UL baseline): gradient ascent on the forget set until forget accuracy hits the target; forget set only.',
-  usesRetain: false,
+  uses: { retain: false, testPool: false, reference: true },
+  modes: FORGET_ONLY_MODES,
   defaults: NEGGRAD_DEFAULTS,
-  async run(inputs) {
-    const c = resolveSgdConfig('neggrad', NEGGRAD_DEFAULTS, inputs.config);
-    return runForgetOnly('neggrad', inputs, c, sgdOptimizer(c), ({ model, forget, rng }) => {
-      const order = rng.fork('batches');
-      return { epochSteps: () => crossEntropySteps(model, forget, c.batchSize, order, true) };
-    });
-  },
-};
+  checks: SGD_CHECKS,
+  smokeConfig: { epochs: 2 },
+  train: forgetTraining<NegGradConfig>('neggrad', sgdOptimizer, ({ model, forget, rng }, c) => {
+    const order = rng.fork('batches');
+    return { epochSteps: () => crossEntropySteps(model, forget, c.batchSize, order, true) };
+  }),
+});

@@ -1,7 +1,7 @@
-import { oneOf, positiveInt, unitInterval, type Checks } from '../common/config';
-import { hookableMethod, plainRetainPasses } from '../common/run-method';
-import { PruningMasks, magnitudeScores, maskedFineTuning, prunableWeights, type PrunableLayers } from '../common/sparsity';
-import { TRAIN_CHECKS, type TrainConfig } from '../common/training';
+import { oneOf, positiveInt, unitInterval, type Checks } from '../framework/config';
+import { defineUnlearner } from '../framework/define';
+import { plainRetainPasses, RETAIN_USE, retainTraining, TRAIN_CHECKS, type TrainConfig } from '../framework/retain-training';
+import { PruningMasks, magnitudeScores, maskedFineTuning, prunableWeights, type PrunableLayers } from '../shared/sparsity';
 
 export interface PruningConfig extends TrainConfig {
   /** Final fraction of prunable weights set to zero. */
@@ -37,17 +37,20 @@ export function pruningEpochs(c: Pick<PruningConfig, 'epochs' | 'pruneEvery'>): 
  * Pruning as the Blend/A-AMU reference code does it (the paper calls it SynFlow; the code prunes by
  * magnitude): iterative global unstructured L1-magnitude pruning of Conv2d weights during fine-tuning.
  */
-export const pruning = hookableMethod<PruningConfig>({
+export const pruning = defineUnlearner<PruningConfig>({
   name: 'pruning',
   description: 'Fine-tune on the retain set with iterative global magnitude pruning of conv weights to 95 % sparsity (R1 code, spec A7).',
+  uses: RETAIN_USE,
+  modes: [],
   defaults: PRUNING_DEFAULTS,
   checks: CHECKS,
   validate: (c) => {
-    if (pruningEpochs(c).length === 0) {
-      throw new Error(`pruning: no epoch e < ${c.epochs} has (epochs - e) divisible by pruneEvery ${c.pruneEvery}. Use pruneEvery <= epochs.`);
-    }
+    // No epoch e < epochs has (epochs - e) divisible by pruneEvery otherwise.
+    if (pruningEpochs(c).length === 0) throw new Error(`pruning: config.pruneEvery must be <= config.epochs (${c.epochs}), got ${c.pruneEvery}.`);
   },
-  plan: (run) => {
+  smokeConfig: { epochs: 1, pruneEvery: 1 },
+  hookable: true,
+  train: retainTraining('pruning', (run) => {
     const steps = pruningEpochs(run.config);
     // Each step removes the same fraction of the remaining weights, reaching `sparsity` after the last
     // (R1: 1 - 0.05^(1/4) = 52.7 % per step).
@@ -64,5 +67,5 @@ export const pruning = hookableMethod<PruningConfig>({
       },
       ...maskedFineTuning(masks),
     };
-  },
+  }),
 });

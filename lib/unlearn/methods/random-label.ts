@@ -1,7 +1,16 @@
-import type { Unlearner } from '../contract';
-import { checkOneOf } from '../suli/config';
-import { randomOtherLabels } from '../suli/adversarial';
-import { crossEntropySteps, L2UL_SGD_DEFAULTS, resolveSgdConfig, runForgetOnly, sgdOptimizer, type ForgetOnlyConfig, type SgdConfig } from '../suli/forget-only';
+import { oneOf, type Checks } from '../framework/config';
+import { defineUnlearner } from '../framework/define';
+import {
+  crossEntropySteps,
+  FORGET_ONLY_MODES,
+  forgetTraining,
+  L2UL_SGD_DEFAULTS,
+  SGD_CHECKS,
+  sgdOptimizer,
+  type ForgetOnlyConfig,
+  type SgdConfig,
+} from '../framework/forget-training';
+import { randomOtherLabels } from '../shared/adversarial';
 
 /**
  * Random Label (Graves et al. 2020; SPEC 9): fine-tune on the forget set with each label replaced by
@@ -22,25 +31,26 @@ export const RANDOM_LABEL_DEFAULTS: RandomLabelConfig = { ...L2UL_SGD_DEFAULTS, 
  */
 export const RANDOM_LABEL_CPU_FASHION_MNIST: Partial<RandomLabelConfig> = { epochs: 20 };
 
-export const randomLabel: Unlearner<RandomLabelConfig> = {
+const CHECKS: Checks<RandomLabelConfig> = { ...SGD_CHECKS, relabel: oneOf('once', 'every-epoch') };
+
+export const randomLabel = defineUnlearner<RandomLabelConfig>({
   name: 'random-label',
   description: 'Random Label (Graves et al.): fine-tune on the forget set relabelled with random other classes; forget set only.',
-  usesRetain: false,
+  uses: { retain: false, testPool: false, reference: true },
+  modes: FORGET_ONLY_MODES,
   defaults: RANDOM_LABEL_DEFAULTS,
-  async run(inputs) {
-    const c = resolveSgdConfig('random-label', RANDOM_LABEL_DEFAULTS, inputs.config);
-    checkOneOf('random-label', 'relabel', c.relabel, ['once', 'every-epoch'] as const);
-    return runForgetOnly('random-label', inputs, c, sgdOptimizer(c), ({ model, forget, rng }) => {
-      const k = forget.classNames.length;
-      const labelRng = rng.fork('labels');
-      const order = rng.fork('batches');
-      let relabelled = { ...forget, labels: randomOtherLabels(forget.labels, k, labelRng) };
-      return {
-        epochSteps: (epoch) => {
-          if (c.relabel === 'every-epoch' && epoch > 0) relabelled = { ...forget, labels: randomOtherLabels(forget.labels, k, labelRng) };
-          return crossEntropySteps(model, relabelled, c.batchSize, order);
-        },
-      };
-    });
-  },
-};
+  checks: CHECKS,
+  smokeConfig: { epochs: 2 },
+  train: forgetTraining<RandomLabelConfig>('random-label', sgdOptimizer, ({ model, forget, rng }, c) => {
+    const k = forget.classNames.length;
+    const labelRng = rng.fork('labels');
+    const order = rng.fork('batches');
+    let relabelled = { ...forget, labels: randomOtherLabels(forget.labels, k, labelRng) };
+    return {
+      epochSteps: (epoch) => {
+        if (c.relabel === 'every-epoch' && epoch > 0) relabelled = { ...forget, labels: randomOtherLabels(forget.labels, k, labelRng) };
+        return crossEntropySteps(model, relabelled, c.batchSize, order);
+      },
+    };
+  }),
+});

@@ -1,6 +1,6 @@
-import { freshModelLike } from '../common/fresh-model';
-import { hookableMethod, plainRetainPasses } from '../common/run-method';
-import { TRAIN_CHECKS, type TrainConfig } from '../common/training';
+import { defineUnlearner } from '../framework/define';
+import { plainRetainPasses, RETAIN_USE, retainTraining, TRAIN_CHECKS, type TrainConfig } from '../framework/retain-training';
+import { freshModelLike } from '../shared/fresh-model';
 
 export type RetrainConfig = TrainConfig;
 
@@ -17,12 +17,19 @@ export const RETRAIN_DEFAULTS: RetrainConfig = {
 };
 
 /** Retraining from scratch on the retain set: the gold standard the approximate methods are compared with. */
-export const retrain = hookableMethod<RetrainConfig>({
+export const retrain = defineUnlearner<RetrainConfig>({
   name: 'retrain',
   description: 'Train a freshly initialised model of the same architecture on the retain set only (spec A7).',
+  uses: RETAIN_USE,
+  modes: [],
   defaults: RETRAIN_DEFAULTS,
   checks: TRAIN_CHECKS,
-  // Initialised from the run seed, not the original's seed.
-  initialModel: (inputs) => freshModelLike(inputs.original, `${inputs.seed}/retrain-init`),
-  plan: (run) => ({ passes: plainRetainPasses(run) }),
+  smokeConfig: { epochs: 1 },
+  hookable: true,
+  train: retainTraining(
+    'retrain',
+    (run) => ({ passes: plainRetainPasses(run) }),
+    // Initialised from the run seed, not the original's seed.
+    ({ inputs }) => freshModelLike(inputs.original, `${inputs.seed}/retrain-init`),
+  ),
 });

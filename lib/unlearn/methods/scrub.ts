@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, type Checks } from '../common/config';
-import { teacherKl } from '../common/distill';
-import { retainPass } from '../common/retain-loss';
-import { hookableMethod } from '../common/run-method';
-import { TRAIN_CHECKS, type TrainConfig, type TrainPass } from '../common/training';
+import { nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, type Checks } from '../framework/config';
+import { defineUnlearner } from '../framework/define';
+import { RETAIN_USE, retainPass, retainTraining, TRAIN_CHECKS, type TrainConfig, type TrainPass } from '../framework/retain-training';
+import { teacherKl } from '../shared/distill';
 
 export interface ScrubConfig extends TrainConfig {
   /** Max (forget) passes run in epochs e = 0..msteps (0-based; the reference's `e <= msteps`), i.e. msteps + 1 of them. */
@@ -50,12 +49,16 @@ const CHECKS: Checks<ScrubConfig> = {
 };
 
 /** SCRUB (Kurmanji et al. 2023): push away from the teacher on the forget set, stay close to it on the retain set. */
-export const scrub = hookableMethod<ScrubConfig>({
+export const scrub = defineUnlearner<ScrubConfig>({
   name: 'scrub',
   description: 'SCRUB: max steps (-KL_T on the forget set) then min steps (gamma CE + beta KL_T on the retain set), teacher = original (spec A7, Appendix B).',
+  uses: RETAIN_USE,
+  modes: [],
   defaults: SCRUB_DEFAULTS,
   checks: CHECKS,
-  plan: ({ inputs, config, hook }) => {
+  smokeConfig: { epochs: 1, msteps: 1 },
+  hookable: true,
+  train: retainTraining('scrub', ({ inputs, config, hook }) => {
     // The teacher is the (frozen) original: in multi-round use, the previous round's output.
     const teacher = inputs.original;
     const kl = (x: tf.Tensor4D, logits: tf.Tensor2D) => teacherKl(logits, teacher.predict(x), config.temperature);
@@ -70,5 +73,5 @@ export const scrub = hookableMethod<ScrubConfig>({
       other: (ctx, logits) => tf.mul(kl(ctx.x, logits), config.beta) as tf.Scalar,
     });
     return { passes: (epoch) => (epoch <= config.msteps ? [maxPass, minPass] : [minPass]) };
-  },
+  }),
 });

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { batchTensors, epochBatches } from '../../data/batches';
 import { size } from '../../data/dataset';
-import type { Unlearner } from '../contract';
-import { checkNumber, checkOneOf, resolvePreset, type SuliVariant } from '../suli/config';
-import { checkForgetOnlyConfig, runForgetOnly, type ForgetOnlyConfig } from '../suli/forget-only';
-import { distinctClasses, SPA_MASK_KINDS, spaKlLoss, spaMask, spaTargets, type SpaMaskKind } from '../suli/spa';
+import { oneOf, positiveNumber, unitInterval, type Checks } from '../framework/config';
+import { defineUnlearner } from '../framework/define';
+import { FORGET_ONLY_CHECKS, FORGET_ONLY_MODES, forgetTraining, type ForgetOnlyConfig } from '../framework/forget-training';
+import { distinctClasses, SPA_MASK_KINDS, spaKlLoss, spaMask, spaTargets, SULI_VARIANTS, type SpaMaskKind, type SuliVariant } from '../shared/spa';
 
 /**
  * SU, Self-Unlearning (SULI paper Sec. 3.3; SPEC 4): distil the forget set from the frozen original
@@ -43,12 +43,12 @@ const CODE_CLASS: SuConfig = {
   mask: 'forget-classes',
 };
 const CODE_INSTANCE: SuConfig = { ...CODE_CLASS, mode: 'instance', epochs: 30, lr: 6e-5, temperature: 1, mask: 'predicted' };
-export const SU_PRESETS: Record<SuliVariant, Record<'class' | 'instance', SuConfig>> = {
-  code: { class: CODE_CLASS, instance: CODE_INSTANCE },
-  paper: {
-    class: { ...CODE_CLASS, variant: 'paper', temperature: 1, mask: 'label' },
-    instance: { ...CODE_INSTANCE, variant: 'paper', mask: 'label' },
-  },
+/** The base config of each `variant/mode`; the given fields override it. */
+export const SU_PRESETS: Readonly<Record<string, SuConfig>> = {
+  'code/class': CODE_CLASS,
+  'code/instance': CODE_INSTANCE,
+  'paper/class': { ...CODE_CLASS, variant: 'paper', temperature: 1, mask: 'label' },
+  'paper/instance': { ...CODE_INSTANCE, variant: 'paper', mask: 'label' },
 };
 
 /**
@@ -58,38 +58,43 @@ export const SU_PRESETS: Record<SuliVariant, Record<'class' | 'instance', SuConf
  */
 export const SU_CPU_FASHION_MNIST: Partial<SuConfig> = { lr: 1e-3 };
 
-function checkSuConfig(c: SuConfig): void {
-  checkForgetOnlyConfig('su', c);
-  checkNumber('su', 'epsilon', c.epsilon, 0, 1);
-  if (c.epsilon >= 1) throw new Error('su: config.epsilon must be < 1 (it is the probability left on the forgotten class).');
-  checkNumber('su', 'temperature', c.temperature, 0, Infinity, true);
-  checkOneOf('su', 'mask', c.mask, SPA_MASK_KINDS);
-}
+const CHECKS: Checks<SuConfig> = {
+  variant: oneOf(...SULI_VARIANTS),
+  ...FORGET_ONLY_CHECKS,
+  epsilon: unitInterval,
+  temperature: positiveNumber,
+  mask: oneOf(...SPA_MASK_KINDS),
+};
 
-export const su: Unlearner<SuConfig> = {
+export const su = defineUnlearner<SuConfig>({
   name: 'su',
   description: 'SU (Lyu et al., SULI paper): KL distillation of the forget set from the frozen original with SPA-adjusted targets; forget set only.',
-  usesRetain: false,
+  uses: { retain: false, testPool: false, reference: true },
+  modes: FORGET_ONLY_MODES,
   defaults: CODE_CLASS,
-  async run(inputs) {
-    const c = resolvePreset('su', SU_PRESETS, CODE_CLASS, inputs.config);
-    checkSuConfig(c);
-    return runForgetOnly('su', inputs, c, { kind: 'adam', weightDecay: 0 }, ({ model, original, forget, rng }) => {
+  checks: CHECKS,
+  presets: { keys: ['variant', 'mode'], table: SU_PRESETS },
+  smokeConfig: { epochs: 2 },
+  train: forgetTraining<SuConfig>('su', () => ({ kind: 'adam', weightDecay: 0 }), ({ model, original, forget, rng }, c) => {
       // The teacher is frozen and in evaluation mode, so its adjusted targets are fixed: compute once.
       const forgetClasses = distinctClasses(forget.labels);
       const n = size(forget);
       const parts: tf.Tensor2D[] = [];
-      for (const b of epochBatches(n, 500)) {
-        parts.push(
-          tf.tidy(() => {
-            const { x, y } = batchTensors(forget, b);
-            const logits = original.predict(x);
-            return spaTargets(logits, spaMask(c.mask, logits, y, forgetClasses), c.epsilon, c.temperature);
-          }),
-        );
+      let targets: tf.Tensor2D;
+      try {
+        for (const b of epochBatches(n, 500)) {
+          parts.push(
+            tf.tidy(() => {
+              const { x, y } = batchTensors(forget, b);
+              const logits = original.predict(x);
+              return spaTargets(logits, spaMask(c.mask, logits, y, forgetClasses), c.epsilon, c.temperature);
+            }),
+          );
+        }
+        targets = tf.concat(parts, 0);
+      } finally {
+        parts.forEach((t) => t.dispose());
       }
-      const targets = tf.concat(parts, 0);
-      parts.forEach((t) => t.dispose());
       const order = rng.fork('batches');
       return {
         tensors: [targets],
@@ -100,6 +105,5 @@ export const su: Unlearner<SuConfig> = {
             return spaKlLoss(model.forward(x, true), q as tf.Tensor2D, c.temperature);
           }),
       };
-    });
-  },
-};
+  }),
+});

@@ -1,7 +1,7 @@
-import { oneOf, positiveInt, unitInterval, type Checks } from '../common/config';
-import { hookableMethod, plainRetainPasses } from '../common/run-method';
-import { PruningMasks, maskedFineTuning, prunableWeights, synflowScores, type PrunableLayers } from '../common/sparsity';
-import { TRAIN_CHECKS, type TrainConfig } from '../common/training';
+import { oneOf, positiveInt, unitInterval, type Checks } from '../framework/config';
+import { defineUnlearner } from '../framework/define';
+import { plainRetainPasses, RETAIN_USE, retainTraining, TRAIN_CHECKS, type TrainConfig } from '../framework/retain-training';
+import { PruningMasks, maskedFineTuning, prunableWeights, synflowScores, type PrunableLayers } from '../shared/sparsity';
 
 export interface SynflowConfig extends TrainConfig {
   sparsity: number;
@@ -35,12 +35,16 @@ export const SYNFLOW_DEFAULTS: SynflowConfig = {
 const CHECKS: Checks<SynflowConfig> = { ...TRAIN_CHECKS, sparsity: unitInterval, pruneIterations: positiveInt, layers: oneOf('conv', 'conv+linear'), instanceNorm: oneOf('affine', 'normalise') };
 
 /** SynFlow pruning (Tanaka et al. 2020) then fine-tuning with the masks kept: the 2024 reference's "pruning" baseline. */
-export const synflow = hookableMethod<SynflowConfig>({
+export const synflow = defineUnlearner<SynflowConfig>({
   name: 'synflow',
   description: 'Prune 95 % of conv + linear weights with 100 rounds of SynFlow scores, then fine-tune on the retain set (R2, spec B7).',
+  uses: RETAIN_USE,
+  modes: [],
   defaults: SYNFLOW_DEFAULTS,
   checks: CHECKS,
-  plan: (run) => {
+  smokeConfig: { epochs: 1, pruneIterations: 3 },
+  hookable: true,
+  train: retainTraining('synflow', (run) => {
     const { config, model } = run;
     const masks = new PruningMasks(prunableWeights(model, config.layers));
     try {
@@ -56,5 +60,5 @@ export const synflow = hookableMethod<SynflowConfig>({
       throw e;
     }
     return { passes: plainRetainPasses(run), ...maskedFineTuning(masks) };
-  },
+  }),
 });

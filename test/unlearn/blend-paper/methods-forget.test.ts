@@ -3,9 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { init } from '../../../lib/engine/init';
 import { createModel } from '../../../lib/models/registry';
 import { evaluate } from '../../../lib/train/evaluate';
-import type { UnlearnResult } from '../../../lib/unlearn/contract';
-import { getUnlearner } from '../../../lib/unlearn/registry';
-import { PruningMasks, magnitudeScores, prunableWeights, synflowScores } from '../../../lib/unlearn/common/sparsity';
+import { getUnlearner, type UnlearnResult } from '../../../lib/unlearn';
+import { PruningMasks, magnitudeScores, prunableWeights, synflowScores } from '../../../lib/unlearn/shared/sparsity';
 import { Conv2d } from '../../../lib/models/nn/layers';
 import { classwiseSetup, type ClasswiseSetup } from './fixture';
 

@@ -6,8 +6,7 @@ import { createModel } from '../../../lib/models/registry';
 import { fit } from '../../../lib/train/fit';
 import { loadFashionMnist } from '../../../lib/data/loaders/fashion-mnist';
 import { Rng } from '../../../lib/engine/rng';
-import { runRounds, type UnlearnRound } from '../../../lib/unlearn/common/multi-round';
-import { getUnlearner } from '../../../lib/unlearn/registry';
+import { getUnlearner, runRounds, type UnlearnRound } from '../../../lib/unlearn';
 import type { Classifier } from '../../../lib/models/classifier';
 
 // A width-4 ConvNet on 120 Fashion-MNIST images: every method's machinery, not its accuracy.

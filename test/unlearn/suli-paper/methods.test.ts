@@ -4,8 +4,7 @@ import { subsetByIndex } from '../../../lib/data/dataset';
 import { expectNoLeak } from '../../../lib/engine/leaks';
 import type { Classifier } from '../../../lib/models/classifier';
 import { evaluate, predict } from '../../../lib/train/evaluate';
-import type { UnlearnInputs } from '../../../lib/unlearn/contract';
-import { getUnlearner, unlearnerNames } from '../../../lib/unlearn/registry';
+import { getUnlearner, unlearnerNames, type UnlearnInputs } from '../../../lib/unlearn';
 import { makeTask, type Task } from './fixture';
 
 const NAMES = ['su', 'suli', 'neggrad', 'random-label', 'initial-label', 'boundary-shrink', 'adv-imp'];
@@ -24,7 +23,7 @@ const SMALL: Record<string, Record<string, unknown>> = {
 let task: Task;
 const acc = (m: Classifier, which: 'forget' | 'retain' | 'reference') => evaluate(m, task[which]).accuracy;
 
-function inputs(config: Record<string, unknown>, over: Partial<UnlearnInputs<Record<string, unknown>>> = {}): UnlearnInputs<Record<string, unknown>> {
+function inputs(config: Record<string, unknown>, over: Partial<UnlearnInputs> = {}): UnlearnInputs {
   return { original: task.model, retain: task.retain, forget: task.forget, testPool: task.test, reference: task.reference, config, seed: 11, ...over };
 }
 
@@ -38,7 +37,8 @@ describe('SU, SULI and the re-labelling baselines (forget set only)', () => {
   it('registers every method under its name, all forget-set-only', () => {
     for (const n of NAMES) {
       expect(unlearnerNames()).toContain(n);
-      expect(getUnlearner(n).usesRetain).toBe(false);
+      expect(getUnlearner(n).uses.retain).toBe(false);
+      expect(getUnlearner(n).modes).toEqual(['class', 'instance']);
     }
   });
 
@@ -154,14 +154,14 @@ describe('SU, SULI and the re-labelling baselines (forget set only)', () => {
       await expect(u.run(inputs({ mode: 'instance', stop: 'target' }, { reference: undefined })), name).rejects.toThrow(
         /inputs\.reference is missing/,
       );
-      await expect(u.run(inputs({ lr: -1 })), name).rejects.toThrow(/config\.lr must be/);
-      await expect(u.run(inputs({ nonsense: 1 })), name).rejects.toThrow(/unknown config field 'nonsense'/);
+      await expect(u.run(inputs({ lr: -1 })), name).rejects.toThrow(new RegExp(`^${name}: config\\.lr must be a finite number > 0, got -1\\.$`));
+      await expect(u.run(inputs({ nonsense: 1 })), name).rejects.toThrow(new RegExp(`^${name}: unknown config key 'nonsense'\\. Known keys: .*lr`));
     }
     for (const name of NAMES.filter((n) => n !== 'suli')) {
-      await expect(getUnlearner(name).run(inputs({ epochs: -1 })), name).rejects.toThrow(/config\.epochs must be an integer >= 0/);
+      await expect(getUnlearner(name).run(inputs({ epochs: -1 })), name).rejects.toThrow(new RegExp(`^${name}: config\\.epochs must be an integer >= 0, got -1\\.$`));
     }
-    await expect(getUnlearner('suli').run(inputs({ passes: -2 }))).rejects.toThrow(/config\.passes must be an integer >= 0/);
-    await expect(getUnlearner('suli').run(inputs({ epsilon: 1 }))).rejects.toThrow(/epsilon must be/);
-    await expect(getUnlearner('su').run(inputs({ mode: 'sideways' }))).rejects.toThrow(/config\.mode must be one of 'class', 'instance'/);
+    await expect(getUnlearner('suli').run(inputs({ passes: -2 }))).rejects.toThrow(/^suli: config\.passes must be an integer >= 0, got -2\.$/);
+    await expect(getUnlearner('suli').run(inputs({ epsilon: 1 }))).rejects.toThrow(/^suli: config\.epsilon must be a number in \[0, 1\), got 1\.$/);
+    await expect(getUnlearner('su').run(inputs({ mode: 'sideways' }))).rejects.toThrow(/^su: config\.mode must be one of 'class', 'instance', got "sideways"\.$/);
   });
 });

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init } from '../../../lib/engine/init';
-import { entropyFromLogits, entropyOrder, splitIntoLayers } from '../../../lib/unlearn/suli/entropy';
-import { maskFromClasses, maskFromClassSet, spaKlLoss, spaMask, spaTargets } from '../../../lib/unlearn/suli/spa';
+import { entropyFromLogits, entropyOrder, splitIntoLayers } from '../../../lib/unlearn/methods/suli/entropy';
+import { maskFromClasses, maskFromClassSet, spaKlLoss, spaMask, spaTargets } from '../../../lib/unlearn/shared/spa';
 
 const softmax = (z: number[]): number[] => {
   const m = Math.max(...z);

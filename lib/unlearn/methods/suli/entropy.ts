@@ -1,6 +1,6 @@
-import { predict } from '../../train/evaluate';
-import type { Dataset } from '../../data/dataset';
-import type { Classifier } from '../../models/classifier';
+import { predict } from '../../../train/evaluate';
+import type { Dataset } from '../../../data/dataset';
+import type { Classifier } from '../../../models/classifier';
 
 /** Predictive entropy from row-major logits [n * k]: H = -sum_k p_k log p_k (natural log, T = 1). */
 export function entropyFromLogits(logits: Float32Array, numClasses: number): Float32Array {

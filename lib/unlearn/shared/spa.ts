@@ -81,3 +81,7 @@ export function spaMask(kind: SpaMaskKind, teacherLogits: tf.Tensor2D, labels: t
 export function distinctClasses(labels: ArrayLike<number>): number[] {
   return [...new Set(Array.from(labels))].sort((a, b) => a - b);
 }
+
+/** 'code': the public reference code's settings (SPEC 5.5); 'paper': the paper's text (SPEC 11). SU and SULI have both. */
+export type SuliVariant = 'code' | 'paper';
+export const SULI_VARIANTS: readonly SuliVariant[] = ['code', 'paper'];

@@ -1,15 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { batchTensors } from '../../data/batches';
-import { size } from '../../data/dataset';
+import { size, type Dataset } from '../../data/dataset';
 import { Rng } from '../../engine/rng';
 import { miaRegulariser } from '../../metrics/mia-regulariser';
 import { perSampleCrossEntropy } from '../../train/losses';
-import type { UnlearnInputs, UnlearnResult, Unlearner } from '../contract';
-import { boolean, nonNegativeNumber, positiveInt, positiveNumber, resolveConfig, type Checks } from '../common/config';
-import { checkInputs } from '../common/inputs';
-import type { HookableUnlearner, RetainLossHook } from '../common/retain-loss';
-import { ClassIndex, SubsetSampler } from '../common/samplers';
-import type { StepContext, TrainConfig } from '../common/training';
+import type { RetainLossHook, StepContext, UnlearnInputs } from '../contract';
+import { boolean, nonNegativeNumber, positiveInt, positiveNumber, type Checks } from '../framework/config';
+import { defineUnlearner, type DefinedUnlearner } from '../framework/define';
+import type { TrainConfig } from '../framework/retain-training';
+import { ClassIndex, SubsetSampler } from '../shared/samplers';
 import { cf } from './cf';
 import { l1Sparse } from './l1-sparse';
 import { scrub } from './scrub';
@@ -42,7 +41,7 @@ export const AMU_DEFAULTS: AmuConfig = {
   referenceRelu: true,
 };
 
-const AMU_CHECKS: Checks<AmuConfig> = {
+export const AMU_CHECKS: Checks<AmuConfig> = {
   lambda: nonNegativeNumber,
   k: positiveNumber,
   sigma: positiveNumber,
@@ -59,12 +58,45 @@ interface AmuBatch {
 }
 
 /**
+ * The sample of one A-AMU step: `nForget` random forget positions (without replacement) and up to
+ * `nTest` test-pool positions restricted to the classes of that forget draw, both from `rng`. The
+ * A-AMU anatomy analysis draws its samples with this same function. Throws (naming `who`) when the
+ * test pool has no sample of the drawn classes.
+ */
+export function drawAmuSample(
+  who: string,
+  forget: Dataset,
+  forgetSampler: SubsetSampler,
+  testIndex: ClassIndex,
+  nForget: number,
+  nTest: number,
+  rng: Rng,
+): { forget: Int32Array; test: Int32Array } {
+  const fIdx = forgetSampler.draw(nForget, rng);
+  const classes = new Set(Array.from(fIdx, (i) => forget.labels[i]));
+  const testSampler = testIndex.samplerFor(classes);
+  if (testSampler.size === 0) {
+    throw new Error(
+      `${who}: the test pool has no samples of the forget classes {${[...classes].join(', ')}}. ` +
+        'Pass a class-matched test pool (inputs.testPool) that covers the forgotten classes.',
+    );
+  }
+  return { forget: fIdx, test: testSampler.draw(Math.min(nTest, testSampler.size), rng) };
+}
+
+/** lambda * the MIA regulariser between the forget and test losses: the term A-AMU adds to each retain step. */
+export function amuPenalty(forgetLosses: tf.Tensor1D, testLosses: tf.Tensor1D, c: AmuConfig): tf.Scalar {
+  const mmd = miaRegulariser(forgetLosses, testLosses, { k: c.k, sigma: c.sigma, kappa: c.kappa, referenceRelu: c.referenceRelu });
+  return tf.mul(mmd, c.lambda) as tf.Scalar;
+}
+
+/**
  * The A-AMU loss change for one run: the retain CE is squared (steepened main loss) and every retain
  * step adds lambda * MMD^2 between the Gaussianised losses of a fresh random forget sample and of a
  * test-pool sample restricted to the forget sample's classes. The test losses are computed before the
  * gradient tape (detached, and no backward pass through the test forward).
  */
-function amuHook(name: string, inputs: UnlearnInputs<unknown>, c: AmuConfig, index: ClassIndex): RetainLossHook {
+function amuHook(name: string, inputs: UnlearnInputs, c: AmuConfig, index: ClassIndex): RetainLossHook {
   const rng = new Rng(inputs.seed).fork(`${name}/amu-samples`);
   const forgetSampler = new SubsetSampler(Int32Array.from({ length: size(inputs.forget) }, (_, i) => i));
   return {
@@ -72,26 +104,15 @@ function amuHook(name: string, inputs: UnlearnInputs<unknown>, c: AmuConfig, ind
     main: (ce) => tf.square(ce),
     prepare: (ctx: StepContext): AmuBatch => {
       const nF = Math.min(c.forgetFactor * ctx.positions.length, forgetSampler.size);
-      const fIdx = forgetSampler.draw(nF, rng);
-      const classes = new Set(Array.from(fIdx, (i) => inputs.forget.labels[i]));
-      const testSampler = index.samplerFor(classes);
-      if (testSampler.size === 0) {
-        throw new Error(
-          `${name}: the test pool has no samples of the forget classes {${[...classes].join(', ')}}. ` +
-            'Pass a class-matched test pool (inputs.testPool) that covers the forgotten classes.',
-        );
-      }
-      const tIdx = testSampler.draw(Math.min(c.testSamples, testSampler.size), rng);
-      const { x: xF, y: yF } = batchTensors(inputs.forget, fIdx);
-      const { x: xT, y: yT } = batchTensors(inputs.testPool, tIdx);
+      const draw = drawAmuSample(name, inputs.forget, forgetSampler, index, nF, c.testSamples, rng);
+      const { x: xF, y: yF } = batchTensors(inputs.forget, draw.forget);
+      const { x: xT, y: yT } = batchTensors(inputs.testPool, draw.test);
       const testLosses = perSampleCrossEntropy(ctx.model.forward(xT, true), yT);
       return { xF, yF, testLosses };
     },
     extra: (ctx, prepared) => {
       const p = prepared as AmuBatch;
-      const forgetLosses = perSampleCrossEntropy(ctx.model.forward(p.xF, true), p.yF);
-      const mmd = miaRegulariser(forgetLosses, p.testLosses, { k: c.k, sigma: c.sigma, kappa: c.kappa, referenceRelu: c.referenceRelu });
-      return tf.mul(mmd, c.lambda) as tf.Scalar;
+      return amuPenalty(perSampleCrossEntropy(ctx.model.forward(p.xF, true), p.yF), p.testLosses, c);
     },
   };
 }
@@ -99,39 +120,30 @@ function amuHook(name: string, inputs: UnlearnInputs<unknown>, c: AmuConfig, ind
 /**
  * A-AMU as a wrapper: the returned method runs `base` unchanged except for its retain-step loss
  * (squared main CE + lambda * MIA regulariser) and its default settings (`baseDefaults`, e.g. Adam
- * 2.4e-4 for one epoch). Its config is the base's keys plus AmuConfig.
+ * 2.4e-4 for one epoch). Its config is the base's keys plus AmuConfig; errors name the wrapper.
  */
 export function accelerated<C extends TrainConfig>(
-  base: HookableUnlearner<C>,
+  base: DefinedUnlearner<C>,
   spec: { name: string; description: string; baseDefaults: Partial<C>; amuDefaults?: Partial<AmuConfig> },
-): Unlearner<C & AmuConfig> & { checks: Checks<C & AmuConfig> } {
-  const defaults = { ...base.defaults, ...spec.baseDefaults, ...AMU_DEFAULTS, ...spec.amuDefaults } as C & AmuConfig;
-  const checks = { ...base.checks, ...AMU_CHECKS } as Checks<C & AmuConfig>;
-  const amuKeys = Object.keys(AMU_DEFAULTS);
-  return {
+): DefinedUnlearner<C & AmuConfig> {
+  if (!base.spec.hookable) throw new Error(`${spec.name}: A-AMU needs a method whose retain loss can be changed; ${base.name} is not hookable.`);
+  const b = base.spec;
+  return defineUnlearner<C & AmuConfig>({
     name: spec.name,
     description: spec.description,
-    usesRetain: true,
-    defaults,
-    checks,
-    async run(inputs): Promise<UnlearnResult> {
-      checkInputs(spec.name, inputs, { retain: true, testPool: true });
-      // One check of base and A-AMU keys together, so that errors name this method (not its base) and an
-      // unknown key's message lists every key this method takes.
-      const all = Object.entries(resolveConfig(spec.name, defaults, inputs.config, checks));
-      const amu = Object.fromEntries(all.filter(([k]) => amuKeys.includes(k))) as unknown as AmuConfig;
-      const baseConfig = Object.fromEntries(all.filter(([k]) => !amuKeys.includes(k))) as unknown as C;
-      const t0 = performance.now();
-      const index = new ClassIndex(inputs.testPool);
-      const indexSeconds = (performance.now() - t0) / 1000;
-      const hook = amuHook(spec.name, inputs, amu, index);
-      const result = await base.runWithHook({ ...inputs, config: baseConfig }, hook);
-      result.timing.phases = { testPoolIndex: indexSeconds, ...result.timing.phases };
-      result.timing.seconds += indexSeconds;
-      result.config = { ...result.config, ...amu };
-      return result;
+    uses: { ...b.uses, testPool: true },
+    modes: b.modes,
+    defaults: { ...b.defaults, ...spec.baseDefaults, ...AMU_DEFAULTS, ...spec.amuDefaults },
+    checks: { ...b.checks, ...AMU_CHECKS } as Checks<C & AmuConfig>,
+    validate: b.validate,
+    // Already one epoch of Adam; only A-AMU's per-step samples are cut.
+    smokeConfig: { forgetFactor: 1, testSamples: 32 } as Partial<C & AmuConfig>,
+    async train(run) {
+      const index = run.timer.time('testPoolIndex', () => new ClassIndex(run.inputs.testPool));
+      // The base trains with its own name (its batch-order stream) and this wrapper's hook.
+      return b.train({ ...run, hook: amuHook(spec.name, run.inputs, run.config, index) });
     },
-  };
+  });
 }
 
 /** Shared A-AMU optimiser settings: Adam, no weight decay, constant lr, 1 epoch over the retain set, batch 64. */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Module } from '../../models/nn/module';
+import type { Module } from '../../../models/nn/module';
 
 /** A copy of every parameter and buffer (batch-norm running statistics included), e.g. for rollback. */
 export class WeightSnapshot {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { batchTensors, epochBatches } from '../../data/batches';
-import { size, type Dataset } from '../../data/dataset';
-import type { Classifier } from '../../models/classifier';
+import { batchTensors, epochBatches } from '../../../data/batches';
+import { size, type Dataset } from '../../../data/dataset';
+import type { Classifier } from '../../../models/classifier';
 
 /**
  * MAS-style weight importance of ADV+IMP (Cha et al. 2024, L2UL): for each minibatch of the forget

@@ -20,11 +20,11 @@ export interface UnlearnRound {
  * sees its own previous model. The caller owns every returned model (dispose them when done);
  * `original` is left unchanged.
  */
-export async function runRounds<C>(
-  method: Unlearner<C>,
+export async function runRounds(
+  method: Unlearner,
   original: Classifier,
   rounds: UnlearnRound[],
-  opts: { seed: number | string; config?: Partial<C>; onProgress?: ProgressSink; onRoundEnd?: (round: number, r: UnlearnResult) => void | Promise<void> },
+  opts: { seed: number | string; config?: Record<string, unknown>; onProgress?: ProgressSink; onRoundEnd?: (round: number, r: UnlearnResult) => void | Promise<void> },
 ): Promise<UnlearnResult[]> {
   if (!Array.isArray(rounds) || rounds.length === 0) throw new Error(`runRounds(${method.name}): pass at least one round (retain, forget, testPool).`);
   const results: UnlearnResult[] = [];

@@ -1,13 +1,13 @@
 import type { Dataset } from '../../data/dataset';
 import type { Classifier } from '../../models/classifier';
-import { evaluate } from '../../train/evaluate';
+import { accuracy } from '../../train/evaluate';
+import type { UnlearnMode } from '../contract';
 
-/**
- * 'class': the forget set is whole classes; unlearning is done when forget accuracy reaches 0.
+/*
+ * Modes: 'class': the forget set is whole classes; unlearning is done when forget accuracy reaches 0.
  * 'instance': the forget set is a few instances; done when forget accuracy falls to the accuracy on
  * held-out reference data (SULI's 1% per-class reference set), i.e. the forget set looks unseen.
  */
-export type UnlearnMode = 'class' | 'instance';
 /** 'target': stop as soon as the mode's target is reached; 'none': run the whole budget. */
 export type StopKind = 'target' | 'none';
 /**
@@ -16,10 +16,6 @@ export type StopKind = 'target' | 'none';
  * re-measured at each check (a literal reading of the paper's "matches that on a 1% reference set").
  */
 export type ReferenceTarget = 'original' | 'current';
-
-export const UNLEARN_MODES: readonly UnlearnMode[] = ['class', 'instance'];
-export const STOP_KINDS: readonly StopKind[] = ['target', 'none'];
-export const REFERENCE_TARGETS: readonly ReferenceTarget[] = ['original', 'current'];
 
 export interface StopCheck {
   forgetAccuracy: number;
@@ -50,7 +46,7 @@ export class StopRule {
           "Pass SULI's held-out reference set (1% of the training data, stratified per class), or set config.stop to 'none'.",
       );
     }
-    const refAcc = s.mode === 'instance' && s.stop === 'target' ? evaluate(original, reference!).accuracy : NaN;
+    const refAcc = s.mode === 'instance' && s.stop === 'target' ? accuracy(original, reference!) : NaN;
     return new StopRule(s.mode, s.stop, s.referenceTarget, reference, refAcc);
   }
 
@@ -58,11 +54,11 @@ export class StopRule {
   target(model: Classifier): number {
     if (this.kind === 'none') return NaN;
     if (this.mode === 'class') return 0;
-    return this.referenceTarget === 'original' ? this.originalReferenceAccuracy : evaluate(model, this.reference!).accuracy;
+    return this.referenceTarget === 'original' ? this.originalReferenceAccuracy : accuracy(model, this.reference!);
   }
 
   check(model: Classifier, forget: Dataset): StopCheck {
-    const forgetAccuracy = evaluate(model, forget).accuracy;
+    const forgetAccuracy = accuracy(model, forget);
     const target = this.target(model);
     return { forgetAccuracy, target, reached: this.kind === 'target' && forgetAccuracy <= target };
   }

@@ -1,14 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
-import { batchTensors, epochBatches } from '../../data/batches';
-import { imageSize, size, type Dataset } from '../../data/dataset';
-import type { Rng } from '../../engine/rng';
-import type { Classifier } from '../../models/classifier';
-import { crossEntropy } from '../../train/losses';
-import type { Unlearner } from '../contract';
-import { checkInt, checkNumber } from '../suli/config';
-import { l2PgdTargeted, randomOtherLabels } from '../suli/adversarial';
-import { resolveSgdConfig, runForgetOnly, sgdOptimizer, type ForgetOnlyConfig, type SgdConfig } from '../suli/forget-only';
-import { importancePenalty, importanceWeights, masImportance } from '../suli/importance';
+import { batchTensors, epochBatches } from '../../../data/batches';
+import { imageSize, size, type Dataset } from '../../../data/dataset';
+import type { Rng } from '../../../engine/rng';
+import type { Classifier } from '../../../models/classifier';
+import { crossEntropy } from '../../../train/losses';
+import { boolean, nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, type Checks } from '../../framework/config';
+import { defineUnlearner } from '../../framework/define';
+import { FORGET_ONLY_MODES, forgetTraining, SGD_CHECKS, sgdOptimizer, type ForgetOnlyConfig, type SgdConfig } from '../../framework/forget-training';
+import { l2PgdTargeted, randomOtherLabels } from '../../shared/adversarial';
+import { importancePenalty, importanceWeights, masImportance } from './importance';
 
 /**
  * ADV+IMP (Cha et al., "Learning to Unlearn", AAAI 2024; SPEC Appendix D). ADV: for every forget
@@ -70,28 +70,27 @@ export const ADV_IMP_CPU_FASHION_MNIST: Partial<AdvImpConfig> = {
   stopCheck: 'epoch',
 };
 
-/** The fields beyond the shared forget-loop and SGD ones (checked by resolveSgdConfig). */
-function checkAdvImpConfig(c: AdvImpConfig): void {
-  const m = 'adv-imp';
-  checkInt(m, 'numAdvPerSample', c.numAdvPerSample, 1);
-  checkNumber(m, 'pgdEps', c.pgdEps, 0, Infinity, true);
-  checkNumber(m, 'pgdStepSize', c.pgdStepSize, 0, Infinity, true);
-  checkInt(m, 'pgdIterations', c.pgdIterations, 0);
-  if (typeof c.pgdRandomInit !== 'boolean') throw new Error(`adv-imp: config.pgdRandomInit must be true or false, got ${JSON.stringify(c.pgdRandomInit)}.`);
-  checkInt(m, 'advBatchSize', c.advBatchSize, 1);
-  checkNumber(m, 'regLambda', c.regLambda, 0);
-}
+const CHECKS: Checks<AdvImpConfig> = {
+  ...SGD_CHECKS,
+  numAdvPerSample: positiveInt,
+  pgdEps: positiveNumber,
+  pgdStepSize: positiveNumber,
+  pgdIterations: nonNegativeInt,
+  pgdRandomInit: boolean,
+  advBatchSize: positiveInt,
+  regLambda: nonNegativeNumber,
+};
 
-export const advImp: Unlearner<AdvImpConfig> = {
+export const advImp = defineUnlearner<AdvImpConfig>({
   name: 'adv-imp',
   description:
     'ADV+IMP (Cha et al. 2024): ascend the forget loss while fitting targeted L2-PGD neighbours, with a MAS weight-importance anchor; forget set only.',
-  usesRetain: false,
+  uses: { retain: false, testPool: false, reference: true },
+  modes: FORGET_ONLY_MODES,
   defaults: ADV_IMP_DEFAULTS,
-  async run(inputs) {
-    const c = resolveSgdConfig('adv-imp', ADV_IMP_DEFAULTS, inputs.config);
-    checkAdvImpConfig(c);
-    return runForgetOnly('adv-imp', inputs, c, sgdOptimizer(c), ({ model, original, forget, rng }) => {
+  checks: CHECKS,
+  smokeConfig: { epochs: 1, numAdvPerSample: 1, pgdIterations: 2, stopCheck: 'epoch' },
+  train: forgetTraining<AdvImpConfig>('adv-imp', sgdOptimizer, ({ model, original, forget, rng }, c) => {
       const adv = adversarialSet(c, original, forget, rng.fork('attack'));
       const weights = tf.tidy(() => {
         const importance = masImportance(model, forget, c.batchSize);
@@ -122,9 +121,8 @@ export const advImp: Unlearner<AdvImpConfig> = {
           });
         },
       };
-    });
-  },
-};
+  }),
+});
 
 /**
  * numAdvPerSample targeted L2-PGD images per forget sample against the frozen original, each labelled
