@@ -4,6 +4,7 @@ export * from './shared/experiment';
 export * from './shared/presets';
 export * from './shared/scenario';
 export * from './shared/measure';
+export * from './shared/percent';
 export * from './shared/output';
 export * from './shared/committed';
 export { startRun, checkRunOptions, checkMethods, withUnlearned, cellOrNull, meanOrNaN, type Run } from './shared/harness';

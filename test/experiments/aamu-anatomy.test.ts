@@ -54,10 +54,12 @@ describe('aamu-anatomy runner (smoke preset)', () => {
   it('measures the original, CF and A-CF models with their loss distributions', () => {
     expect(r.models.map((m) => m.name)).toEqual(['original', 'cf', 'a-cf']);
     for (const m of r.models) {
-      for (const v of [m.retainAcc, m.forgetAcc, m.testAcc, m.mia]) {
+      for (const v of [m.retainAcc, m.forgetAcc, m.testAcc]) {
         expect(v).toBeGreaterThanOrEqual(0);
-        expect(v).toBeLessThanOrEqual(100);
+        expect(v).toBeLessThanOrEqual(1);
       }
+      expect(m.mia).toBeGreaterThanOrEqual(0);
+      expect(m.mia).toBeLessThanOrEqual(100);
       expect(m.forgetLosses).toHaveLength(r.sizes.forget);
       expect(m.testLosses).toHaveLength(r.sizes.testEval);
       expect(Number.isFinite(m.mmd)).toBe(true);
@@ -97,6 +99,10 @@ describe('aamu-anatomy runner (smoke preset)', () => {
     const out = aamuAnatomy.output(r, { preset: 'smoke' });
     expect(Object.keys(out.tables)).toEqual(['anatomy', 'models', 'sweep-k', 'sweep-lambda', 'speed', 'paper-comparison']);
     expect(out.tables['paper-comparison'].rows[0]).toContain(PAPER_AAMU.table1.uniform.cf.mia);
+    // Accuracies are rendered in percent, beside the paper's percent.
+    const cf = r.models[1];
+    expect(out.tables['paper-comparison'].rows[0].slice(3, 9)).toEqual([100 * cf.retainAcc, PAPER_AAMU.table1.uniform.cf.retainAcc, 100 * cf.forgetAcc, PAPER_AAMU.table1.uniform.cf.forgetAcc, 100 * cf.testAcc, PAPER_AAMU.table1.uniform.cf.testAcc]);
+    expect(out.tables.models.rows[1].slice(1, 5)).toEqual([100 * cf.retainAcc, 100 * cf.forgetAcc, 100 * cf.testAcc, cf.mia]);
     expect(Object.keys(aamuAnatomyFigures(r))).toEqual(expect.arrayContaining(['rawLosses', 'gaussianised', 'losses-cf', 'losses-a-cf', 'sweepK', 'speed']));
     const dir = path.join(cacheDir, 'out');
     const files = await writeExperimentOutput(dir, { ...out, figures: out.figures!.slice(0, 2) });

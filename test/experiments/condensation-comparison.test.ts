@@ -30,10 +30,12 @@ describe('condensation-comparison runner (smoke preset)', () => {
     }
   });
 
-  it('reports accuracies in [0, 100], positive times and projections to the reference iteration counts', () => {
+  it('reports accuracies as fractions in [0, 1], positive times and projections to the reference iteration counts', () => {
     for (const row of r.rows) {
       expect(row.testAcc).toBeGreaterThanOrEqual(0);
-      expect(row.testAcc).toBeLessThanOrEqual(100);
+      expect(row.testAcc).toBeLessThanOrEqual(1);
+      expect(row.finalTestAcc).toBeGreaterThanOrEqual(0);
+      expect(row.finalTestAcc).toBeLessThanOrEqual(1);
       expect(row.seconds).toBeGreaterThan(0);
       expect(row.evalEpochs).toBe(CONDENSATION_PRESETS.smoke.evalEpochs[row.method]);
       if (row.method === 'blend') expect(row.kmeansSeconds).toBeGreaterThan(0);
@@ -57,6 +59,9 @@ describe('condensation-comparison runner (smoke preset)', () => {
     expect(JSON.stringify(out.result).length).toBeLessThan(50_000);
     const paper = condensationPaperTable(r);
     expect(paper.rows.length).toBe(r.rows.length);
+    // One seed: our column is the row's test accuracy in percent, beside the paper's percent.
+    const first = r.rows[0];
+    expect(paper.rows.find((x) => x[0] === `IPC ${first.ipc}` && x[1] === first.method)![2]).toBe(100 * first.testAcc);
   });
 
   it('rejects an unknown preset and an option it does not declare with a clear message', async () => {

@@ -36,12 +36,14 @@ describe('reduced-retain-strategies runner (smoke preset)', () => {
     expect(size('blend-residual')).toBeLessThanOrEqual(size('residual'));
   });
 
-  it('reports accuracies in [0, 100], an MIA score, positive times and the time relative to the full set', () => {
+  it('reports accuracies as fractions in [0, 1], an MIA score in [0, 100], positive times and the time relative to the full set', () => {
     for (const row of r.rows) {
-      for (const v of [row.retainAcc, row.forgetAcc, row.freeRetainAcc, row.residualRetainAcc, row.testAcc, row.mia]) {
+      for (const v of [row.retainAcc, row.forgetAcc, row.freeRetainAcc, row.residualRetainAcc, row.testAcc]) {
         expect(v).toBeGreaterThanOrEqual(0);
-        expect(v).toBeLessThanOrEqual(100);
+        expect(v).toBeLessThanOrEqual(1);
       }
+      expect(row.mia).toBeGreaterThanOrEqual(0);
+      expect(row.mia).toBeLessThanOrEqual(100);
       expect(row.seconds).toBeGreaterThan(0);
     }
     expect(r.rows[0].timePercent).toBeCloseTo(100, 6);
@@ -65,6 +67,10 @@ describe('reduced-retain-strategies runner (smoke preset)', () => {
     expect(Object.keys(out.tables)).toEqual(['strategies', 'paper', 'ratios']);
     expect(out.figures!.length).toBe(2);
     expect(strategyPaperTable(r).rows.length).toBe(7);
+    // Rendered in percent beside the paper's percent: one seed, so forget accuracy x 100.
+    const full = r.rows.find((x) => x.strategy === 'full')!;
+    expect(strategyPaperTable(r).rows[0][1]).toBe(100 * full.forgetAcc);
+    expect((out.tables.strategies.rows[0][2] as { mean: number }).mean).toBe(100 * full.forgetAcc);
   });
 
   it('does not leak tensors (original model, condensed sets and unlearned models are all freed)', () => {

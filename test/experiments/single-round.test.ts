@@ -24,9 +24,10 @@ describe('single-round runner (smoke preset)', () => {
   it('runs every method on both forget requests, without and with Blend', () => {
     expect(r.rows).toHaveLength(3 * 2 * 2);
     for (const row of r.rows) {
+      // Accuracies are fractions; tables render them in percent.
       for (const v of [row.retainAcc, row.forgetAcc, row.testAcc]) {
         expect(v).toBeGreaterThanOrEqual(0);
-        expect(v).toBeLessThanOrEqual(100);
+        expect(v).toBeLessThanOrEqual(1);
       }
       expect(row.mia).toBeGreaterThanOrEqual(0);
       expect(row.mia).toBeLessThanOrEqual(100);
@@ -54,6 +55,14 @@ describe('single-round runner (smoke preset)', () => {
     const out = singleRound.output(r, { preset: 'smoke' });
     expect(Object.keys(out.tables)).toEqual(expect.arrayContaining(['speedups', 'paper-comparison']));
     expect(out.tables['paper-comparison'].rows.length).toBe(3 * 2 * 2);
+    // One seed: the rendered cells are the row's accuracies in percent (the MIA score as it is).
+    const cf = r.rows.find((x) => x.method === 'cf' && !x.blend && x.scenario.startsWith('class'))!;
+    const table = out.tables[`table-${cf.scenario.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '')}`];
+    const shown = table.rows.find((x) => x[1] === 'cf')!;
+    expect(table.columns.slice(2, 6)).toEqual(['retainAcc', 'forgetAcc', 'testAcc', 'mia']);
+    expect(shown.slice(2, 6).map((c) => (c as { mean: number }).mean)).toEqual([100 * cf.retainAcc, 100 * cf.forgetAcc, 100 * cf.testAcc, cf.mia]);
+    const paperRow = out.tables['paper-comparison'].rows.find((x) => x[0] === cf.scenario && x[1] === 'cf')!;
+    expect([paperRow[2], paperRow[4], paperRow[6], paperRow[8]]).toEqual([cf.mia, 100 * cf.retainAcc, 100 * cf.forgetAcc, 100 * cf.testAcc]);
     const dir = path.join(cacheDir, 'out');
     const files = await writeExperimentOutput(dir, out);
     expect(files.map((f) => path.basename(f))).toEqual(expect.arrayContaining(['results.json', 'report.html', 'paper-comparison.csv']));

@@ -28,6 +28,8 @@ describe('suli-feature-space (smoke preset)', () => {
       expect(m.tsne).toHaveLength(n);
       expect(m.tsne.flat().every(Number.isFinite)).toBe(true);
       expect(m.forgetCohesion).toBeGreaterThan(0);
+      expect(m.forgetAcc).toBeGreaterThanOrEqual(0);
+      expect(m.forgetAcc).toBeLessThanOrEqual(1);
       const shares = Object.values(m.forgetNeighbourClasses);
       expect(shares.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
       expect(Object.keys(m.forgetNeighbourClasses)).not.toContain(r.classNames[r.forgetClass]);
@@ -50,6 +52,7 @@ describe('suli-feature-space (smoke preset)', () => {
     expect(gradCamDataset(json).labels.length).toBe(1);
     const out = suliFeatureSpace.output(json, { preset: 'smoke' });
     validateTable(out.tables.features);
+    expect(out.tables.features.rows.map((x) => x[1])).toEqual(json.models.map((m) => 100 * m.forgetAcc));
     expect(out.figures).toHaveLength(2 + 2);
     expect(out.notes).toHaveLength(1);
   });

@@ -27,7 +27,7 @@ describe('suli-instance-wise (smoke preset)', () => {
     for (const row of r.rows) {
       for (const k of ['retainAcc', 'forgetAcc', 'testAcc', 'referenceAcc'] as const) {
         expect(row[k]).toBeGreaterThanOrEqual(0);
-        expect(row[k]).toBeLessThanOrEqual(100);
+        expect(row[k]).toBeLessThanOrEqual(1);
       }
       expect(row.testForgetAcc).toBeUndefined();
       expect(row.mia).toBeGreaterThanOrEqual(0);
@@ -64,6 +64,9 @@ describe('suli-instance-wise (smoke preset)', () => {
     expect(out.tables.table3.rows).toHaveLength(2 * (1 + METHODS.length));
     // n = 12 / 24 are not in the paper: no paper cells.
     expect(out.tables.table3.rows[0].slice(6)).toEqual([null, null, null]);
+    // Ours in percent (one seed: the row's accuracies x 100).
+    const orig = r.rows.find((x) => x.n === 12 && x.method === 'original')!;
+    expect(out.tables.table3.rows[0].slice(2, 6).map((c) => (c as { mean: number }).mean)).toEqual([100 * orig.retainAcc, 100 * orig.forgetAcc, 100 * orig.testAcc, 100 * orig.referenceAcc!]);
     expect(out.notes).toHaveLength(2);
     expect(out.figures).toHaveLength(1);
   });

@@ -6,7 +6,8 @@ import type { ProgressSink } from '../../train/progress';
 import type { UnlearnResult } from '../../unlearn';
 import type { RunOptions } from '../shared/experiment';
 import { startRun, withUnlearned } from '../shared/harness';
-import { measureUnlearning, percent, type UnlearnMeasures } from '../shared/measure';
+import { measureUnlearning, type UnlearnMeasures } from '../shared/measure';
+import { percent } from '../shared/percent';
 import { methodConfig, presetOf, type PresetName } from '../shared/presets';
 import { scenarioSizes, type Scenario } from '../shared/scenario';
 import { regulariserAnatomy, rounded, type AnatomySteps } from './regulariser-anatomy';
@@ -125,7 +126,7 @@ export async function runAamuAnatomy(o: AamuAnatomyOptions): Promise<AamuAnatomy
     });
     const a = models[models.length - 1];
     const aCfFull: SpeedCheckpoint = { fraction: 1, steps: Math.ceil(size(s.retain) / batchSize), retainSamples: size(s.retain), seconds: a.seconds, retainAcc: a.retainAcc, forgetAcc: a.forgetAcc, testAcc: a.testAcc, mia: a.mia };
-    for (const m of models) log(`${m.name}: retain ${m.retainAcc.toFixed(2)} forget ${m.forgetAcc.toFixed(2)} test ${m.testAcc.toFixed(2)} MIA ${m.mia.toFixed(1)} MMD^2 ${m.mmd.toFixed(4)} time ${m.seconds.toFixed(1)}s`);
+    for (const m of models) log(`${m.name}: retain ${percent(m.retainAcc).toFixed(2)} forget ${percent(m.forgetAcc).toFixed(2)} test ${percent(m.testAcc).toFixed(2)} MIA ${m.mia.toFixed(1)} MMD^2 ${m.mmd.toFixed(4)} time ${m.seconds.toFixed(1)}s`);
 
     // Speed-up: A-CF stopped after a share of its epoch (= one pass over a random retain subset of that size).
     const subsetRng = new Rng(seed).fork('aamu-speed');
@@ -150,7 +151,7 @@ export async function runAamuAnatomy(o: AamuAnatomyOptions): Promise<AamuAnatomy
       const n = size(subset);
       checkpoints.push(await runMeasured(s, 'a-cf', aCfConfig, subset, o.onProgress, (res) => ({ fraction, steps: Math.ceil(n / batchSize), retainSamples: n, seconds: res.timing.seconds, ...measureUnlearning(res.model, s, seed) })));
       const c = checkpoints[checkpoints.length - 1];
-      log(`a-cf stopped after ${c.steps} steps: MIA ${c.mia.toFixed(1)} forget ${c.forgetAcc.toFixed(2)} time ${c.seconds.toFixed(1)}s`);
+      log(`a-cf stopped after ${c.steps} steps: MIA ${c.mia.toFixed(1)} forget ${percent(c.forgetAcc).toFixed(2)} time ${c.seconds.toFixed(1)}s`);
     }
 
     // k / lambda sweep: A-CF with one setting changed, trained on the sweep share of the epoch; the default
@@ -166,7 +167,7 @@ export async function runAamuAnatomy(o: AamuAnatomyOptions): Promise<AamuAnatomy
         }
         sweep.push(await runMeasured(s, 'a-cf', { ...aCfConfig, [parameter]: value }, sweepData, o.onProgress, (res) => ({ parameter, value, fraction: p.sweepFraction, seconds: res.timing.seconds, ...measureUnlearning(res.model, s, seed) })));
         const r = sweep[sweep.length - 1];
-        log(`a-cf ${parameter}=${value}: forget ${r.forgetAcc.toFixed(2)} test ${r.testAcc.toFixed(2)} MIA ${r.mia.toFixed(1)} time ${r.seconds.toFixed(1)}s`);
+        log(`a-cf ${parameter}=${value}: forget ${percent(r.forgetAcc).toFixed(2)} test ${percent(r.testAcc).toFixed(2)} MIA ${r.mia.toFixed(1)} time ${r.seconds.toFixed(1)}s`);
       }
     }
     const cfm = models[1];
@@ -192,7 +193,7 @@ export async function runAamuAnatomy(o: AamuAnatomyOptions): Promise<AamuAnatomy
       backend: run.backend,
       seed,
       sizes: scenarioSizes(s),
-      originalTestAcc: percent(s.originalTestAccuracy),
+      originalTestAcc: s.originalTestAccuracy,
       originalSource: s.originalSource,
       anatomy,
       models,

@@ -5,6 +5,7 @@ import { probitLossDistribution } from '../../plot/probit';
 import type { Figure } from '../../plot/figure';
 import type { Cell, Table } from '../../results';
 import type { ExperimentOutput } from '../shared/output';
+import { percent } from '../shared/percent';
 import type { AnatomySet, AnatomySteps } from './regulariser-anatomy';
 import type { AamuAnatomyResult } from './run';
 import { AAMU_ANATOMY, PAPER_AAMU } from './settings';
@@ -30,7 +31,7 @@ export function modelsTable(r: AamuAnatomyResult): Table {
   return {
     title: 'Original, CF and A-CF (10% uniform forgetting): accuracies (%), MIA score, regulariser value, time (s)',
     columns: ['model', 'retainAcc', 'forgetAcc', 'testAcc', 'mia', 'mmd', 'seconds'],
-    rows: r.models.map((m) => [m.name, m.retainAcc, m.forgetAcc, m.testAcc, m.mia, m.mmd, m.seconds]),
+    rows: r.models.map((m) => [m.name, percent(m.retainAcc), percent(m.forgetAcc), percent(m.testAcc), m.mia, m.mmd, m.seconds]),
   };
 }
 
@@ -42,7 +43,7 @@ export function sweepTable(r: AamuAnatomyResult, parameter: 'k' | 'lambda'): Tab
   return {
     title: `A-CF with ${parameter} varied (${parameter === 'k' ? `lambda = ${PAPER_AAMU.lambda}` : `k = ${PAPER_AAMU.k}`}; ${fractionText(r.sweep[0]?.fraction ?? 1)})`,
     columns: [parameter, 'mia', 'forgetAcc', 'testAcc', 'retainAcc', 'seconds'],
-    rows: r.sweep.filter((x) => x.parameter === parameter).map((x) => [x.value, x.mia, x.forgetAcc, x.testAcc, x.retainAcc, x.seconds]),
+    rows: r.sweep.filter((x) => x.parameter === parameter).map((x) => [x.value, x.mia, percent(x.forgetAcc), percent(x.testAcc), percent(x.retainAcc), x.seconds]),
   };
 }
 
@@ -51,7 +52,7 @@ export function speedTable(r: AamuAnatomyResult): Table {
   return {
     title: `A-CF stopped early vs CF's final MIA ${sp.cfMia.toFixed(2)} (+- ${sp.tolerance}) after ${sp.cfSeconds.toFixed(1)} s`,
     columns: ['fraction of epoch', 'steps', 'seconds', 'mia', 'forgetAcc', 'testAcc', 'cf final mia', 'within tolerance', 'cf seconds / seconds'],
-    rows: sp.checkpoints.map((c) => [c.fraction, c.steps, c.seconds, c.mia, c.forgetAcc, c.testAcc, sp.cfMia, Math.abs(c.mia - sp.cfMia) <= sp.tolerance ? 'yes' : 'no', sp.cfSeconds / c.seconds]),
+    rows: sp.checkpoints.map((c) => [c.fraction, c.steps, c.seconds, c.mia, percent(c.forgetAcc), percent(c.testAcc), sp.cfMia, Math.abs(c.mia - sp.cfMia) <= sp.tolerance ? 'yes' : 'no', sp.cfSeconds / c.seconds]),
   };
 }
 
@@ -62,8 +63,8 @@ export function aamuPaperComparison(r: AamuAnatomyResult): Table {
   const pc = PAPER_AAMU.table1.uniform.cf;
   const pa = PAPER_AAMU.table1.uniform.aCf;
   const rows: Cell[][] = [
-    ['CF', cf.mia, pc.mia, cf.retainAcc, pc.retainAcc, cf.forgetAcc, pc.forgetAcc, cf.testAcc, pc.testAcc, cf.seconds, pc.seconds],
-    ['A-CF', a.mia, pa.mia, a.retainAcc, pa.retainAcc, a.forgetAcc, pa.forgetAcc, a.testAcc, pa.testAcc, a.seconds, pa.seconds],
+    ['CF', cf.mia, pc.mia, percent(cf.retainAcc), pc.retainAcc, percent(cf.forgetAcc), pc.forgetAcc, percent(cf.testAcc), pc.testAcc, cf.seconds, pc.seconds],
+    ['A-CF', a.mia, pa.mia, percent(a.retainAcc), pa.retainAcc, percent(a.forgetAcc), pa.forgetAcc, percent(a.testAcc), pa.testAcc, a.seconds, pa.seconds],
     ['CF / A-CF time (full epoch)', null, null, null, null, null, null, null, null, r.speed.fullRatio, PAPER_AAMU.speedupUniform],
     ['CF / A-CF time to CF\'s MIA', null, null, null, null, null, null, null, null, Number.isFinite(r.speed.ratio) ? r.speed.ratio : null, PAPER_AAMU.speedupUniform],
   ];
@@ -81,8 +82,8 @@ export function aamuComparisonText(r: AamuAnatomyResult): string[] {
   const sp = r.speed;
   const lines = [
     `A-CF vs CF: MIA ${a.mia.toFixed(1)} vs ${cf.mia.toFixed(1)} (paper ${PAPER_AAMU.table1.uniform.aCf.mia} vs ${PAPER_AAMU.table1.uniform.cf.mia}), ` +
-      `forget accuracy ${a.forgetAcc.toFixed(1)} vs ${cf.forgetAcc.toFixed(1)} (paper ${PAPER_AAMU.table1.uniform.aCf.forgetAcc} vs ${PAPER_AAMU.table1.uniform.cf.forgetAcc}), ` +
-      `test accuracy ${a.testAcc.toFixed(1)} vs ${cf.testAcc.toFixed(1)} (paper ${PAPER_AAMU.table1.uniform.aCf.testAcc} vs ${PAPER_AAMU.table1.uniform.cf.testAcc}).`,
+      `forget accuracy ${percent(a.forgetAcc).toFixed(1)} vs ${percent(cf.forgetAcc).toFixed(1)} (paper ${PAPER_AAMU.table1.uniform.aCf.forgetAcc} vs ${PAPER_AAMU.table1.uniform.cf.forgetAcc}), ` +
+      `test accuracy ${percent(a.testAcc).toFixed(1)} vs ${percent(cf.testAcc).toFixed(1)} (paper ${PAPER_AAMU.table1.uniform.aCf.testAcc} vs ${PAPER_AAMU.table1.uniform.cf.testAcc}).`,
     `Time: CF ${cf.seconds.toFixed(1)} s (${sp.cfEpochs} epochs) vs one A-CF epoch ${a.seconds.toFixed(1)} s: ${sp.fullRatio.toFixed(2)}x (paper ${PAPER_AAMU.speedupUniform.toFixed(2)}x with CF at 50 epochs).`,
     sp.reached
       ? `A-CF came within ${sp.tolerance} MIA points of CF's final MIA after ${sp.reached.steps} steps (${(100 * sp.reached.fraction).toFixed(1)}% of its epoch, ${sp.reached.seconds.toFixed(1)} s): ${sp.ratio.toFixed(2)}x faster than CF.` +
@@ -122,7 +123,7 @@ export function aamuAnatomyOutput(r: AamuAnatomyResult): ExperimentOutput {
   const figs = aamuAnatomyFigures(r);
   return {
     title: AAMU_ANATOMY.title,
-    meta: [`preset ${r.preset}`, `backend ${r.backend}`, `seed ${r.seed}`, `original test acc ${r.originalTestAcc.toFixed(2)}% (${r.originalSource})`, `${r.seconds.toFixed(0)} s in all`],
+    meta: [`preset ${r.preset}`, `backend ${r.backend}`, `seed ${r.seed}`, `original test acc ${percent(r.originalTestAcc).toFixed(2)}% (${r.originalSource})`, `${r.seconds.toFixed(0)} s in all`],
     result: r,
     tables: {
       anatomy: anatomyTable(r.anatomy),

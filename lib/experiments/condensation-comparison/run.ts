@@ -12,7 +12,8 @@ import { ResultsTable, type RunRecord } from '../../results';
 import { ProgressTracker } from '../../train/progress';
 import type { RunOptions } from '../shared/experiment';
 import { startRun } from '../shared/harness';
-import { metricsOf, percent } from '../shared/measure';
+import { metricsOf } from '../shared/measure';
+import { percent } from '../shared/percent';
 import { presetOf, type PresetName } from '../shared/presets';
 import { capped } from '../shared/scenario';
 import {
@@ -30,7 +31,7 @@ export interface CondensationRow {
   ipc: number;
   method: CondensationMethod;
   images: number;
-  /** Test accuracy (%) of a fresh model trained on the set (best epoch when the preset tracks it, else final). */
+  /** Test accuracy (fraction) of a fresh model trained on the set (best epoch when the preset tracks it, else final). */
   testAcc: number;
   finalTestAcc: number;
   /** Condensation seconds (Blend: the blending only; k-means separately). */
@@ -129,8 +130,8 @@ export async function runCondensationComparison(o: RunOptions): Promise<Condensa
           ipc,
           method,
           images: size(set.dataset),
-          testAcc: percent(p.trackBest && ev.bestTestAccuracy != null ? ev.bestTestAccuracy : ev.testAccuracy),
-          finalTestAcc: percent(ev.testAccuracy),
+          testAcc: p.trackBest && ev.bestTestAccuracy != null ? ev.bestTestAccuracy : ev.testAccuracy,
+          finalTestAcc: ev.testAccuracy,
           seconds: set.seconds,
           kmeansSeconds,
           iterations: its,
@@ -143,7 +144,7 @@ export async function runCondensationComparison(o: RunOptions): Promise<Condensa
         rows.push(row);
         progress.update(++done, { info: { seed, ipc, method } }, true);
         if (seed === 0) prototypes.push({ ipc, method, set: firstPerClass(set.dataset) });
-        run.log(`seed ${seed}, IPC ${ipc}, ${method}: ${row.images} images, test acc ${row.testAcc.toFixed(2)}%, ` +
+        run.log(`seed ${seed}, IPC ${ipc}, ${method}: ${row.images} images, test acc ${percent(row.testAcc).toFixed(2)}%, ` +
           `condensation ${row.seconds.toFixed(1)} s (${its} it)${kmeansSeconds ? ` + k-means ${kmeansSeconds.toFixed(1)} s` : ''}`);
       }
     }

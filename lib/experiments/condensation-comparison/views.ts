@@ -5,6 +5,7 @@ import { metricBars } from '../../plot/metric-bars';
 import type { Cell, Table } from '../../results';
 import type { RunOptions } from '../shared/experiment';
 import type { ExperimentOutput } from '../shared/output';
+import { PERCENT_SCALE, percent } from '../shared/percent';
 import { condensationTable, type CondensationComparisonResult } from './run';
 import { CONDENSATION_COMPARISON, CONDENSATION_METHODS, PAPER_FIG2 } from './settings';
 
@@ -13,7 +14,7 @@ export function condensationPaperTable(r: Pick<CondensationComparisonResult, 'ro
   const rows: Cell[][] = condensationTable(r.rows).rows.map((row) => {
     const ipc = Number(row.scenario.replace('IPC ', ''));
     const paper = (PAPER_FIG2.testAccuracy as Record<number, Record<string, number | null>>)[ipc]?.[row.method] ?? null;
-    return [row.scenario, row.method, row.cells.testAcc.mean, paper, row.cells.seconds.mean + (row.cells.kmeansSeconds?.mean ?? 0)];
+    return [row.scenario, row.method, percent(row.cells.testAcc.mean), paper, row.cells.seconds.mean + (row.cells.kmeansSeconds?.mean ?? 0)];
   });
   return {
     title: `Test accuracy (%): ours (${r.dataset}) vs paper (CIFAR-10)`,
@@ -42,7 +43,10 @@ export function prototypeGrids(r: CondensationComparisonResult): Figure[] {
 /** One paragraph: what agrees with the paper and what does not. */
 export function condensationComparisonSummary(r: Pick<CondensationComparisonResult, 'rows' | 'speedups' | 'dataset'>): string {
   const table = condensationTable(r.rows);
-  const acc = (m: string, ipc: number) => table.rows.find((x) => x.method === m && x.scenario === `IPC ${ipc}`)?.cells.testAcc.mean;
+  const acc = (m: string, ipc: number) => {
+    const c = table.rows.find((x) => x.method === m && x.scenario === `IPC ${ipc}`)?.cells.testAcc;
+    return c == null ? undefined : percent(c.mean);
+  };
   const ipcs = [...new Set(table.rows.map((x) => Number(x.scenario.replace('IPC ', ''))))];
   const parts = ipcs.map((ipc) => {
     const b = acc('blend', ipc);
@@ -56,7 +60,7 @@ export function condensationComparisonSummary(r: Pick<CondensationComparisonResu
 
 /** Tables (means, time ratios, the paper beside ours), the prototype grids and the accuracy bars. */
 export function condensationComparisonOutput(r: CondensationComparisonResult, o: RunOptions): ExperimentOutput {
-  const table = condensationTable(r.rows).view({ title: 'Condensation: test accuracy (%) of a fresh ConvNet and time (s)' });
+  const table = condensationTable(r.rows).view({ scale: PERCENT_SCALE, title: 'Condensation: test accuracy (%) of a fresh ConvNet and time (s)' });
   const speed: Table = {
     title: 'Time of each baseline / time of Blend (k-means + blending)',
     columns: ['IPC', 'method', 'measured ratio', 'projected ratio (reference iterations)'],

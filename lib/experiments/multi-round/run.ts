@@ -7,7 +7,8 @@ import { ResultsTable } from '../../results';
 import { getUnlearner, runRounds, type UnlearnRound } from '../../unlearn';
 import type { RunOptions } from '../shared/experiment';
 import { startRun } from '../shared/harness';
-import { measureUnlearning, percent, type UnlearnMeasures } from '../shared/measure';
+import { measureUnlearning, type UnlearnMeasures } from '../shared/measure';
+import { percent } from '../shared/percent';
 import { methodConfig, presetOf, type PresetName } from '../shared/presets';
 import type { Scenario } from '../shared/scenario';
 import { MULTI_ROUND, MULTI_ROUND_PRESETS, type MultiRoundPreset } from './settings';
@@ -88,7 +89,7 @@ export async function runMultiRound(o: MultiRoundOptions): Promise<MultiRoundRes
   for (let seed = 0; seed < run.seeds; seed++) {
     // The request only decides the original model's cache key (trained on the whole training set either way).
     await run.withScenario(st, { kind: 'uniform', fraction: p.fraction }, seed, async (s) => {
-      setups.push({ seed, originalTestAcc: percent(s.originalTestAccuracy), originalSource: s.originalSource });
+      setups.push({ seed, originalTestAcc: s.originalTestAccuracy, originalSource: s.originalSource });
       const data = roundData(s, p, variants.includes('blend'));
       data.forEach((d, round) => {
         const red = d.reduced;
@@ -135,8 +136,8 @@ export async function runMultiRound(o: MultiRoundOptions): Promise<MultiRoundRes
                 tensors: tf.memory().numTensors,
               };
               rows.push(row);
-              log(`  ${method}${blend ? '+blend' : ''} round ${round}: retain ${m.retainAcc.toFixed(2)} forget ${m.forgetAcc.toFixed(2)} ` +
-                `test ${m.testAcc.toFixed(2)} MIA ${m.mia.toFixed(1)} time ${row.seconds.toFixed(1)}s`);
+              log(`  ${method}${blend ? '+blend' : ''} round ${round}: retain ${percent(m.retainAcc).toFixed(2)} forget ${percent(m.forgetAcc).toFixed(2)} ` +
+                `test ${percent(m.testAcc).toFixed(2)} MIA ${m.mia.toFixed(1)} time ${row.seconds.toFixed(1)}s`);
             },
           });
           results[results.length - 1].model.dispose();

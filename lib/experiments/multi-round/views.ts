@@ -3,6 +3,7 @@ import { roundLines, type RoundSeries } from '../../plot/round-lines';
 import type { Cell, ResultsTable, Table } from '../../results';
 import { cellOrNull, meanOrNaN } from '../shared/harness';
 import type { ExperimentOutput } from '../shared/output';
+import { PERCENT_SCALE, percent, renderedCell } from '../shared/percent';
 import { multiRoundLabel, multiRoundTable, type MultiRoundResult } from './run';
 import { MULTI_ROUND, PAPER_FIG4 } from './settings';
 
@@ -30,7 +31,7 @@ export function multiRoundFigures(r: MultiRoundResult): Record<string, Figure> {
   const table = tableOf(r);
   for (const [metric, title] of MULTI_ROUND_METRICS) {
     const series: RoundSeries[] = labels.map((l) => {
-      const cells = rounds.map((k) => cellOrNull(table, l, `round ${k}`, metric));
+      const cells = rounds.map((k) => renderedCell(metric, cellOrNull(table, l, `round ${k}`, metric)));
       const ci = cells.map((c) => (c && Number.isFinite(c.ci) ? c.ci : 0));
       return { name: l, rounds, values: cells.map((c) => c?.mean ?? NaN), ...(ci.some((v) => v > 0) ? { ci } : {}) };
     });
@@ -58,9 +59,9 @@ export function multiRoundPaperComparison(r: MultiRoundResult): Table {
     ['round 0: A-CF+Blend time / A-CF time', ratio(m('a-cf+blend', 0, 'seconds'), m('a-cf', 0, 'seconds')), PAPER_FIG4.round0.aCfBlendSeconds / PAPER_FIG4.round0.aCfSeconds],
     [`A-CF+Blend time drop, round 0 -> ${last}`, 1 - ratio(m('a-cf+blend', last, 'seconds'), m('a-cf+blend', 0, 'seconds')), PAPER_FIG4.aCfBlendTimeDrop],
     ['CF time cut by Blend (mean over rounds)', 1 - ratio(meanOverRounds(table, 'cf+blend', 'seconds'), meanOverRounds(table, 'cf', 'seconds')), `${PAPER_FIG4.cfBlendTimeCut[0]}-${PAPER_FIG4.cfBlendTimeCut[1]}`],
-    ['SCRUB test acc, round 0', m('scrub', 0, 'testAcc'), PAPER_FIG4.scrubTestAcc.fullFirst],
-    [`SCRUB test acc, round ${last}`, m('scrub', last, 'testAcc'), PAPER_FIG4.scrubTestAcc.fullLast],
-    [`SCRUB+Blend test acc, round ${last}`, m('scrub+blend', last, 'testAcc'), PAPER_FIG4.scrubTestAcc.blend],
+    ['SCRUB test acc, round 0', percent(m('scrub', 0, 'testAcc')), PAPER_FIG4.scrubTestAcc.fullFirst],
+    [`SCRUB test acc, round ${last}`, percent(m('scrub', last, 'testAcc')), PAPER_FIG4.scrubTestAcc.fullLast],
+    [`SCRUB+Blend test acc, round ${last}`, percent(m('scrub+blend', last, 'testAcc')), PAPER_FIG4.scrubTestAcc.blend],
     ['SCRUB MIA, round 0', m('scrub', 0, 'mia'), PAPER_FIG4.scrubMiaRound0.full],
     ['SCRUB+Blend MIA, round 0', m('scrub+blend', 0, 'mia'), PAPER_FIG4.scrubMiaRound0.blend],
     ['Blend overhead in round 0 (s)', meanBlendRound0(r), PAPER_FIG4.blendOverheadSeconds],
@@ -101,7 +102,7 @@ export function multiRoundOutput(r: MultiRoundResult): ExperimentOutput {
     meta: [`preset ${r.preset}`, `backend ${r.backend}`, `${n} seed(s)`, `${r.seconds.toFixed(0)} s in all`],
     result: r,
     tables: {
-      rounds: tableOf(r).view({ metrics: TABLE_METRICS, title: `Per round (mean +- 95% CI over ${n} seed(s)); seconds = unlearning + Blend (k-means in round 0)` }),
+      rounds: tableOf(r).view({ metrics: TABLE_METRICS, scale: PERCENT_SCALE, title: `Per round (mean +- 95% CI over ${n} seed(s)); seconds = unlearning + Blend (k-means in round 0)` }),
       reduction: reductionTable(r),
       'paper-comparison': multiRoundPaperComparison(r),
     },

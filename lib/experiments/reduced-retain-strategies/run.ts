@@ -9,7 +9,8 @@ import { ResultsTable } from '../../results';
 import { accuracy } from '../../train/evaluate';
 import type { RunOptions } from '../shared/experiment';
 import { startRun, withUnlearned } from '../shared/harness';
-import { measureUnlearning, metricsOf, percent } from '../shared/measure';
+import { measureUnlearning, metricsOf } from '../shared/measure';
+import { percent } from '../shared/percent';
 import { presetOf, type PresetName } from '../shared/presets';
 import { REDUCED_RETAIN_PRESETS, REDUCED_RETAIN_STRATEGIES, RETAIN_STRATEGIES, type ReducedRetainPreset, type RetainStrategy } from './settings';
 
@@ -103,7 +104,7 @@ export async function runReducedRetainStrategies(o: RunOptions): Promise<Reduced
       setups.push({
         seed,
         sizes: { train: size(s.train), forget: size(s.forget), retain: size(s.retain), free: size(free), residual: size(residual), testEval: size(s.testEval) },
-        originalTestAcc: percent(s.originalTestAccuracy),
+        originalTestAcc: s.originalTestAccuracy,
         originalSource: s.originalSource,
         kmeansSeconds: timer.seconds('kmeans'),
       });
@@ -125,7 +126,7 @@ export async function runReducedRetainStrategies(o: RunOptions): Promise<Reduced
         const inputs = { original: s.original, retain: trainSet, forget: s.forget, testPool: s.testPool, config: p.l1, seed, onProgress: run.onProgress };
         const row = await withUnlearned('l1-sparse', inputs, (res): StrategyRow => {
           // NaN for an empty set (no accuracy to measure); left out of the table.
-          const pct = (ds: Dataset) => (size(ds) > 0 ? percent(accuracy(res.model, ds)) : NaN);
+          const acc = (ds: Dataset) => (size(ds) > 0 ? accuracy(res.model, ds) : NaN);
           if (st.key === 'full') fullSeconds = res.timing.seconds;
           return {
             seed,
@@ -134,15 +135,15 @@ export async function runReducedRetainStrategies(o: RunOptions): Promise<Reduced
             trainSize: size(trainSet),
             buildSeconds: st.key === 'full' || st.key === 'free' || st.key === 'residual' ? 0 : buildSeconds,
             ...measureUnlearning(res.model, s, seed),
-            freeRetainAcc: pct(free),
-            residualRetainAcc: pct(residual),
+            freeRetainAcc: acc(free),
+            residualRetainAcc: acc(residual),
             seconds: res.timing.seconds,
             timePercent: (100 * res.timing.seconds) / fullSeconds,
           };
         });
         rows.push(row);
-        run.log(`  ${st.label}: ${row.trainSize} images; forget ${row.forgetAcc.toFixed(2)} free-retain ${row.freeRetainAcc.toFixed(2)} ` +
-          `residual-retain ${row.residualRetainAcc.toFixed(2)} test ${row.testAcc.toFixed(2)} MIA ${row.mia.toFixed(1)} time ${row.seconds.toFixed(1)} s (${row.timePercent.toFixed(0)} %)`);
+        run.log(`  ${st.label}: ${row.trainSize} images; forget ${percent(row.forgetAcc).toFixed(2)} free-retain ${percent(row.freeRetainAcc).toFixed(2)} ` +
+          `residual-retain ${percent(row.residualRetainAcc).toFixed(2)} test ${percent(row.testAcc).toFixed(2)} MIA ${row.mia.toFixed(1)} time ${row.seconds.toFixed(1)} s (${row.timePercent.toFixed(0)} %)`);
       }
     });
   }

@@ -3,16 +3,17 @@ import type { Cell, Table } from '../../results';
 import type { RunOptions } from '../shared/experiment';
 import { meanOrNaN } from '../shared/harness';
 import type { ExperimentOutput } from '../shared/output';
+import { percent, renderedCell } from '../shared/percent';
 import { strategyTable, type RatioRow, type ReducedRetainResult } from './run';
 import { PAPER_FIG3, PAPER_REDUCED_RATIOS, REDUCED_RETAIN_STRATEGIES, RETAIN_STRATEGIES, type RetainStrategy } from './settings';
 
-/** Plain table of the strategy means (one row per set). */
+/** Plain table of the strategy means (one row per set; accuracies in %). */
 export function strategyMeansTable(r: Pick<ReducedRetainResult, 'rows'>): Table {
   const metrics = ['trainSize', 'forgetAcc', 'freeRetainAcc', 'residualRetainAcc', 'testAcc', 'mia', 'seconds', 'timePercent'];
   return {
     title: 'L1-sparse on each training set (mean over seeds)',
     columns: ['training set', ...metrics],
-    rows: strategyTable(r.rows).rows.map((row): Cell[] => [row.method, ...metrics.map((m) => row.cells[m] ?? null)]),
+    rows: strategyTable(r.rows).rows.map((row): Cell[] => [row.method, ...metrics.map((m) => renderedCell(m, row.cells[m] ?? null))]),
   };
 }
 
@@ -21,7 +22,7 @@ export function strategyPaperTable(r: Pick<ReducedRetainResult, 'rows' | 'datase
   const table = strategyTable(r.rows);
   const rows: Cell[][] = RETAIN_STRATEGIES.map((st) => {
     const row = table.rows.find((x) => x.method === st.label);
-    const v = (m: string) => row?.cells[m]?.mean ?? null;
+    const v = (m: string) => renderedCell(m, row?.cells[m] ?? null)?.mean ?? null;
     const paper = PAPER_FIG3[st.key];
     return [st.label, v('forgetAcc'), paper.forgetAcc, v('freeRetainAcc'), paper.freeRetainAcc, v('residualRetainAcc'), paper.residualRetainAcc, v('timePercent'), paper.timePercent, paper.text];
   });
@@ -63,13 +64,14 @@ export function ratioTable(r: Pick<ReducedRetainResult, 'ratios' | 'dataset' | '
 export function reducedRetainSummary(r: Pick<ReducedRetainResult, 'rows' | 'ratios' | 'dataset'>): string {
   const table = strategyTable(r.rows);
   const get = (key: RetainStrategy, m: string) => meanOrNaN(table, RETAIN_STRATEGIES.find((s) => s.key === key)!.label, 'uniform', m);
+  const pct = (key: RetainStrategy, m: string) => percent(get(key, m));
   const f = (x: number) => x.toFixed(1);
   const uni = r.ratios.filter((x) => x.request.startsWith('uniform'));
   const cls = r.ratios.filter((x) => x.request.startsWith('class'));
   const avg = (xs: RatioRow[]) => xs.reduce((a, x) => a + x.ratio, 0) / Math.max(1, xs.length);
-  return `Ours (${r.dataset}): forget accuracy (1) ${f(get('full', 'forgetAcc'))}, (2) ${f(get('blend-all', 'forgetAcc'))}, (3) ${f(get('free', 'forgetAcc'))}, ` +
-    `(4) ${f(get('blend-free', 'forgetAcc'))}, (5) ${f(get('residual', 'forgetAcc'))}, (6) ${f(get('blend-residual', 'forgetAcc'))}, (7) ${f(get('reduced', 'forgetAcc'))} %; ` +
-    `free-retain accuracy of (7) ${f(get('reduced', 'freeRetainAcc'))} % vs (5) ${f(get('residual', 'freeRetainAcc'))} %; time of (7) ${f(get('reduced', 'timePercent'))} % of (1). ` +
+  return `Ours (${r.dataset}): forget accuracy (1) ${f(pct('full', 'forgetAcc'))}, (2) ${f(pct('blend-all', 'forgetAcc'))}, (3) ${f(pct('free', 'forgetAcc'))}, ` +
+    `(4) ${f(pct('blend-free', 'forgetAcc'))}, (5) ${f(pct('residual', 'forgetAcc'))}, (6) ${f(pct('blend-residual', 'forgetAcc'))}, (7) ${f(pct('reduced', 'forgetAcc'))} %; ` +
+    `free-retain accuracy of (7) ${f(pct('reduced', 'freeRetainAcc'))} % vs (5) ${f(pct('residual', 'freeRetainAcc'))} %; time of (7) ${f(get('reduced', 'timePercent'))} % of (1). ` +
     `Paper (CINIC-10): (7) forget 72.5 %, free-retain 75 %, 63.8 % time; (2) ~87, (3) ~67, (4) ~93, (6) ~88 % forget accuracy. ` +
     `|R_reduced|/|R|: ${f(100 * avg(uni))} % for 10 % uniform and ${f(100 * avg(cls))} % for one class (paper: CIFAR-10 60.2 % and 20.0 %, SVHN one class 2.2 %).`;
 }

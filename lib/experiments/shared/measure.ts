@@ -1,17 +1,9 @@
-import type { Dataset } from '../../data/dataset';
 import { blendMiaScoreOfModel } from '../../metrics/mia-blend-logit-auc';
 import type { Classifier } from '../../models/classifier';
 import { accuracy } from '../../train/evaluate';
 import type { Scenario } from './scenario';
 
-/**
- * An accuracy as the papers' tables print it: percent. Runs measure fractions (accuracy(), accuracyOf());
- * result rows keep the papers' units so that rows, the committed results/ and the paper numbers beside
- * them compare directly.
- */
-export const percent = (fraction: number): number => 100 * fraction;
-
-/** The four numbers of the Blend/A-AMU paper's tables (accuracies in %, MIA score = AUC x 100). */
+/** The four numbers of the Blend/A-AMU paper's tables (accuracies as fractions, rendered in % by shared/percent; MIA score = AUC x 100). */
 export interface UnlearnMeasures {
   retainAcc: number;
   forgetAcc: number;
@@ -25,11 +17,10 @@ export interface UnlearnMeasures {
  * score (spec A9). The reference measured pruning's retain accuracy on the reduced set (a bug, not copied).
  */
 export function measureUnlearning(model: Classifier, s: Pick<Scenario, 'retain' | 'forget' | 'testEval'>, seed: number | string): UnlearnMeasures {
-  const pct = (ds: Dataset) => percent(accuracy(model, ds));
   return {
-    retainAcc: pct(s.retain),
-    forgetAcc: pct(s.forget),
-    testAcc: pct(s.testEval),
+    retainAcc: accuracy(model, s.retain),
+    forgetAcc: accuracy(model, s.forget),
+    testAcc: accuracy(model, s.testEval),
     mia: blendMiaScoreOfModel(model, s.forget, s.testEval, { seed }).score,
   };
 }

@@ -19,7 +19,6 @@ import {
 } from '../../unlearn';
 import type { ExperimentInfo, RunOptions } from './experiment';
 import { checkMethods, startRun, withUnlearned, type Run } from './harness';
-import { percent } from './measure';
 import { BLEND_PAPER_SETTINGS, presetOf, type PresetName } from './presets';
 import type { ExperimentData, Scenario, TrainRecipe } from './scenario';
 import type { PaperDatasetKey } from './suli-paper-numbers';
@@ -279,7 +278,7 @@ export function fullTestSet(s: Pick<Scenario, 'testPool' | 'testEval'>): Dataset
   return concatDatasets(`${s.testEval.name}-test`, [s.testPool, s.testEval]);
 }
 
-/** What one model scores on the paper's metrics. Accuracies in %, MIA as the attack's accuracy (fraction; ideal 0.5). */
+/** What one model scores on the paper's metrics. Accuracies and the MIA (the attack's accuracy; ideal 0.5) as fractions. */
 export interface SuliMeasures {
   retainAcc: number;
   forgetAcc: number;
@@ -311,19 +310,19 @@ export function measureSuli(
   const pt = predict(model, test);
   const mia = lossLogisticMia({ values: pf.losses, classes: pf.labels }, { values: pt.losses, classes: pt.labels }, { ...LOSS_MIA_PRESETS.suli, seed });
   const out: SuliMeasures = {
-    retainAcc: percent(accuracyOf(predict(model, s.retain))),
-    forgetAcc: percent(accuracyOf(pf)),
-    testAcc: percent(accuracyOf(pt)),
+    retainAcc: accuracyOf(predict(model, s.retain)),
+    forgetAcc: accuracyOf(pf),
+    testAcc: accuracyOf(pt),
     mia: mia.accuracy,
     miaStd: mia.std,
   };
   if (mode === 'class') {
     const forgotten = new Set(s.forget.labels);
-    out.testRetainAcc = percent(accuracyOf(pt, (y) => !forgotten.has(y)));
+    out.testRetainAcc = accuracyOf(pt, (y) => !forgotten.has(y));
     // A test split without the forgotten classes has no A_Dtf.
-    if (pt.labels.some((y) => forgotten.has(y))) out.testForgetAcc = percent(accuracyOf(pt, (y) => forgotten.has(y)));
+    if (pt.labels.some((y) => forgotten.has(y))) out.testForgetAcc = accuracyOf(pt, (y) => forgotten.has(y));
   } else if (s.reference) {
-    out.referenceAcc = percent(accuracyOf(predict(model, s.reference)));
+    out.referenceAcc = accuracyOf(predict(model, s.reference));
   }
   return out;
 }

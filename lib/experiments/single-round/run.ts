@@ -5,7 +5,8 @@ import { reduceRetainSet, type ReducedRetainSet } from '../../condense/reduced-r
 import { ResultsTable } from '../../results';
 import type { RunOptions } from '../shared/experiment';
 import { startRun, withUnlearned } from '../shared/harness';
-import { measureUnlearning, percent, type UnlearnMeasures } from '../shared/measure';
+import { measureUnlearning, type UnlearnMeasures } from '../shared/measure';
+import { percent } from '../shared/percent';
 import { methodConfig, presetOf, type PresetName } from '../shared/presets';
 import { describeForget, scenarioSizes, type ForgetRequest } from '../shared/scenario';
 import { SINGLE_ROUND, SINGLE_ROUND_PRESETS } from './settings';
@@ -33,7 +34,7 @@ export interface SingleRoundResult {
   rows: SingleRoundRow[];
   /** Mean and 95% CI over seeds, per method ('<method>' or '<method>+blend') and scenario. */
   table: ResultsTable;
-  /** Per scenario and seed: sizes, original model accuracy (%), reduced-retain ratio. */
+  /** Per scenario and seed: sizes, original model test accuracy (fraction), reduced-retain ratio. */
   setups: { seed: number; scenario: string; sizes: Record<string, number>; originalTestAcc: number; originalSource: string; reducedRatio: number }[];
   seconds: number;
 }
@@ -83,7 +84,7 @@ export async function runSingleRound(o: SingleRoundOptions): Promise<SingleRound
           seed,
           scenario,
           sizes: { ...scenarioSizes(s), ...(reduced ? { reducedRetain: size(reduced.dataset) } : {}) },
-          originalTestAcc: percent(s.originalTestAccuracy),
+          originalTestAcc: s.originalTestAccuracy,
           originalSource: s.originalSource,
           reducedRatio: reduced?.ratio ?? NaN,
         });
@@ -106,8 +107,8 @@ export async function runSingleRound(o: SingleRoundOptions): Promise<SingleRound
               retainUsed: size(retain),
             }));
             rows.push(row);
-            run.log(`  ${method}${row.blend ? '+blend' : ''}: retain ${row.retainAcc.toFixed(2)} forget ${row.forgetAcc.toFixed(2)} ` +
-              `test ${row.testAcc.toFixed(2)} MIA ${row.mia.toFixed(1)} time ${row.seconds.toFixed(1)}s`);
+            run.log(`  ${method}${row.blend ? '+blend' : ''}: retain ${percent(row.retainAcc).toFixed(2)} forget ${percent(row.forgetAcc).toFixed(2)} ` +
+              `test ${percent(row.testAcc).toFixed(2)} MIA ${row.mia.toFixed(1)} time ${row.seconds.toFixed(1)}s`);
           }
         }
       });

@@ -2,6 +2,7 @@ import { metricBars } from '../../plot/metric-bars';
 import type { Cell, Table } from '../../results';
 import type { ExperimentOutput } from '../shared/output';
 import { PAPER_TABLE1 } from '../shared/paper-000-table1';
+import { PERCENT_SCALE, renderedCell } from '../shared/percent';
 import { singleRoundTable, type SingleRoundResult } from './run';
 import { SINGLE_ROUND } from './settings';
 
@@ -10,7 +11,7 @@ const METRICS = ['retainAcc', 'forgetAcc', 'testAcc', 'mia', 'seconds', 'preSeco
 /** The runs of one result as its table (built from the rows, so results read back from results.json work too). */
 const tableOf = (r: Pick<SingleRoundResult, 'rows'>) => singleRoundTable(r.rows);
 
-/** Ours (mean over seeds) beside the paper's Table 1 (ResNet-18 / CIFAR-10), per scenario, method and variant. */
+/** Ours (mean over seeds) beside the paper's Table 1 (ResNet-18 / CIFAR-10), per scenario, method and variant; accuracies in %, as the paper's. */
 export function paperComparisonTable(r: Pick<SingleRoundResult, 'rows'>): Table {
   const table = tableOf(r);
   const rows: Cell[][] = [];
@@ -19,7 +20,7 @@ export function paperComparisonTable(r: Pick<SingleRoundResult, 'rows'>): Table 
       for (const [variant, paper] of [['', full], ['+blend', withBlend]] as const) {
         const ours = table.rows.find((x) => x.method === `${method}${variant}` && x.scenario.startsWith(label));
         if (ours == null) continue;
-        const m = (k: string) => ours.cells[k]?.mean ?? null;
+        const m = (k: string) => renderedCell(k, ours.cells[k] ?? null)?.mean ?? null;
         rows.push([ours.scenario, `${method}${variant}`, m('mia'), paper.mia, m('retainAcc'), paper.retainAcc, m('forgetAcc'), paper.forgetAcc, m('testAcc'), paper.testAcc, m('seconds'), paper.seconds]);
       }
     }
@@ -57,12 +58,12 @@ export function singleRoundOutput(r: SingleRoundResult): ExperimentOutput {
   const seeds = new Set(r.rows.map((x) => x.seed)).size;
   const ofScenario = (scenario: string) => singleRoundTable(r.rows.filter((x) => x.scenario === scenario));
   for (const scenario of scenarios) {
-    tables[`table-${scenario.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '')}`] = ofScenario(scenario).view({ metrics: METRICS, title: `${scenario} forgetting (mean +- 95% CI over ${seeds} seed(s))` });
+    tables[`table-${scenario.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '')}`] = ofScenario(scenario).view({ metrics: METRICS, scale: PERCENT_SCALE, title: `${scenario} forgetting (mean +- 95% CI over ${seeds} seed(s))` });
   }
   tables['speedups'] = blendSpeedups(r);
   tables['paper-comparison'] = paperComparisonTable(r);
   const figures = scenarios.map((scenario) => ({
-    figure: metricBars(ofScenario(scenario).view({ metrics: ['forgetAcc', 'testAcc', 'mia'] }), { title: `${scenario}: forget / test accuracy and MIA score per method` }),
+    figure: metricBars(ofScenario(scenario).view({ metrics: ['forgetAcc', 'testAcc', 'mia'], scale: PERCENT_SCALE }), { title: `${scenario}: forget / test accuracy and MIA score per method` }),
     caption: `${scenario} forgetting, preset ${r.preset}`,
   }));
   return {

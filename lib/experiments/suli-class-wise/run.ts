@@ -1,6 +1,7 @@
 import { ResultsTable } from '../../results';
 import type { RunOptions } from '../shared/experiment';
-import { metricsOf, percent } from '../shared/measure';
+import { metricsOf } from '../shared/measure';
+import { percent } from '../shared/percent';
 import type { PresetName } from '../shared/presets';
 import { scenarioSizes } from '../shared/scenario';
 import { fullTestSet, measureSuliRuns, startSuliRun, type SuliCost, type SuliMeasures, type SuliPaperDataset } from '../shared/suli-setting';
@@ -43,7 +44,7 @@ export async function runSuliClassWise(o: RunOptions): Promise<SuliClassWiseResu
     await run.withScenario(setting, { kind: 'class', classes: [setting.forgetClass] }, seed, async (s) => {
       forgetClass = s.train.classNames[setting.forgetClass] ?? String(setting.forgetClass);
       const test = fullTestSet(s);
-      setups.push({ seed, sizes: { ...scenarioSizes(s), test: test.labels.length }, originalTestAcc: percent(s.originalTestAccuracy), originalSource: s.originalSource, originalSeconds: s.originalSeconds });
+      setups.push({ seed, sizes: { ...scenarioSizes(s), test: test.labels.length }, originalTestAcc: s.originalTestAccuracy, originalSource: s.originalSource, originalSeconds: s.originalSeconds });
       await measureSuliRuns(setting, run.methods, 'class', s, test, seed, run.onProgress, (method, m, cost) => {
         rows.push({ seed, method, ...m, ...cost });
         if (method === 'original') log(`seed ${seed}: forget class '${forgetClass}' (${s.forget.labels.length} images); original ${describe(m)} (${s.originalSource})`);
@@ -67,7 +68,8 @@ export async function runSuliClassWise(o: RunOptions): Promise<SuliClassWiseResu
 }
 
 function describe(m: SuliMeasures): string {
-  return `retain ${m.retainAcc.toFixed(2)} forget ${m.forgetAcc.toFixed(2)} test-retain ${m.testRetainAcc?.toFixed(2)} test-forget ${m.testForgetAcc?.toFixed(2)} MIA ${m.mia.toFixed(3)}`;
+  const pct = (v: number | undefined) => (v == null ? undefined : percent(v).toFixed(2));
+  return `retain ${pct(m.retainAcc)} forget ${pct(m.forgetAcc)} test-retain ${pct(m.testRetainAcc)} test-forget ${pct(m.testForgetAcc)} MIA ${m.mia.toFixed(3)}`;
 }
 
 /** Mean and 95 % CI over seeds per method (scenario = the forgotten class). */

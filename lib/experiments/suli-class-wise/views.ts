@@ -3,6 +3,7 @@ import { radarChart } from '../../plot/radar';
 import type { Table } from '../../results';
 import { cellOrNull, meanOrNaN } from '../shared/harness';
 import type { ExperimentOutput } from '../shared/output';
+import { percent, renderedCell } from '../shared/percent';
 import { paperCell, suliLabel, SULI_METHOD_LABELS } from '../shared/suli-setting';
 import { PAPER_TABLE4, PAPER_TABLE5 } from '../shared/suli-paper-numbers';
 import { suliClassTable, type SuliClassWiseResult } from './run';
@@ -21,7 +22,7 @@ export function suliTable2(r: SuliClassWiseResult): Table {
     columns: ['method', 'A_Dr', 'A_Df', 'A_Dtr', 'A_Dtf', 'paper A_Dr', 'paper A_Df', 'paper A_Dtr', 'paper A_Dtf'],
     rows: table.rows.map((row) => [
       suliLabel(row.method),
-      ...metrics.map((m) => cellOrNull(table, row.method, row.scenario, m)),
+      ...metrics.map((m) => renderedCell(m, cellOrNull(table, row.method, row.scenario, m))),
       ...metrics.map((m) => paperCell(paper[row.method]?.[m])),
     ]),
   };
@@ -70,9 +71,9 @@ export function suliRadarScores(r: SuliClassWiseResult): { method: string; value
   return methods.map((m) => ({
     method: m,
     values: [
-      tableMean(m, 'retainAcc') / 100,
-      1 - tableMean(m, 'forgetAcc') / 100,
-      tableMean(m, 'testRetainAcc') / 100,
+      tableMean(m, 'retainAcc'),
+      1 - tableMean(m, 'forgetAcc'),
+      tableMean(m, 'testRetainAcc'),
       Math.max(0, 1 - 2 * Math.abs(tableMean(m, 'mia') - 0.5)),
       fastest / Math.max(1e-6, tableMean(m, 'paperSeconds')),
     ],
@@ -92,12 +93,13 @@ export function suliClassWiseNotes(r: SuliClassWiseResult): string[] {
   const p2 = PAPER_TABLE2[r.paperDataset];
   const table = tableOf(r);
   const mean = (m: string, k: string) => meanOrNaN(table, m, r.forgetClass, k);
+  const pct = (m: string, k: string) => percent(mean(m, k));
   const methods = table.methods().filter((m) => m !== 'original');
   const notes: string[] = [];
   if (methods.includes('suli')) {
     notes.push(
-      `SULI took forget accuracy from ${mean('original', 'forgetAcc').toFixed(1)}% to ${mean('suli', 'forgetAcc').toFixed(1)}% (paper: 0) ` +
-        `with retain accuracy ${mean('original', 'retainAcc').toFixed(1)}% -> ${mean('suli', 'retainAcc').toFixed(1)}% ` +
+      `SULI took forget accuracy from ${pct('original', 'forgetAcc').toFixed(1)}% to ${pct('suli', 'forgetAcc').toFixed(1)}% (paper: 0) ` +
+        `with retain accuracy ${pct('original', 'retainAcc').toFixed(1)}% -> ${pct('suli', 'retainAcc').toFixed(1)}% ` +
         `(paper ${r.paperDataset}: ${p2.original.retainAcc[0]} -> ${p2.suli.retainAcc[0]}) in ${mean('suli', 'paperSeconds').toFixed(2)} s of updates.`,
     );
   }
@@ -107,8 +109,8 @@ export function suliClassWiseNotes(r: SuliClassWiseResult): string[] {
   const byRetain = [...forgetOnly].sort((a, b) => mean(b, 'retainAcc') - mean(a, 'retainAcc'));
   if (byRetain.length) {
     notes.push(
-      `Highest retain accuracy among forget-set-only methods: ${SULI_METHOD_LABELS[byRetain[0]]} (${mean(byRetain[0], 'retainAcc').toFixed(2)}%); paper: SULI. ` +
-        `Order here: ${byRetain.map((m) => `${SULI_METHOD_LABELS[m]} ${mean(m, 'retainAcc').toFixed(1)}`).join(', ')}.`,
+      `Highest retain accuracy among forget-set-only methods: ${SULI_METHOD_LABELS[byRetain[0]]} (${pct(byRetain[0], 'retainAcc').toFixed(2)}%); paper: SULI. ` +
+        `Order here: ${byRetain.map((m) => `${SULI_METHOD_LABELS[m]} ${pct(m, 'retainAcc').toFixed(1)}`).join(', ')}.`,
     );
   }
   const byTime = [...forgetOnly].sort((a, b) => mean(a, 'paperSeconds') - mean(b, 'paperSeconds'));

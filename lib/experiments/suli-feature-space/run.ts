@@ -8,7 +8,7 @@ import { gradCam } from '../../plot/grad-cam';
 import type { HeatMap } from '../../plot/heatmap-overlay';
 import { accuracy } from '../../train/evaluate';
 import type { RunOptions } from '../shared/experiment';
-import { percent } from '../shared/measure';
+import { percent } from '../shared/percent';
 import { presetOf, type PresetName } from '../shared/presets';
 import { startSuliRun, withSuliMethod } from '../shared/suli-setting';
 import { FEATURE_SPACE_SIZES, SULI_FEATURE_SPACE } from './settings';
@@ -27,7 +27,7 @@ export interface FeatureSpaceModel {
   forgetCohesion: number;
   /** Share of forget samples whose nearest retain sample (feature space) is of each retained class. */
   forgetNeighbourClasses: Record<string, number>;
-  /** Forget accuracy of this model on the whole forget set (%), for the captions. */
+  /** Forget accuracy of this model on the whole forget set (fraction), for the captions. */
   forgetAcc: number;
   /** Grad-CAM maps (forgotten class's logit) of `gradCamIds`, values as plain arrays. */
   gradCam: (HeatMap & { values: number[] })[];
@@ -160,7 +160,7 @@ export async function runSuliFeatureSpace(o: RunOptions): Promise<SuliFeatureSpa
         tsne: tsne2d(feats, { seed, iterations: sz.tsneIterations }),
         forgetCohesion: cohesion,
         forgetNeighbourClasses: neighbourClasses,
-        forgetAcc: percent(accuracy(model, s.forget)),
+        forgetAcc: accuracy(model, s.forget),
         gradCam: cams,
         gradCamCorrelation: cams.map((c, i) => correlation(c.values, base[i].values)),
         seconds,
@@ -171,7 +171,7 @@ export async function runSuliFeatureSpace(o: RunOptions): Promise<SuliFeatureSpa
     for (const method of run.methods) {
       const m = await withSuliMethod(setting, method, 'class', s, seed, run.onProgress, (res) => picture(method, res.model, res.timing.seconds));
       models.push(m);
-      log(`${method}: forget acc ${m.forgetAcc.toFixed(2)}, forget cohesion ${m.forgetCohesion.toFixed(3)}, Grad-CAM: ${describeCams(m)}`);
+      log(`${method}: forget acc ${percent(m.forgetAcc).toFixed(2)}, forget cohesion ${m.forgetCohesion.toFixed(3)}, Grad-CAM: ${describeCams(m)}`);
     }
     return {
       experiment: 'suli-feature-space',

@@ -4,6 +4,7 @@ import type { Figure } from '../../plot/figure';
 import { heatmapOverlay } from '../../plot/heatmap-overlay';
 import type { Table } from '../../results';
 import type { ExperimentOutput } from '../shared/output';
+import { percent } from '../shared/percent';
 import { suliLabel } from '../shared/suli-setting';
 import { describeCams, type SuliFeatureSpaceResult } from './run';
 import { SULI_FEATURE_SPACE } from './settings';
@@ -33,7 +34,7 @@ export function suliTsneFigures(r: SuliFeatureSpaceResult): Figure[] {
     embeddingScatter(m.tsne, pointLabels, {
       labelNames,
       text: r.sampleIds.map((id) => `#${id}`),
-      title: `Fig. 4: t-SNE of features, ${suliLabel(m.method)} (forget acc ${m.forgetAcc.toFixed(1)}%, cohesion ${m.forgetCohesion.toFixed(2)})`,
+      title: `Fig. 4: t-SNE of features, ${suliLabel(m.method)} (forget acc ${percent(m.forgetAcc).toFixed(1)}%, cohesion ${m.forgetCohesion.toFixed(2)})`,
     }),
   );
 }
@@ -58,7 +59,7 @@ export function suliFeatureSpaceTable(r: SuliFeatureSpaceResult): Table {
       const top = Object.entries(m.forgetNeighbourClasses).sort((a, b) => b[1] - a[1])[0];
       const corr = m.gradCamCorrelation.filter(Number.isFinite);
       const empty = m.gradCam.filter((h) => Math.max(...h.values) === 0).length;
-      return [suliLabel(m.method), m.forgetAcc, m.forgetCohesion, top ? `${top[0]} (${(100 * top[1]).toFixed(0)}%)` : null, `${empty} of ${m.gradCam.length}`, corr.length ? corr.reduce((a, x) => a + x, 0) / corr.length : null, m.seconds];
+      return [suliLabel(m.method), percent(m.forgetAcc), m.forgetCohesion, top ? `${top[0]} (${(100 * top[1]).toFixed(0)}%)` : null, `${empty} of ${m.gradCam.length}`, corr.length ? corr.reduce((a, x) => a + x, 0) / corr.length : null, m.seconds];
     }),
   };
 }

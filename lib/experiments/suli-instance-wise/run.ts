@@ -1,7 +1,8 @@
 import { size } from '../../data/dataset';
 import { ResultsTable } from '../../results';
 import type { RunOptions } from '../shared/experiment';
-import { metricsOf, percent } from '../shared/measure';
+import { metricsOf } from '../shared/measure';
+import { percent } from '../shared/percent';
 import type { PresetName } from '../shared/presets';
 import { scenarioSizes } from '../shared/scenario';
 import { fullTestSet, measureSuliRuns, startSuliRun, type SuliCost, type SuliMeasures, type SuliPaperDataset } from '../shared/suli-setting';
@@ -57,7 +58,7 @@ export async function runSuliInstanceWise(o: SuliInstanceWiseOptions): Promise<S
       // The reference set does not depend on n, so every n shares one cached original model per seed.
       await run.withScenario(setting, { kind: 'instances', n }, seed, async (s) => {
         const test = fullTestSet(s);
-        setups.push({ seed, n, sizes: { ...scenarioSizes(s), test: size(test) }, originalTestAcc: percent(s.originalTestAccuracy), originalSource: s.originalSource });
+        setups.push({ seed, n, sizes: { ...scenarioSizes(s), test: size(test) }, originalTestAcc: s.originalTestAccuracy, originalSource: s.originalSource });
         await measureSuliRuns(setting, run.methods, 'instance', s, test, seed, run.onProgress, (method, m, cost) => {
           rows.push({ seed, n, method, ...m, ...cost });
           if (method === 'original') log(`seed ${seed}, n ${n}: original ${describe(m)} (${s.originalSource}; reference ${size(s.reference!)} images)`);
@@ -82,7 +83,8 @@ export async function runSuliInstanceWise(o: SuliInstanceWiseOptions): Promise<S
 }
 
 function describe(m: SuliMeasures): string {
-  return `retain ${m.retainAcc.toFixed(2)} forget ${m.forgetAcc.toFixed(2)} test ${m.testAcc.toFixed(2)} reference ${m.referenceAcc?.toFixed(2)} MIA ${m.mia.toFixed(3)}`;
+  const pct = (v: number | undefined) => (v == null ? undefined : percent(v).toFixed(2));
+  return `retain ${pct(m.retainAcc)} forget ${pct(m.forgetAcc)} test ${pct(m.testAcc)} reference ${pct(m.referenceAcc)} MIA ${m.mia.toFixed(3)}`;
 }
 
 /** Mean and 95 % CI over seeds per method and n; every numeric field of a row is a metric (seed and n too, as columns). */

@@ -3,12 +3,14 @@ import { metricLines } from '../../plot/metric-lines';
 import type { Cell, ResultsTable, Table } from '../../results';
 import { cellOrNull, meanOrNaN } from '../shared/harness';
 import type { ExperimentOutput } from '../shared/output';
+import { percent, renderedCell } from '../shared/percent';
 import { paperCell, suliLabel, SULI_METHOD_LABELS } from '../shared/suli-setting';
 import { PAPER_TABLE4, PAPER_TABLE5 } from '../shared/suli-paper-numbers';
 import { instanceScenario, suliInstanceTable, type SuliInstanceWiseResult } from './run';
 import { PAPER_TABLE3, PAPER_TABLE3_COUNTS, SULI_INSTANCE_WISE } from './settings';
 
-const cellOf = (t: ResultsTable, method: string, n: number, metric: string): Cell => cellOrNull(t, method, instanceScenario(n), metric);
+/** A cell as rendered (accuracies in %). */
+const cellOf = (t: ResultsTable, method: string, n: number, metric: string): Cell => renderedCell(metric, cellOrNull(t, method, instanceScenario(n), metric));
 
 /** Mean of a metric for a method and forget-set size n (NaN when absent). */
 export function instanceMean(t: ResultsTable, method: string, n: number, metric: string): number {
@@ -99,6 +101,7 @@ export function suliInstanceFigure(r: SuliInstanceWiseResult): Figure {
 export function suliInstanceWiseNotes(r: SuliInstanceWiseResult): string[] {
   const table = tableOf(r);
   const mean = (m: string, n: number, k: string) => instanceMean(table, m, n, k);
+  const pct = (m: string, n: number, k: string) => percent(mean(m, n, k));
   const ms = methodsOf(r).filter((m) => m !== 'original' && m !== 'retrain');
   const notes: string[] = [];
   for (const n of r.counts) {
@@ -106,10 +109,10 @@ export function suliInstanceWiseNotes(r: SuliInstanceWiseResult): string[] {
     const reached = ms.filter((m) => mean(m, n, 'forgetAcc') <= target + 1e-9);
     const bestTest = [...ms].sort((a, b) => mean(b, n, 'testAcc') - mean(a, n, 'testAcc'));
     notes.push(
-      `n=${n}: original forget ${mean('original', n, 'forgetAcc').toFixed(1)}% vs reference ${target.toFixed(1)}% (the stop target); ` +
+      `n=${n}: original forget ${pct('original', n, 'forgetAcc').toFixed(1)}% vs reference ${percent(target).toFixed(1)}% (the stop target); ` +
         `reached by ${reached.length ? reached.map((m) => SULI_METHOD_LABELS[m]).join(', ') : 'none'}. ` +
-        (ms.includes('suli') ? `SULI: retain ${mean('suli', n, 'retainAcc').toFixed(2)}, forget ${mean('suli', n, 'forgetAcc').toFixed(2)}, test ${mean('suli', n, 'testAcc').toFixed(2)}. ` : '') +
-        (bestTest.length ? `Best test accuracy: ${SULI_METHOD_LABELS[bestTest[0]]} ${mean(bestTest[0], n, 'testAcc').toFixed(2)} (paper: SULI at every n).` : ''),
+        (ms.includes('suli') ? `SULI: retain ${pct('suli', n, 'retainAcc').toFixed(2)}, forget ${pct('suli', n, 'forgetAcc').toFixed(2)}, test ${pct('suli', n, 'testAcc').toFixed(2)}. ` : '') +
+        (bestTest.length ? `Best test accuracy: ${SULI_METHOD_LABELS[bestTest[0]]} ${pct(bestTest[0], n, 'testAcc').toFixed(2)} (paper: SULI at every n).` : ''),
     );
   }
   return notes;
