@@ -7,11 +7,3 @@ export { runRounds, type UnlearnRound } from './framework/multi-round';
 export { ClassIndex, SubsetSampler } from './shared/samplers';
 // A-AMU's per-step sample and penalty, for analyses that must compute what the method computes (aamu-anatomy).
 export { AMU_DEFAULTS, amuPenalty, drawAmuSample, type AmuConfig } from './methods/a-amu';
-// Per-method Fashion-MNIST cpu settings (sweeps documented beside each constant).
-export { ADV_IMP_CPU_FASHION_MNIST } from './methods/adv-imp';
-export { BOUNDARY_SHRINK_CPU_FASHION_MNIST } from './methods/boundary-shrink';
-export { INITIAL_LABEL_CPU_FASHION_MNIST } from './methods/initial-label';
-export { NEGGRAD_CPU_FASHION_MNIST } from './methods/neggrad';
-export { RANDOM_LABEL_CPU_FASHION_MNIST } from './methods/random-label';
-export { SU_CPU_FASHION_MNIST } from './methods/su';
-export { SULI_CPU_FASHION_MNIST } from './methods/suli';

@@ -4,19 +4,7 @@ import type { Classifier } from '../../models/classifier';
 import type { Cell } from '../../results';
 import { accuracyOf, predict } from '../../train/evaluate';
 import type { ProgressSink } from '../../train/progress';
-import {
-  ADV_IMP_CPU_FASHION_MNIST,
-  BOUNDARY_SHRINK_CPU_FASHION_MNIST,
-  getUnlearner,
-  INITIAL_LABEL_CPU_FASHION_MNIST,
-  NEGGRAD_CPU_FASHION_MNIST,
-  presetConfig,
-  RANDOM_LABEL_CPU_FASHION_MNIST,
-  SU_CPU_FASHION_MNIST,
-  SULI_CPU_FASHION_MNIST,
-  type UnlearnInputs,
-  type UnlearnResult,
-} from '../../unlearn';
+import { getUnlearner, presetConfig, type UnlearnInputs, type UnlearnResult } from '../../unlearn';
 import type { ExperimentInfo, RunOptions } from './experiment';
 import { checkMethods, startRun, withUnlearned, type Run } from './harness';
 import { BLEND_PAPER_SETTINGS, presetOf, type PresetName } from './presets';
@@ -72,17 +60,9 @@ export interface SuliSetting {
 
 const SGD = { kind: 'sgd' as const, momentum: 0.9, weightDecay: 5e-4 };
 
-/** Fashion-MNIST cpu presets of each method (swept in test/unlearn/suli-paper/README.md); retrain: lib/unlearn/presets 'cpu'. */
-const CPU_CONFIGS: Record<string, Record<string, unknown>> = {
-  retrain: presetConfig('cpu', 'retrain'),
-  neggrad: { ...NEGGRAD_CPU_FASHION_MNIST },
-  'random-label': { ...RANDOM_LABEL_CPU_FASHION_MNIST },
-  'initial-label': { ...INITIAL_LABEL_CPU_FASHION_MNIST },
-  'boundary-shrink': { ...BOUNDARY_SHRINK_CPU_FASHION_MNIST },
-  'adv-imp': { ...ADV_IMP_CPU_FASHION_MNIST },
-  su: { ...SU_CPU_FASHION_MNIST },
-  suli: { ...SULI_CPU_FASHION_MNIST },
-};
+/** Fashion-MNIST cpu settings of each method: the unlearning preset 'cpu-suli' (lib/unlearn/presets.ts). */
+const cpuSuli = (method: string) => presetConfig('cpu-suli', method);
+const CPU_CONFIGS: Record<string, Record<string, unknown>> = Object.fromEntries(SULI_PAPER_METHODS.map((m) => [m, cpuSuli(m)]));
 
 /** Smoke: the cpu settings with budgets cut to a few steps (plumbing only). */
 const SMOKE_CONFIGS: Record<string, Record<string, unknown>> = {
@@ -90,10 +70,10 @@ const SMOKE_CONFIGS: Record<string, Record<string, unknown>> = {
   neggrad: { epochs: 3 },
   'random-label': { epochs: 3 },
   'initial-label': { epochs: 3 },
-  'boundary-shrink': { ...BOUNDARY_SHRINK_CPU_FASHION_MNIST, epochs: 2 },
-  'adv-imp': { ...ADV_IMP_CPU_FASHION_MNIST, numAdvPerSample: 1, pgdIterations: 3, epochs: 2 },
-  su: { ...SU_CPU_FASHION_MNIST, epochs: 3 },
-  suli: { ...SULI_CPU_FASHION_MNIST, passes: 2, layerSize: 20 },
+  'boundary-shrink': { ...cpuSuli('boundary-shrink'), epochs: 2 },
+  'adv-imp': { ...cpuSuli('adv-imp'), numAdvPerSample: 1, pgdIterations: 3, epochs: 2 },
+  su: { ...cpuSuli('su'), epochs: 3 },
+  suli: { ...cpuSuli('suli'), passes: 2, layerSize: 20 },
 };
 
 const FASHION_CPU: SuliSetting = {

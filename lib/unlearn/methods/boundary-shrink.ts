@@ -36,13 +36,6 @@ export const BOUNDARY_SHRINK_DEFAULTS: BoundaryShrinkConfig = {
 };
 
 /**
- * Fashion-MNIST cpu preset (sweep in test/unlearn/suli-paper/README.md): lr 1e-5 leaves the model
- * unchanged in 10 epochs; 1e-2 takes forget accuracy 98% -> 66.5% (1e-3: 74%) at the same retain
- * accuracy. It plateaus where FGSM finds no other class (the attack fails on confident samples).
- */
-export const BOUNDARY_SHRINK_CPU_FASHION_MNIST: Partial<BoundaryShrinkConfig> = { lr: 1e-2 };
-
-/**
  * Neighbour labels of every forget sample: argmax of the frozen model on its FGSM image. The
  * reference recomputes them batch by batch in every epoch (same values, the model is frozen); this
  * does the same work once per epoch so the runtime matches.

@@ -52,12 +52,6 @@ function secondBestLabels(logits: Float32Array, k: number): Int32Array {
   return out;
 }
 
-/**
- * Fashion-MNIST cpu preset (sweep in test/unlearn/suli-paper/README.md): the defaults reach 0 in 2
- * epochs but cost retain-class test accuracy (79.2% -> 66.3%; lr 1e-2: 28.3%). Only the cap is lowered.
- */
-export const INITIAL_LABEL_CPU_FASHION_MNIST: Partial<InitialLabelConfig> = { epochs: 20 };
-
 const CHECKS: Checks<InitialLabelConfig> = { ...SGD_CHECKS, labels: oneOf('initial-model', 'second-best') };
 
 export const initialLabel = defineUnlearner<InitialLabelConfig>({

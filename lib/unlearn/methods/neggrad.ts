@@ -20,13 +20,6 @@ export interface NegGradConfig extends ForgetOnlyConfig, SgdConfig {}
 /** The L2UL recipe itself (L2UL_SGD_DEFAULTS: SGD 1e-3, momentum 0.9, wd 1e-4, batch 32, cap 1000 epochs). */
 export const NEGGRAD_DEFAULTS: NegGradConfig = { ...L2UL_SGD_DEFAULTS };
 
-/**
- * Fashion-MNIST cpu preset (sweep in test/unlearn/suli-paper/README.md): the L2UL settings reach 0
- * in 8 epochs (retain-class test 79.2% -> 80.0%); lr 1e-1 collapses the model to chance. Only the
- * epoch cap is lowered, so a run that does not converge ends in minutes.
- */
-export const NEGGRAD_CPU_FASHION_MNIST: Partial<NegGradConfig> = { epochs: 20 };
-
 export const negGrad = defineUnlearner<NegGradConfig>({
   name: 'neggrad',
   description: 'NegGrad (Golatkar et al.; L2UL baseline): gradient ascent on the forget set until forget accuracy hits the target; forget set only.',

@@ -25,12 +25,6 @@ export interface RandomLabelConfig extends ForgetOnlyConfig, SgdConfig {
 /** SPEC 9 [rec]: the NegGrad optimiser and stopping rule (SGD 1e-3, momentum 0.9, wd 1e-4, batch 32, cap 1000). */
 export const RANDOM_LABEL_DEFAULTS: RandomLabelConfig = { ...L2UL_SGD_DEFAULTS, relabel: 'once' };
 
-/**
- * Fashion-MNIST cpu preset (sweep in test/unlearn/suli-paper/README.md): the defaults reach 0 in 2
- * epochs (retain-class test 79.2% -> 79.8%; lr 1e-2 drops it to 71.5%). Only the cap is lowered.
- */
-export const RANDOM_LABEL_CPU_FASHION_MNIST: Partial<RandomLabelConfig> = { epochs: 20 };
-
 const CHECKS: Checks<RandomLabelConfig> = { ...SGD_CHECKS, relabel: oneOf('once', 'every-epoch') };
 
 export const randomLabel = defineUnlearner<RandomLabelConfig>({

@@ -51,13 +51,6 @@ export const SU_PRESETS: Readonly<Record<string, SuConfig>> = {
   'paper/instance': { ...CODE_INSTANCE, variant: 'paper', mask: 'label' },
 };
 
-/**
- * Fashion-MNIST cpu preset (class-wise; sweep in test/unlearn/suli-paper/README.md, ConvNet width
- * 32): Adam 1e-4 leaves forget accuracy at 98% after 10 epochs; 1e-3 reaches 0 in 8 epochs with
- * retain-class test accuracy unchanged (79.2% -> 80.4%); 3e-3 is faster but a coarser step.
- */
-export const SU_CPU_FASHION_MNIST: Partial<SuConfig> = { lr: 1e-3 };
-
 const CHECKS: Checks<SuConfig> = {
   variant: oneOf(...SULI_VARIANTS),
   ...FORGET_ONLY_CHECKS,

@@ -1,6 +1,6 @@
 /**
- * The short sweep behind the *_CPU_FASHION_MNIST presets (not part of the test suite: the name does
- * not end in .test.ts). Run it with a vitest config that includes this file, e.g.
+ * The short sweep behind the unlearning preset `cpu-suli` in lib/unlearn/presets.ts. Not part of the
+ * test suite: the name does not end in .test.ts. Run it with a vitest config that includes this file, e.g.
  *   UNLEARN_WASM_THREADS=1 SULI_SWEEP=cpu npx vitest run --config /tmp/suli-sweep.config.mjs
  * where the config sets root to the repository and include: ['test/unlearn/suli-paper/sweep.ts'].
  * SULI_SWEEP=smoke uses the tiny test fixture; 'cpu' a width-32 ConvNet on 300 images per class.

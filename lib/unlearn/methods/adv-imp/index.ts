@@ -56,20 +56,6 @@ export const ADV_IMP_DEFAULTS: AdvImpConfig = {
   regLambda: 1,
 };
 
-/**
- * Fashion-MNIST cpu preset (sweep in test/unlearn/suli-paper/README.md). eps 2.0: L2UL's 4.0 on
- * 3072 CIFAR pixels scaled by sqrt(784/3072) ~ 0.5 for 784 Fashion-MNIST pixels (UTKFace also used
- * 2.0); 10 steps of 0.3 instead of 100 of 0.1 and 2 images per sample keep generation in seconds.
- */
-export const ADV_IMP_CPU_FASHION_MNIST: Partial<AdvImpConfig> = {
-  numAdvPerSample: 2,
-  pgdEps: 2.0,
-  pgdStepSize: 0.3,
-  pgdIterations: 10,
-  epochs: 20,
-  stopCheck: 'epoch',
-};
-
 const CHECKS: Checks<AdvImpConfig> = {
   ...SGD_CHECKS,
   numAdvPerSample: positiveInt,

@@ -87,14 +87,6 @@ export const SULI_PRESETS: Readonly<Record<string, SuliConfig>> = {
   'paper/instance': { ...CODE_INSTANCE, ...PAPER_OVERRIDES },
 };
 
-/**
- * Fashion-MNIST cpu preset (class-wise; sweep in test/unlearn/suli-paper/README.md, ConvNet width
- * 32): sign steps of 1e-4 leave forget accuracy at 98% after 10 updates; 1e-3 reaches 0 in 7
- * updates with retain-class test accuracy 79.2% -> 80.6%. Layers of 50 gave the same result as one
- * layer of 200 in a third of the time; the code's layer size (500) is kept.
- */
-export const SULI_CPU_FASHION_MNIST: Partial<SuliConfig> = { lr: 1e-3 };
-
 const CHECKS: Checks<SuliConfig> = {
   variant: oneOf(...SULI_VARIANTS),
   ...STOP_RULE_CHECKS,
