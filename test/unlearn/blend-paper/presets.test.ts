@@ -4,13 +4,25 @@ import { getUnlearner, UNLEARN_PRESETS, presetConfig, unlearnPresetNames } from 
 const BLEND_PAPER = ['retrain', 'cf', 'distillation', 'bad-teacher', 'l1-sparse', 'pruning', 'synflow', 'scrub', 'a-cf', 'a-l1', 'a-scrub'];
 
 describe('unlearning presets', () => {
-  it('give every method of the paper a valid config in every preset', () => {
-    for (const name of unlearnPresetNames()) {
+  it('give every method of the Blend paper a valid config in every Blend-paper preset', () => {
+    const blendPresets = unlearnPresetNames().filter((n) => n !== 'cpu-suli');
+    expect(blendPresets.length).toBe(11);
+    for (const name of blendPresets) {
       for (const method of BLEND_PAPER) {
         const c = getUnlearner(method).resolveConfig(presetConfig(name, method));
         expect(c.epochs, `${name} ${method}`).toBeGreaterThan(0);
       }
     }
+  });
+
+  it('give every method a preset lists a config its checks accept', () => {
+    for (const name of unlearnPresetNames()) {
+      for (const [method, config] of Object.entries(UNLEARN_PRESETS[name].methods)) {
+        expect(() => getUnlearner(method).resolveConfig(config), `${name} ${method}`).not.toThrow();
+      }
+    }
+    expect(Object.keys(UNLEARN_PRESETS['cpu-suli'].methods)).toEqual(['retrain', 'neggrad', 'random-label', 'initial-label', 'boundary-shrink', 'adv-imp', 'su', 'suli']);
+    expect(presetConfig('cpu-suli', 'suli')).toEqual({ lr: 1e-3 });
   });
 
   it('hold the reference values of spec A7', () => {
