@@ -36,7 +36,7 @@ export interface BlendOptions {
 }
 
 /**
- * Blend (2025 paper, Eq. 2-3, spec A5.3): one image per cluster, s = sum_i w_i x_i / sum_j w_j with w
+ * Blend (2025 paper, Eq. 2-3, docs/reference/blend-a-amu.md#a5-3): one image per cluster, s = sum_i w_i x_i / sum_j w_j with w
  * initialised to 1/n (no softmax, no positivity constraint), fitted by SGD (momentum 0.5) on the MSE
  * between phi(s) and the members' mean phi, phi a frozen random ConvNet. Label = the cluster's class;
  * id = syntheticId(cluster.id); provenance = the cluster's member ids.

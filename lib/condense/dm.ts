@@ -76,7 +76,7 @@ export function syntheticSet(ds: Dataset, images: Float32Array, labels: Int32Arr
 }
 
 /**
- * Distribution matching (DM, Zhao & Bilen 2023) with the Blend reference's settings (spec A8): images
+ * Distribution matching (DM, Zhao & Bilen 2023) with the Blend reference's settings (docs/reference/blend-a-amu.md#a8): images
  * initialised from real ones, every iteration a fresh random ConvNet, loss sum_c ||mean phi(aug(real_c))
  * - mean phi(aug(syn_c))||^2 with siamese DSA (all six families, one drawn per class and net: aug_mode
  * 'S'), one SGD step (lr 0.01, momentum 0.5) on the images.

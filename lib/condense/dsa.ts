@@ -6,7 +6,7 @@ import type { Rng } from '../engine/rng';
  * DM and IDM. "Siamese": the caller draws one parameter set and applies it to both the real and the
  * synthetic batch of a class. Every transform is differentiable in the image. One parameter set is
  * shared by the whole batch (per-image parameters would make real and synthetic batches of different
- * sizes share only a prefix). Families and constants follow the reference's ParamDiffAug (spec A8):
+ * sizes share only a prefix). Families and constants follow the reference's ParamDiffAug (docs/reference/blend-a-amu.md#a8):
  * color (brightness 1.0, saturation 2.0, contrast 0.5), crop (translation by up to 0.125 of the side,
  * zero padding), cutout (half the side, zeroed), flip (probability 0.5), scale (ratio 1.2) and rotate
  * (up to 15 degrees); scale and rotate use bilinear sampling with zero padding (affine_grid +

@@ -29,7 +29,7 @@ export interface CondensedEvaluation {
   trainSize: number;
 }
 
-/** Evaluation protocol for any condensed set (spec A8): train a fresh model on it, report test accuracy and time. */
+/** Evaluation protocol for any condensed set (docs/reference/blend-a-amu.md#a8): train a fresh model on it, report test accuracy and time. */
 export async function evaluateCondensedSet(condensed: Dataset, test: Dataset, o: CondensedEvalOptions): Promise<CondensedEvaluation> {
   if (condensed.labels.length === 0) throw new Error('evaluateCondensedSet: the condensed set is empty.');
   if (test.labels.length === 0) throw new Error('evaluateCondensedSet: the test set is empty.');

@@ -18,7 +18,7 @@ export interface FastDmOptions {
 }
 
 /**
- * Fast distribution matching (2024 paper, spec B4), Blend's predecessor: per cluster s = sum_i w_i x_i
+ * Fast distribution matching (2024 paper, docs/reference/modular-2024.md#b4), Blend's predecessor: per cluster s = sum_i w_i x_i
  * (weights initialised 1/n, not normalised), loss = sum over feature dims of (mean phi(X) - phi(s))^2
  * with phi the pretrained model, Adam lr 1e-3, 100 iterations. The reference optimises clusters one
  * after another; Adam is element-wise and clusters are independent, so optimising them together in

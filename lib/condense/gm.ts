@@ -17,7 +17,7 @@ import { randomExtractor } from './features';
 
 /**
  * Gradient matching (GM: "Dataset Condensation with Gradient Matching", Zhao et al. 2021) with
- * differentiable siamese augmentation (DSA), as run by the Blend reference (spec A8).
+ * differentiable siamese augmentation (DSA), as run by the Blend reference (docs/reference/blend-a-amu.md#a8).
  *
  * The matching loss needs the gradient of the network's parameter gradients with respect to the
  * synthetic images (a second derivative). tfjs cannot differentiate its own conv filter gradient
@@ -65,7 +65,7 @@ export interface GmOptions {
 /** The DC paper's own settings (Zhao et al. 2021, no DSA): images initialised from noise; the rest as the reference. */
 export const gmDcPaperSettings: Partial<GmOptions> = { init: 'noise', dsa: [], iterations: 1000, lr: 0.1, momentum: 0.5, netLr: 0.01 };
 
-/** The 2024 paper's DC benchmark (spec B10b): fresh random MLP 512-256-128, network lr 1e-3, no DSA. */
+/** The 2024 paper's DC benchmark (docs/reference/modular-2024.md#b10b): fresh random MLP 512-256-128, network lr 1e-3, no DSA. */
 export const gmBenchmark2024Settings: Partial<GmOptions> = {
   iterations: 1000,
   lr: 0.1,
@@ -235,7 +235,7 @@ function checkPositiveInt(v: number, name: string, min = 1): void {
 }
 
 /**
- * GM/DSA (spec A8): per iteration a fresh random network; outerLoop times { for every class: real
+ * GM/DSA (docs/reference/blend-a-amu.md#a8): per iteration a fresh random network; outerLoop times { for every class: real
  * batch and synthetic images of the class, augmented with the same DSA parameters, loss +=
  * distance(grad_w CE(real), grad_w CE(syn)); one SGD step on the images } with innerLoop epochs of
  * network training (SGD, batch trainBatch, fresh DSA per batch) on the synthetic set between image

@@ -14,7 +14,7 @@ function mlpLayers(rng: Rng, sizes: number[]): Module[] {
 }
 
 /**
- * InverterNet of the 2024 paper's MLP folders and benchmark ("InvertedMLP", spec B4): a cluster code
+ * InverterNet of the 2024 paper's MLP folders and benchmark ("InvertedMLP", docs/reference/modular-2024.md#b4): a cluster code
  * (one-hot cluster id, or the bucket model's softmax) -> 128 -> 512 -> 2048 -> 4096 -> image, ReLU
  * between layers, linear output reshaped to the image (NHWC here; the reference reshapes to CHW,
  * which only permutes the randomly initialised output units).
@@ -39,7 +39,7 @@ export class InverterNet extends Module {
   }
 }
 
-/** The benchmark's "bucket" model (spec B4, bulky variant): an MLP image -> 2048 -> 512 -> 256 -> cluster logits. */
+/** The benchmark's "bucket" model (docs/reference/modular-2024.md#b4, bulky variant): an MLP image -> 2048 -> 512 -> 256 -> cluster logits. */
 export class BucketNet extends Module {
   private readonly body: Sequential;
 

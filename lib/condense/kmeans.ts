@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../engine/rng';
 
 /**
- * k-means as in the Blend reference (A5.1): k-means++ seeding (first centre uniform, then D^2
+ * k-means as in the Blend reference (docs/reference/blend-a-amu.md#a5-1): k-means++ seeding (first centre uniform, then D^2
  * sampling), Lloyd iterations until the summed L2 shift of the centres is below `tol` or `maxIter`
  * is reached, an emptied cluster re-seeded at a random point.
  *

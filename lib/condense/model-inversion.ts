@@ -94,13 +94,13 @@ function trainEpochs(
 }
 
 /**
- * Dataset condensation via model inversion (2024 paper, Algorithm 3; spec B4/B10b): an InverterNet g
+ * Dataset condensation via model inversion (2024 paper, Algorithm 3; docs/reference/modular-2024.md#b4, #b10b): an InverterNet g
  * maps a cluster code to an image and is trained on every clustered image with
  * L = CE(M(g(code_i)), y_i) + lambda * MSE(g(code_i), x_i), Adam; the condensed image of cluster j is
  * g(code_j). Lite: code = one-hot cluster id and M = the frozen pretrained classifier, y = the class.
  * Bulky: M = a bucket MLP trained first to predict cluster ids from images, code_i = its softmax on
  * x_i, y = the cluster id, and the condensed code of cluster j = the mean softmax over its members
- * (the spec does not say which code the reference feeds at the end). One image per cluster, label =
+ * (docs/reference/modular-2024.md#b4 does not say which code the reference feeds at the end). One image per cluster, label =
  * the cluster's class, id = syntheticId(cluster.id), provenance = the members.
  */
 export function modelInversionCondensation(ds: Dataset, clusters: Cluster[], o: ModelInversionOptions): CondensedSet {

@@ -19,7 +19,7 @@ export interface RoundResult extends ReducedRetainSet {
 }
 
 /**
- * Multi-round reduction (2025 paper Sec. 4.5, spec A11): k-means once, then for every round F-sampling
+ * Multi-round reduction (2025 paper Sec. 4.5, docs/reference/blend-a-amu.md#a11): k-means once, then for every round F-sampling
  * with the cumulative forget set and a new Blend with a fresh random extractor. Round 0's timing
  * includes the k-means time (as the reference adds it to round 0).
  */

@@ -38,7 +38,7 @@ export interface PretrainPreset {
 
 const SGD_PAPER: OptimizerSpec = { kind: 'sgd', momentum: 0.9, weightDecay: 5e-4 };
 
-/** Spec A4 (R1 train.py): SGD 0.1, momentum 0.9, wd 5e-4, batch 64, 200 epochs, 10 warm-up epochs then cosine, best test epoch kept. */
+/** docs/reference/blend-a-amu.md#a4 (DC_Unlearning train.py): SGD 0.1, momentum 0.9, wd 5e-4, batch 64, 200 epochs, 10 warm-up epochs then cosine, best test epoch kept. */
 function blend(dataset: PretrainDataset, model: string, modelOptions: Record<string, unknown>): PretrainPreset {
   return {
     dataset,
@@ -51,12 +51,12 @@ function blend(dataset: PretrainDataset, model: string, modelOptions: Record<str
     schedule: { kind: 'cosine', warmup: 10 },
     keepBest: 'test-accuracy',
     source:
-      'Blend/A-AMU (Khan 2025), spec A3/A4: no augmentation; the reference keeps the checkpoint with the best test accuracy. ' +
+      'Blend/A-AMU (Khan 2025), docs/reference/blend-a-amu.md#a3, #a4: no augmentation; the reference keeps the checkpoint with the best test accuracy. ' +
       'SVHN: the reference keeps the first 4500 images per class of a shuffled pass (the loader decides the split).',
   };
 }
 
-/** Spec B3 (R2): Adam 1e-3, batch 256, cross-entropy, no schedule, no augmentation, no checkpoint selection. */
+/** docs/reference/modular-2024.md#b3 (DC_U): Adam 1e-3, batch 256, cross-entropy, no schedule, no augmentation, no checkpoint selection. */
 function dcu(dataset: PretrainDataset, model: string, modelOptions: Record<string, unknown>, epochs: number): PretrainPreset {
   return {
     dataset,
@@ -68,7 +68,7 @@ function dcu(dataset: PretrainDataset, model: string, modelOptions: Record<strin
     optimizer: { kind: 'adam' },
     schedule: { kind: 'constant' },
     source:
-      'Dataset Condensation Driven Machine Unlearning (Khan 2024), spec B2/B3. The reference trains on 4500 images per class ' +
+      'Dataset Condensation Driven Machine Unlearning (Khan 2024), docs/reference/modular-2024.md#b2, #b3. The reference trains on 4500 images per class ' +
       'for the CIFAR-10 CNN and every SVHN run, and normalises SVHN with the CIFAR-10 statistics (the loader decides).',
   };
 }
@@ -100,7 +100,7 @@ const PRESETS = {
     schedule: { kind: 'cosine' },
     source: 'project preset (minutes on a 2-core CPU)',
   },
-  /** R1's MLP shape (784 -> 128 -> 128 -> 10) on all of Fashion-MNIST with the 2024 paper's optimiser (Adam 1e-3): 88.9% test accuracy. */
+  /** DC_Unlearning's MLP shape (784 -> 128 -> 128 -> 10) on all of Fashion-MNIST with the 2024 paper's optimiser (Adam 1e-3): 88.9% test accuracy. */
   'cpu-mlp': {
     dataset: 'fashion-mnist',
     model: 'mlp',
@@ -131,7 +131,7 @@ const PRESETS = {
   'gpu-paper-dcu-vgg16-svhn': dcu('svhn', 'vgg16', {}, 30),
   'gpu-paper-dcu-resnet18-svhn': dcu('svhn', 'resnet18', { stem: 'imagenet', norm: 'batch' }, 3),
   /**
-   * SULI instance-wise original model (spec section 2): timm ResNet-18 with the CIFAR stem and BatchNorm, SGD 0.1
+   * SULI instance-wise original model (docs/reference/suli.md#s2): timm ResNet-18 with the CIFAR stem and BatchNorm, SGD 0.1
    * nesterov, wd 5e-4, batch 256, 40 epochs, ReduceLROnPlateau(max, 0.1, patience 3, threshold 1e-3) on test accuracy.
    */
   'gpu-paper-suli-resnet18-cifar10': {
@@ -144,7 +144,7 @@ const PRESETS = {
     optimizer: { kind: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 5e-4 },
     schedule: { kind: 'plateau', mode: 'max', factor: 0.1, patience: 3, threshold: 1e-3, monitor: 'validation-accuracy' },
     source:
-      'SULI (Lyu et al.), spec section 2: the reference trains on 49,500 images (50 per class held out as the reference set, ' +
+      'SULI (Lyu et al.), docs/reference/suli.md#s2: the reference trains on 49,500 images (50 per class held out as the reference set, ' +
       'an unlearning-protocol split) and steps the plateau schedule on test accuracy (test-set leakage, copied on purpose).',
   },
 } satisfies Record<string, PretrainPreset>;
@@ -153,7 +153,7 @@ export type PretrainPresetName = keyof typeof PRESETS;
 
 /**
  * Pretraining recipes. smoke / cpu / cpu-mlp run on this CPU; the gpu-paper-* presets are the papers'
- * own recipes (spec A4, B3 and SULI section 2) for a GPU machine with the datasets installed.
+ * own recipes (docs/reference/blend-a-amu.md#a4, docs/reference/modular-2024.md#b3 and docs/reference/suli.md#s2) for a GPU machine with the datasets installed.
  */
 export const PRETRAIN_PRESETS: Record<PretrainPresetName, PretrainPreset> = PRESETS;
 

@@ -15,7 +15,7 @@ export function checkScoredSet(where: string, name: string, s: ScoredSet): void 
   checkSameLength(where, `${name}.values`, s.values, `${name}.classes`, s.classes);
 }
 
-/** Indices of `s` whose class appears in `reference` (the spec's class filter). */
+/** Indices of `s` whose class appears in `reference` (the class filter of docs/reference/blend-a-amu.md#a9 and docs/reference/suli.md#s8). */
 export function classFilteredIndices(s: ScoredSet, reference: ScoredSet): number[] {
   const keep = new Set(Array.from(reference.classes));
   const out: number[] = [];

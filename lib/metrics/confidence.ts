@@ -4,7 +4,7 @@ import type { Predictions } from '../train/evaluate';
 
 export interface LogitConfidenceOptions {
   /**
-   * Reproduce the Blend/A-AMU reference computation (spec A9.1): each class's CE clamped to
+   * Reproduce the Blend/A-AMU reference computation (docs/reference/blend-a-amu.md#a9-1): each class's CE clamped to
    * [0, 50], probabilities exp(-CE), logs floored at 1e-15. This caps phi at about +34.5 and
    * -50. Default false: the exact value z_y - logsumexp_{j != y} z_j.
    */

@@ -9,7 +9,7 @@ import { auc } from './roc';
 
 /**
  * The "MIA score" of the Blend/A-AMU paper (Khan 2025), exactly as its reference code computes it
- * (spec A9, A12.1). Despite the reference's name "LiRA MIA" it is NOT LiRA (no shadow models): it
+ * (docs/reference/blend-a-amu.md#a9, #a12-1). Despite the reference's name "LiRA MIA" it is NOT LiRA (no shadow models): it
  * is a cross-validated 1-D logistic-regression attack on LiRA's logit-confidence feature,
  * reported as ROC-AUC x 100.
  *
@@ -73,7 +73,7 @@ export function blendMiaScore(forget: ScoredSet, test: ScoredSet, opts: BlendMia
   return { score: Math.max(fwd.score, swp.score), scoreForward: fwd.score, scoreSwapped: swp.score, perSide: fwd.m };
 }
 
-/** The same score computed from a model: phi with the reference's clamping (spec A9.1). */
+/** The same score computed from a model: phi with the reference's clamping (docs/reference/blend-a-amu.md#a9-1). */
 export function blendMiaScoreOfModel(model: Classifier, forget: Dataset, test: Dataset, opts: BlendMiaOptions = {}): BlendMiaResult {
   if (size(forget) === 0) throw new Error(`${WHERE}: the forget set ${forget.name}/${forget.split} is empty.`);
   if (size(test) === 0) throw new Error(`${WHERE}: the test set ${test.name}/${test.split} is empty.`);

@@ -8,7 +8,7 @@ import { stratifiedKFold, stratifiedShuffleSplit, type Split } from './cross-val
 
 /**
  * Loss-based logistic membership-inference attack (Kurmanji et al.'s SCRUB MIA, used by the 2024
- * DC-unlearning paper, spec B8, and by SULI, spec section 8).
+ * DC-unlearning paper, docs/reference/modular-2024.md#b8, and by SULI, docs/reference/suli.md#s8).
  *
  * What it measures: the cross-validated accuracy of a logistic regression that tells forget
  * samples (label 1) from unseen test samples (label 0) using only the per-sample CE loss (clipped
@@ -28,11 +28,11 @@ export interface LossMiaOptions {
 
 /** Settings of each paper's code. */
 export const LOSS_MIA_PRESETS = {
-  /** DC_U 2024 (spec B8): StratifiedShuffleSplit(10, test 0.1), forget vs the whole test set, truncated. */
+  /** DC_U 2024 (docs/reference/modular-2024.md#b8): StratifiedShuffleSplit(10, test 0.1), forget vs the whole test set, truncated. */
   dcu2024: { cv: { kind: 'shuffle-split', nSplits: 10, testSize: 0.1 }, classFilter: false, balance: 'truncate' },
-  /** SULI (spec 8.7 [rec]): "10-fold" taken as StratifiedKFold(10, shuffle), class-filtered test, random balancing. */
+  /** SULI (docs/reference/suli.md#s8-7 [rec]): "10-fold" taken as StratifiedKFold(10, shuffle), class-filtered test, random balancing. */
   suli: { cv: { kind: 'kfold', k: 10 }, classFilter: true, balance: 'random' },
-  /** SCRUB's notebook as coded (spec 8.6): StratifiedShuffleSplit(5, test 0.1), class-filtered. */
+  /** SCRUB's notebook as coded (docs/reference/suli.md#s8-6): StratifiedShuffleSplit(5, test 0.1), class-filtered. */
   scrub: { cv: { kind: 'shuffle-split', nSplits: 5, testSize: 0.1 }, classFilter: true, balance: 'random' },
 } as const satisfies Record<string, LossMiaOptions>;
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 /**
- * The differentiable MIA regulariser of A-AMU (Khan 2025, sec. 3.4; spec A6 steps 4-5).
+ * The differentiable MIA regulariser of A-AMU (Khan 2025, sec. 3.4; docs/reference/blend-a-amu.md#a6 steps 4-5).
  *
  * For each set separately (forget F, test T):
  *   u_i = log(1 + c_i + 1e-8)                                  (c = per-sample CE)
@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
  * then the biased (V-statistic) squared MMD with a Gaussian kernel exp(-d^2 / (2 sigma^2)):
  *   MMD^2 = mean K(zF, zF) + mean K(zT, zT) - 2 mean K(zF, zT)   (means over full n x m matrices, diagonals included).
  *
- * Choices that follow the spec (A6, A12.2):
+ * Choices that follow the reference code (docs/reference/blend-a-amu.md#a6, #a12-2):
  * - Each set gets its OWN smoothed empirical CDF (not a pooled one), so z mainly encodes the
  *   within-set shape of the log-losses rather than their absolute level.
  * - The test branch is detached (stop-gradient): gradients flow only through forgetLosses.

@@ -4,7 +4,7 @@ import type { Classifier } from '../models/classifier';
 import { parameterGradients } from './model-gradients';
 
 /**
- * The 2024 DC-unlearning paper's "overfitting metric" (spec B8, reference `overfitting_metric.py`):
+ * The 2024 DC-unlearning paper's "overfitting metric" (docs/reference/modular-2024.md#b8, reference `overfitting_metric.py`):
  * per sample, o = |CE - mean over all parameter elements of (dCE/dtheta)^2|, with the model in
  * training mode (dropout active; batch-norm on a batch of one sample; running statistics restored
  * afterwards). What it measures: how memorised a sample is; small o (low loss and flat gradient)

@@ -4,7 +4,7 @@ import type { Classifier } from '../models/classifier';
 import { parameterGradients } from './model-gradients';
 
 /**
- * The 2024 DC-unlearning paper's "unlearning metric" (spec B8, reference
+ * The 2024 DC-unlearning paper's "unlearning metric" (docs/reference/modular-2024.md#b8, reference
  * `measure_unlearning`): for each class c present in the forget set, g_F = grad of the CE over all
  * forget samples of class c (one batch) and g_R = the same over all retain samples of class c. Per
  * parameter tensor, distance = mean over output units of (1 - cos(g_R[unit], g_F[unit])); 1-D

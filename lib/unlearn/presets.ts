@@ -1,6 +1,6 @@
 /**
  * Named hyperparameter presets for the Blend/A-AMU paper's methods: the reference values per dataset,
- * model and retain set (spec A7 table, from the R1 JSONs; SynFlow from R2, spec B7), and 'cpu' values
+ * model and retain set (docs/reference/blend-a-amu.md#a7 table, from the DC_Unlearning JSONs; SynFlow from DC_U, docs/reference/modular-2024.md#b7), and 'cpu' values
  * for Fashion-MNIST on the width-32 ConvNet of the cpu pretrain preset.
  *
  * A preset maps method name -> partial config; the method's defaults fill in the rest (the defaults
@@ -18,7 +18,7 @@ export interface UnlearnPreset {
   methods: MethodConfigs;
 }
 
-/** One row of the spec A7 table: the values that differ between datasets, models and retain sets. */
+/** One row of the docs/reference/blend-a-amu.md#a7 table: the values that differ between datasets, models and retain sets. */
 interface R1Row {
   /** A-CF (A-AMU) Adam lr. */
   acfLr: number;
@@ -64,7 +64,7 @@ const BAD_RATIO_CINIC = 0.7234;
 
 function preset(dataset: UnlearnPreset['dataset'], model: UnlearnPreset['model'], retainSet: 'full' | 'blend', row: R1Row): UnlearnPreset {
   return {
-    description: `Reference R1 hyperparameters, ${dataset} ${model}, ${retainSet === 'full' ? 'full retain set' : 'Blend-reduced retain set'} (spec A7).`,
+    description: `Reference DC_Unlearning hyperparameters, ${dataset} ${model}, ${retainSet === 'full' ? 'full retain set' : 'Blend-reduced retain set'} (docs/reference/blend-a-amu.md#a7).`,
     dataset,
     model,
     retainSet,

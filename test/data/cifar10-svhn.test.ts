@@ -73,7 +73,7 @@ describe('SVHN .mat loader', () => {
     });
   }
 
-  it('reads double-typed labels, big-endian files, the test split and the CIFAR-10 statistics R2 uses', () => {
+  it('reads double-typed labels, big-endian files, the test split and the CIFAR-10 statistics DC_U uses', () => {
     const dir = tempDir('svhn2');
     const exp = writeSvhn(dir, 'test', 11, { compressed: true, bigEndian: true, labelType: 'double' });
     const ds = loadSvhn('test', { dir, mean: CIFAR10_MEAN, std: [0.2023, 0.1994, 0.201] });

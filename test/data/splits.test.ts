@@ -114,7 +114,7 @@ describe('forget/retain splits', () => {
     expect(() => testPoolSplit(cifarTest, { seed: 2, poolFraction: 1 })).toThrow(/fraction must be in \(0, 1\)/);
   });
 
-  it('capPerClass: first k of each class in a seeded shuffled pass (R1 SVHN: 4500 per class)', () => {
+  it('capPerClass: first k of each class in a seeded shuffled pass (DC_Unlearning SVHN: 4500 per class)', () => {
     const unbalanced: SplitSource = { ...source(100), labels: Int32Array.from({ length: 100 }, (_, i) => (i < 70 ? 0 : 1 + (i % 2))) };
     const kept = capPerClass(unbalanced, { perClass: 10, seed: 4 });
     const counts = [0, 0, 0];

@@ -5,7 +5,7 @@ import { jStat } from '../../lib/metrics/jstat';
 import { Rng } from '../../lib/engine/rng';
 import { miaRegulariser, probit } from '../../lib/metrics/mia-regulariser';
 
-// Independent float64 reference, written from spec A6 (plain JS numbers).
+// Independent float64 reference, written from docs/reference/blend-a-amu.md#a6 (plain JS numbers).
 function gaussianise64(c: number[], k: number, relu: boolean): number[] {
   const u = c.map((x) => Math.log(1 + x + 1e-8));
   const sig = (x: number): number => 1 / (1 + Math.exp(-x));

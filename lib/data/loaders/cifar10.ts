@@ -5,7 +5,7 @@ import { checkSplit, datasetFromBytes, readDataFile, resolveDataDir, type Loader
 
 /** Class names as in batches.meta.txt, used when the meta file is absent. */
 export const CIFAR10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
-/** Normalisation of the reference code (R1 and SULI): ToTensor then Normalize(mean, std). */
+/** Normalisation of the reference code (DC_Unlearning and SULI): ToTensor then Normalize(mean, std). */
 export const CIFAR10_MEAN = [0.4914, 0.4822, 0.4465];
 export const CIFAR10_STD = [0.2023, 0.1994, 0.201];
 export const CIFAR10_SPLITS = ['train', 'test'] as const;

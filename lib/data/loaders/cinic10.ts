@@ -6,7 +6,7 @@ import { decodePngRgb } from './images';
 
 /** CINIC-10 uses CIFAR-10's classes; folders are these names (sorted, as torchvision's ImageFolder). */
 export const CINIC10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
-/** R1's CINIC-10 statistics. */
+/** DC_Unlearning's CINIC-10 statistics. */
 export const CINIC10_MEAN = [0.478, 0.472, 0.43];
 export const CINIC10_STD = [0.242, 0.238, 0.258];
 export const CINIC10_SPLITS = ['train', 'valid', 'test'] as const;

@@ -5,7 +5,7 @@ import { checkSplit, datasetFromBytes, readDataFile, resolveDataDir, type Loader
 import { readMat5 } from './mat5';
 
 export const SVHN_CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
-/** R1's SVHN statistics (R2 normalises SVHN with the CIFAR-10 ones: pass those as mean/std). */
+/** DC_Unlearning's SVHN statistics (DC_U normalises SVHN with the CIFAR-10 ones: pass those as mean/std). */
 export const SVHN_MEAN = [0.4377, 0.4438, 0.4728];
 export const SVHN_STD = [0.198, 0.201, 0.197];
 export const SVHN_SPLITS = ['train', 'test', 'extra'] as const;

@@ -26,7 +26,7 @@ export const UTKFACE_SPLIT_FRACTIONS = { train: 0.8, val: 0.1 };
 const SCRIPT = 'download-utkface.sh';
 
 export interface UtkfaceOptions extends LoaderOptions {
-  /** Square output size; the SULI spec resizes to 32 for All-CNN (L2UL uses 128 then crop 120). */
+  /** Square output size; docs/reference/suli.md#s11 resizes to 32 for All-CNN (L2UL uses 128 then crop 120). */
   size?: number;
   /** A grouping name of UTKFACE_GROUPINGS or explicit bin edges. Default 'MFD'. */
   grouping?: string | number[];

@@ -20,7 +20,7 @@ export interface Vggface2Options extends LoaderOptions {
   identityList?: string[];
   /** Seed of the identity draw and of the per-identity train/test split. Default 0. */
   seed?: number | string;
-  /** Square output size after a centre square crop. Default 224 (ResNet-50 input in the SULI spec). */
+  /** Square output size after a centre square crop. Default 224 (ResNet-50 input in docs/reference/suli.md#s11). */
   size?: number;
   /** Share of each identity's images that goes to the test split. Default 0.2. */
   testFraction?: number;

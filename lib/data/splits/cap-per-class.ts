@@ -1,14 +1,14 @@
 import { candidatePositions, idsAt, toRng, type SeedLike, type SplitSource } from './common';
 
 export interface CapPerClassOptions {
-  /** Most samples kept per class (R1 SVHN and R2: 4500). */
+  /** Most samples kept per class (DC_Unlearning SVHN and DC_U: 4500). */
   perClass: number;
   seed: SeedLike;
   within?: ArrayLike<number>;
 }
 
 /**
- * The first `perClass` samples of each class met in a seeded shuffled pass (R1's SVHN training set:
+ * The first `perClass` samples of each class met in a seeded shuffled pass (DC_Unlearning's SVHN training set:
  * 4500 per class, 45,000 in all). Classes with fewer samples keep all of them. Returns the kept ids.
  */
 export function capPerClass(ds: SplitSource, opts: CapPerClassOptions): Int32Array {

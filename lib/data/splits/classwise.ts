@@ -1,7 +1,7 @@
 import { candidatePositions, idsAt, resolveClasses, type ForgetSplit, type SplitSource } from './common';
 
 export interface ClassSplitOptions {
-  /** Classes to forget, by index or name (SULI: [1] = automobile; R1 k_classwise: [1, 2, 3]). */
+  /** Classes to forget, by index or name (SULI: [1] = automobile; DC_Unlearning k_classwise: [1, 2, 3]). */
   classes: (number | string)[];
   within?: ArrayLike<number>;
 }

@@ -1,9 +1,9 @@
 import { candidatePositions, checkFraction, idsAt, sortedIds, toRng, type ForgetSplit, type SeedLike, type SplitSource } from './common';
 
 export interface SequentialSplitOptions {
-  /** Number of forget requests (R1's multi-round runs: 3). */
+  /** Number of forget requests (DC_Unlearning's multi-round runs: 3). */
   rounds: number;
-  /** Share of the *current* retain set forgotten each round (R1: 0.1). */
+  /** Share of the *current* retain set forgotten each round (DC_Unlearning: 0.1). */
   fraction: number;
   seed: SeedLike;
   within?: ArrayLike<number>;
@@ -16,10 +16,10 @@ export interface SequentialRound extends ForgetSplit {
 }
 
 /**
- * R1's multi-round protocol (A11): one permutation; round 0 forgets its first floor(f * N) samples;
+ * DC_Unlearning's multi-round protocol (docs/reference/blend-a-amu.md#a11): one permutation; round 0 forgets its first floor(f * N) samples;
  * round r forgets the first floor(f * |R_{r-1}|) samples of the previous retain set in permuted order.
  * Each round's `forget` holds only the new samples; `cumulativeForget` is their union so far
- * (R2's cycle bug, which loses intermediate chunks, is not copied).
+ * (DC_U's cycle bug, which loses intermediate chunks, is not copied).
  */
 export function sequentialSplits(ds: SplitSource, opts: SequentialSplitOptions): SequentialRound[] {
   checkFraction(`${ds.name} sequential split`, opts.fraction);

@@ -1,22 +1,22 @@
 import { candidatePositions, checkFraction, idsAt, toRng, type SeedLike, type SplitSource } from './common';
 
 export interface TestPoolSplitOptions {
-  /** Share of the test set in the pool (R1: 0.7). */
+  /** Share of the test set in the pool (DC_Unlearning: 0.7). */
   poolFraction?: number;
   seed: SeedLike;
 }
 
-/** R1's test split: `pool` feeds A-AMU's class-restricted T-samples, `evaluation` is the reported test set. */
+/** DC_Unlearning's test split: `pool` feeds A-AMU's class-restricted T-samples, `evaluation` is the reported test set. */
 export interface TestPoolSplit {
   pool: Int32Array;
   evaluation: Int32Array;
 }
 
 /**
- * R1's `random_split(test, [0.7, 0.3])` (spec A1): not stratified; sizes as torch computes them for
+ * DC_Unlearning's `random_split(test, [0.7, 0.3])` (docs/reference/blend-a-amu.md#a1): not stratified; sizes as torch computes them for
  * fractions (floor of each share, then the leftover samples go one by one to the parts in order), so
  * CIFAR-10 gives 7000 / 3000 and SVHN 18,223 / 7,809; the pool is the first part of a seeded permutation.
- * (R1 draws it from torch's unseeded start-up generator; here the seed is explicit.)
+ * (DC_Unlearning draws it from torch's unseeded start-up generator; here the seed is explicit.)
  */
 export function testPoolSplit(ds: SplitSource, opts: TestPoolSplitOptions): TestPoolSplit {
   const f = opts.poolFraction ?? 0.7;

@@ -1,7 +1,7 @@
 import { candidatePositions, checkFraction, idsAt, toRng, type ForgetSplit, type SeedLike, type SplitSource } from './common';
 
 export interface UniformSplitOptions {
-  /** Share of the samples to forget, in (0, 1); R1 and R2 use 0.1. */
+  /** Share of the samples to forget, in (0, 1); DC_Unlearning and DC_U use 0.1. */
   fraction: number;
   seed: SeedLike;
   /** Restrict the draw to these ids (default: all samples). */
@@ -9,7 +9,7 @@ export interface UniformSplitOptions {
 }
 
 /**
- * Uniform random forgetting as in R1/R2: permute the samples, forget the first floor(fraction * N),
+ * Uniform random forgetting as in DC_Unlearning/DC_U: permute the samples, forget the first floor(fraction * N),
  * retain the rest (CIFAR-10: 5000 / 45000 at 10 %). Not stratified.
  */
 export function uniformSplit(ds: SplitSource, opts: UniformSplitOptions): ForgetSplit {

@@ -13,7 +13,7 @@ import { AMU_DEFAULTS, ClassIndex, drawAmuSample, SubsetSampler } from '../../un
  * with A-AMU's own samplers and computes the value with the same miaRegulariser the method adds to its loss.
  */
 
-/** One set's values at every stage of the regulariser (spec A6 step 4). */
+/** One set's values at every stage of the regulariser (docs/reference/blend-a-amu.md#a6 step 4). */
 export interface AnatomySet {
   /** Per-sample cross-entropy of the original model. */
   loss: number[];

@@ -59,7 +59,7 @@ export const AAMU_ANATOMY_PRESETS: Record<PresetName, AamuAnatomyPreset> = {
 
 /**
  * The paper's A-AMU numbers: Table 1 (ResNet-18 / CIFAR-10, full retain set) CF vs A-CF, the speed-up
- * they imply, and the default k, lambda (spec A6).
+ * they imply, and the default k, lambda (docs/reference/blend-a-amu.md#a6).
  */
 export const PAPER_AAMU = {
   table1: {

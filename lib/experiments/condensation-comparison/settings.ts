@@ -7,11 +7,11 @@ export const CONDENSATION_COMPARISON: ExperimentInfo = {
   flags: ['seeds', 'dataset'],
 };
 
-/** Blend vs the gradient/distribution-matching baselines (2025 paper Sec. 3.2, 4.2, Fig. 2; spec A8). */
+/** Blend vs the gradient/distribution-matching baselines (2025 paper Sec. 3.2, 4.2, Fig. 2; docs/reference/blend-a-amu.md#a8). */
 export const CONDENSATION_METHODS = ['blend', 'gm', 'dm', 'idm'] as const;
 export type CondensationMethod = (typeof CONDENSATION_METHODS)[number];
 
-/** Iteration counts of the reference benchmark (spec A8, cond.py). */
+/** Iteration counts of the reference benchmark (docs/reference/blend-a-amu.md#a8, cond.py). */
 export const REFERENCE_ITERATIONS: Record<CondensationMethod, number> = { blend: 20, gm: 1000, dm: 20000, idm: 20000 };
 
 /**
@@ -54,7 +54,7 @@ const SAME_EPOCHS = (e: number): Record<CondensationMethod, number> => ({ blend:
  *   40 and the others 10), final-epoch accuracy (no best-epoch selection on the test set). IDM with 256
  *   real images per class (3 nets x 10 classes x 256 images held in one tidy) did not finish one iteration
  *   in 5 minutes here.
- * gpu-paper: CIFAR-10, ConvNet-128x3, the reference's iterations and evaluation (spec A8).
+ * gpu-paper: CIFAR-10, ConvNet-128x3, the reference's iterations and evaluation (docs/reference/blend-a-amu.md#a8).
  */
 export const CONDENSATION_PRESETS: Record<PresetName, CondensationPreset> = {
   smoke: {
@@ -99,7 +99,7 @@ export const CONDENSATION_PRESETS: Record<PresetName, CondensationPreset> = {
     evalEpochs: { blend: 40, gm: 10, dm: 10, idm: 10 },
     trackBest: true,
     notes: [
-      'Reference settings (spec A8): evaluation epochs 40 for Blend and 10 for GM/DM/IDM, best-test-accuracy epoch kept, as cond.py does.',
+      'Reference settings (docs/reference/blend-a-amu.md#a8): evaluation epochs 40 for Blend and 10 for GM/DM/IDM, best-test-accuracy epoch kept, as cond.py does.',
     ],
   },
 };

@@ -2,7 +2,7 @@ import type { ExperimentInfo } from '../shared/experiment';
 import { BLEND_PAPER_SETTINGS, type BlendPaperSetting, type PresetName } from '../shared/presets';
 
 /**
- * Sec. 4.5 / Fig. 4 of the Blend/A-AMU paper (000), spec A11: 3 sequential rounds of 10 % uniform
+ * Sec. 4.5 / Fig. 4 of the Blend/A-AMU paper (000), docs/reference/blend-a-amu.md#a11: 3 sequential rounds of 10 % uniform
  * forgetting; CF, L1-sparse, SCRUB and their A-AMU versions, without and with Blend. Each method
  * continues from its own previous-round output (the reference's CF checkpoint mix-up is not copied);
  * with Blend, k-means runs once and every round redoes F-sampling with the cumulative forget set and a

@@ -10,7 +10,7 @@ export const REDUCED_RETAIN_STRATEGIES: ExperimentInfo = {
 
 /**
  * The seven training sets of the 2025 paper's Sec. 4.4 / Fig. 3 ablation, in the paper's numbering
- * (circled 1-7). The reference scripts number them differently (spec A10): paper 1 = v7, 2 = v1,
+ * (circled 1-7). The reference scripts number them differently (docs/reference/blend-a-amu.md#a10): paper 1 = v7, 2 = v1,
  * 3 = v4, 4 = v3, 5 = v6, 6 = v5, 7 = v2.
  */
 export const RETAIN_STRATEGIES = [
@@ -39,15 +39,15 @@ export const PAPER_FIG3: Record<RetainStrategy, { forgetAcc: number | null; free
 };
 
 /**
- * |R_reduced| / |R| quoted in the paper (Sec. 4.3; CIFAR-10 / SVHN ResNet-18) and the spec's estimate
- * for equal-size clusters (A5.4). The paper reports no Fashion-MNIST ratios.
+ * |R_reduced| / |R| quoted in the paper (Sec. 4.3; CIFAR-10 / SVHN ResNet-18) and the estimate in docs/reference/blend-a-amu.md#a5-4
+ * for equal-size clusters (docs/reference/blend-a-amu.md#a5-4). The paper reports no Fashion-MNIST ratios.
  */
 export const PAPER_REDUCED_RATIOS = {
   cifar10Uniform: 0.602,
   cifar10OneClass: 0.2,
   svhnOneClass: 0.022,
   averageReduction: 0.44,
-  /** 1 - 0.9^s (s - 1) / (0.9 s) for clusters of s images under 10 % uniform forgetting (spec A5.4). */
+  /** 1 - 0.9^s (s - 1) / (0.9 s) for clusters of s images under 10 % uniform forgetting (docs/reference/blend-a-amu.md#a5-4). */
   equalClusterEstimate: (s: number) => 1 - (0.9 ** s * (s - 1)) / (0.9 * s),
 };
 
@@ -106,6 +106,6 @@ export const REDUCED_RETAIN_PRESETS: Record<PresetName, ReducedRetainPreset> = {
     fraction: 0.1,
     ratioClass: 0,
     l1: presetConfig('cinic10-resnet18-blend', 'l1-sparse'),
-    notes: ['Reference setting (spec A10): CINIC-10, ResNet-18 (instance norm), k = 800, L1-sparse with the CINIC `_condense_` JSON, 3 runs.'],
+    notes: ['Reference setting (docs/reference/blend-a-amu.md#a10): CINIC-10, ResNet-18 (instance norm), k = 800, L1-sparse with the CINIC `_condense_` JSON, 3 runs.'],
   },
 };

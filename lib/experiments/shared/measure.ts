@@ -14,7 +14,7 @@ export interface UnlearnMeasures {
 
 /**
  * Accuracies on the real retain set, the forget set and the evaluation split, and the paper's MIA
- * score (spec A9). The reference measured pruning's retain accuracy on the reduced set (a bug, not copied).
+ * score (docs/reference/blend-a-amu.md#a9). The reference measured pruning's retain accuracy on the reduced set (a bug, not copied).
  */
 export function measureUnlearning(model: Classifier, s: Pick<Scenario, 'retain' | 'forget' | 'testEval'>, seed: number | string): UnlearnMeasures {
   return {

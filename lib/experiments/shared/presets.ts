@@ -41,7 +41,7 @@ const SGD = { kind: 'sgd' as const, momentum: 0.9, weightDecay: 5e-4 };
  *   size 5, as CIFAR-10's 5000 images / 1000 clusters in the paper). Blend's random extractor is a
  *   width-32 ConvNet instead of the reference's width 128: the k-means/Blend features then cost 16x
  *   fewer FLOPs on a CPU. Sized so that `npm start` (one seed) stays within 20 minutes here.
- * gpu-paper: CIFAR-10, instance-norm ResNet-18, the paper's pretraining (spec A4), k = 1000.
+ * gpu-paper: CIFAR-10, instance-norm ResNet-18, the paper's pretraining (docs/reference/blend-a-amu.md#a4), k = 1000.
  * The Blend/A-AMU experiments and the SULI ones share these data and recipes, so cached original models are shared.
  */
 export const BLEND_PAPER_SETTINGS: Record<PresetName, BlendPaperSetting> = {

@@ -22,7 +22,7 @@ export interface ExperimentData {
   trainPerClass?: number;
   /** Keep at most this many test images per class; undefined = all. */
   testPerClass?: number;
-  /** Share of the test set used as A-AMU's class-matched pool (R1: 0.7; the rest is the evaluation split). */
+  /** Share of the test set used as A-AMU's class-matched pool (DC_Unlearning: 0.7; the rest is the evaluation split). */
   testPoolFraction: number;
 }
 
@@ -37,7 +37,7 @@ export interface TrainRecipe {
   schedule: ScheduleSpec;
 }
 
-/** A forget request: R1's 10 % uniform, one whole class, or SULI's n random instances. */
+/** A forget request: DC_Unlearning's 10 % uniform, one whole class, or SULI's n random instances. */
 export type ForgetRequest =
   | { kind: 'uniform'; fraction: number }
   | { kind: 'class'; classes: (number | string)[] }

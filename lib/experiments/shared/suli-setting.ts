@@ -14,7 +14,7 @@ import type { PaperDatasetKey } from './suli-paper-numbers';
 /**
  * The shared setting of the SULI paper's (003) experiments: data, original model, which methods run
  * and with which hyperparameters, per preset and dataset, plus the measurement of one unlearned
- * model (SPEC 6, 8) and the paper's numbers (Tables 2-5) for comparison.
+ * model (docs/reference/suli.md#s6, #s8) and the paper's numbers (Tables 2-5) for comparison.
  */
 
 /** The methods of the paper's tables, in its column order (Retrain is the gold standard). */
@@ -110,7 +110,7 @@ export const SULI_SETTINGS: Record<PresetName, Record<string, SuliSetting>> = {
   smoke: { 'fashion-mnist': FASHION_SMOKE },
   cpu: { 'fashion-mnist': FASHION_CPU },
   'gpu-paper': {
-    // The public code: CIFAR-10, ResNet-18 (batch norm, CIFAR stem) trained 40 epochs with SGD 0.1 (SPEC 2), class 1 forgotten.
+    // The public code: CIFAR-10, ResNet-18 (batch norm, CIFAR stem) trained 40 epochs with SGD 0.1 (docs/reference/suli.md#s2), class 1 forgotten.
     cifar10: {
       label: 'CIFAR-10, ResNet-18',
       data: { dataset: 'cifar10', testPoolFraction: 0.7 },
@@ -123,7 +123,7 @@ export const SULI_SETTINGS: Record<PresetName, Record<string, SuliSetting>> = {
       seeds: 5,
       paperDataset: 'CIFAR-10',
     },
-    // UTKFace age groups (loader default grouping) at 32 x 32 on All-CNN; Adam/OneCycle-like recipe of SPEC 2 [inferred].
+    // UTKFace age groups (loader default grouping) at 32 x 32 on All-CNN; Adam/OneCycle-like recipe of docs/reference/suli.md#s2 [inferred].
     utkface: {
       label: 'UTKFace, All-CNN',
       data: { dataset: 'utkface', testPoolFraction: 0.7 },
@@ -136,7 +136,7 @@ export const SULI_SETTINGS: Record<PresetName, Record<string, SuliSetting>> = {
       seeds: 5,
       paperDataset: 'UTKFace',
     },
-    // 10 VGGFace2 identities at 224 x 224 on ResNet-50 (Boundary Unlearning's setting, SPEC 11 [inferred]).
+    // 10 VGGFace2 identities at 224 x 224 on ResNet-50 (Boundary Unlearning's setting, docs/reference/suli.md#s11 [inferred]).
     vggface2: {
       label: 'VGGFace2 (10 identities), ResNet-50',
       data: { dataset: 'vggface2', testPoolFraction: 0.7 },
@@ -276,7 +276,7 @@ export interface SuliMeasures {
 /**
  * The paper's metrics for one model. `test` is the full test split; class-wise, it is also split
  * into the retained classes and the forgotten ones. MIA: 10-fold loss attack, forget vs
- * class-matched test (LOSS_MIA_PRESETS.suli, SPEC 8).
+ * class-matched test (LOSS_MIA_PRESETS.suli, docs/reference/suli.md#s8).
  */
 export function measureSuli(
   model: Classifier,

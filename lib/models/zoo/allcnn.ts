@@ -16,7 +16,7 @@ export interface AllCnnOptions {
 
 /**
  * All-CNN-C (Springenberg et al. 2015) in the form the SULI reference carries (Golatkar/SCRUB
- * AllCNN; spec section 2): conv3x3 blocks 96, 96, 192 (stride 2, pad 1), 192, 192, 192 (stride 2, pad 1),
+ * AllCNN; docs/reference/suli.md#s2): conv3x3 blocks 96, 96, 192 (stride 2, pad 1), 192, 192, 192 (stride 2, pad 1),
  * 192, then a 1x1 conv block 192, average pooling, linear. Unlike the paper's All-CNN-C it classifies
  * with a linear layer instead of a 1x1 conv to the classes. The reference pools with AvgPool2d(8), i.e.
  * global pooling of the 8x8 map of a 32x32 input; we pool globally, which also accepts other sizes.

@@ -17,9 +17,9 @@ export interface Cnn4Options {
 }
 
 /**
- * The 4-block CNN of "Dataset Condensation Driven Machine Unlearning" (2024; spec B2): four
+ * The 4-block CNN of "Dataset Condensation Driven Machine Unlearning" (2024; docs/reference/modular-2024.md#b2): four
  * [conv3x3 pad 1 -> BatchNorm -> ReLU -> 2x2 max-pool] blocks with 32/64/128/256 channels, so a 32x32
- * input flattens to 256*2*2 = 1024, then fc 1024 -> ReLU -> Dropout 0.5 | fc classes. The spec lists
+ * input flattens to 256*2*2 = 1024, then fc 1024 -> ReLU -> Dropout 0.5 | fc classes. docs/reference/modular-2024.md#b2 lists
  * fc1-dropout-fc2; the paper calls it "a 2-layered MLP with dropout", so we put a ReLU after fc1 (our choice).
  * embed() = the 1024-d hidden layer. Parameters (32x32x3, 10 classes): convs 896 + 18,496 + 73,856 +
  * 295,168, BN 64 + 128 + 256 + 512, fc1 1,049,600, fc2 10,250; total 1,449,226.

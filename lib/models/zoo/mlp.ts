@@ -6,7 +6,7 @@ import { ModelOptions } from './options';
 import type { ZooModel } from './types';
 
 export interface MlpOptions {
-  /** Hidden layer widths (R1's MLP: [128, 128]; R2's MLP: [512, 128]). */
+  /** Hidden layer widths (DC_Unlearning's MLP: [128, 128]; DC_U's MLP: [512, 128]). */
   hidden?: number[];
 }
 

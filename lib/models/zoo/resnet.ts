@@ -14,7 +14,7 @@ export interface ResNetOptions {
    */
   norm?: 'instance' | 'batch';
   /**
-   * 'cifar' (default): 3x3 stride-1 conv, no max-pool (R1 and SULI). 'imagenet': 7x7 stride-2 conv
+   * 'cifar' (default): 3x3 stride-1 conv, no max-pool (DC_Unlearning and SULI). 'imagenet': 7x7 stride-2 conv
    * (pad 3) + 3x3 stride-2 max-pool (pad 1), torchvision's stem, used by the 2024 paper's ResNet-18.
    */
   stem?: 'cifar' | 'imagenet';

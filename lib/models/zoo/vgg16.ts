@@ -20,7 +20,7 @@ export interface Vgg16Options {
 const CONFIG_D = [64, 64, 'M', 128, 128, 'M', 256, 256, 256, 'M', 512, 512, 512, 'M', 512, 512, 512, 'M'] as const;
 
 /**
- * VGG-16 as the 2024 paper (R2, spec B2) uses it on CIFAR: torchvision's 13 conv3x3 (pad 1) + ReLU
+ * VGG-16 as the 2024 paper (DC_U, docs/reference/modular-2024.md#b2) uses it on CIFAR: torchvision's 13 conv3x3 (pad 1) + ReLU
  * layers with five max-pools, the adaptive average pool skipped, so a 32x32 input flattens to 512 features,
  * then Linear(512, 4096)-ReLU-Dropout-Linear(4096, 4096)-ReLU-Dropout | Linear(4096, classes).
  * embed() = the second 4096-d hidden layer (the input of the last linear).

@@ -57,9 +57,9 @@ export interface SgdConfig {
 export const SGD_CHECKS: Checks<ForgetOnlyConfig & SgdConfig> = { ...FORGET_ONLY_CHECKS, momentum: unitInterval, weightDecay: nonNegativeNumber };
 
 /**
- * L2UL's NegGrad recipe (SPEC 9): SGD lr 1e-3, momentum 0.9, wd 1e-4, forget batch 32 (CIFAR), check
+ * L2UL's NegGrad recipe (docs/reference/suli.md#s9): SGD lr 1e-3, momentum 0.9, wd 1e-4, forget batch 32 (CIFAR), check
  * every epoch, stop at the class-wise target, cap 1000 epochs. Random Label and Initial Label have no
- * recipe of their own and adopt it (SPEC 9 [rec]).
+ * recipe of their own and adopt it (docs/reference/suli.md#s9 [rec]).
  */
 export const L2UL_SGD_DEFAULTS: ForgetOnlyConfig & SgdConfig = {
   mode: 'class',

@@ -5,7 +5,7 @@ import type { UnlearnResult, Unlearner } from '../contract';
 
 export interface UnlearnRound {
   retain: Dataset;
-  /** Only the samples newly forgotten in this round (spec A11). */
+  /** Only the samples newly forgotten in this round (docs/reference/blend-a-amu.md#a11). */
   forget: Dataset;
   testPool: Dataset;
   reference?: Dataset;
@@ -15,7 +15,7 @@ export interface UnlearnRound {
  * Sequential (multi-round) unlearning: round r starts from this method's own round r-1 output (for
  * SCRUB-like methods that output is also the teacher), round 0 from `original`.
  *
- * This deliberately fixes the reference's bug (spec A11 (i)): multiround_unlearn.py saved the A-SCRUB
+ * This deliberately fixes the reference's bug (docs/reference/blend-a-amu.md#a11, bug (i)): multiround_unlearn.py saved the A-SCRUB
  * model as CF's checkpoint, so CF rounds >= 1 continued from A-SCRUB's output. Here a method only ever
  * sees its own previous model. The caller owns every returned model (dispose them when done);
  * `original` is left unchanged.

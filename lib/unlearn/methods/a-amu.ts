@@ -13,7 +13,7 @@ import { cf } from './cf';
 import { l1Sparse } from './l1-sparse';
 import { scrub } from './scrub';
 
-/** The A-AMU settings added to a base method's own (spec A6). */
+/** The A-AMU settings added to a base method's own (docs/reference/blend-a-amu.md#a6). */
 export interface AmuConfig {
   /** Weight of the MIA regulariser (reference `weight_distribution` 34). */
   lambda: number;
@@ -152,20 +152,20 @@ const AMU_OPTIMISER = { optimizer: 'adam', weightDecay: 0, momentum: 0, schedule
 /** A-CF = "A-AMU" of the paper (reference accelerated_cf.py): Adam 2.4e-4 (CIFAR-10, SVHN). */
 export const aCf = accelerated(cf, {
   name: 'a-cf',
-  description: 'A-AMU on CF: (mean retain CE)^2 + 34 * MMD^2 of Gaussianised forget vs class-matched test losses, Adam 2.4e-4, 1 epoch (spec A6).',
+  description: 'A-AMU on CF: (mean retain CE)^2 + 34 * MMD^2 of Gaussianised forget vs class-matched test losses, Adam 2.4e-4, 1 epoch (docs/reference/blend-a-amu.md#a6).',
   baseDefaults: { ...AMU_OPTIMISER, lr: 2.4e-4 },
 });
 
 /** A-L1 (reference accelerated_sparisification.py): constant alpha 1e-4, Adam 1e-4. */
 export const aL1 = accelerated(l1Sparse, {
   name: 'a-l1',
-  description: 'A-AMU on L1-sparse: (mean retain CE)^2 + 34 * MMD^2 + 1e-4 * ||theta||_1 (constant), Adam 1e-4, 1 epoch (spec A6).',
+  description: 'A-AMU on L1-sparse: (mean retain CE)^2 + 34 * MMD^2 + 1e-4 * ||theta||_1 (constant), Adam 1e-4, 1 epoch (docs/reference/blend-a-amu.md#a6).',
   baseDefaults: { ...AMU_OPTIMISER, lr: 1e-4, l1Alpha: 1e-4, l1Schedule: 'constant', noL1Epochs: 0 },
 });
 
 /** A-SCRUB (reference accelerated_scrub.py): a max pass then a min pass per epoch, Adam 1e-4 shared by both. */
 export const aScrub = accelerated(scrub, {
   name: 'a-scrub',
-  description: 'A-AMU on SCRUB: max pass -0.2 KL_T on the forget set, then 0.99 (CE)^2 + 0.001 KL_T + 34 MMD^2 on the retain set, Adam 1e-4, 1 epoch (spec A6).',
+  description: 'A-AMU on SCRUB: max pass -0.2 KL_T on the forget set, then 0.99 (CE)^2 + 0.001 KL_T + 34 MMD^2 on the retain set, Adam 1e-4, 1 epoch (docs/reference/blend-a-amu.md#a6).',
   baseDefaults: { ...AMU_OPTIMISER, lr: 1e-4, msteps: 0, forgetBatchSize: 64, maxWeight: 0.2, gamma: 0.99, beta: 0.001, temperature: 2 },
 });

@@ -9,7 +9,7 @@ import { freshModelLike } from '../shared/fresh-model';
 
 export interface BadTeacherConfig extends TrainConfig {
   /**
-   * Fraction of the retain set mixed with the forget set (a seeded random subset). R1: 0.6234 on the full
+   * Fraction of the retain set mixed with the forget set (a seeded random subset). DC_Unlearning: 0.6234 on the full
    * retain set, 1 (all of it) on a Blend-reduced one.
    */
   retainFraction: number;
@@ -17,8 +17,8 @@ export interface BadTeacherConfig extends TrainConfig {
 }
 
 /**
- * Reference R1 (spec A7), CIFAR-10 ResNet-18 full retain set: 20 epochs, SGD 1e-2, momentum 0.9,
- * wd 5e-4, constant lr (inactive MultiStepLR), T 2, retain fraction 0.6234 (the spec quotes the
+ * Reference DC_Unlearning (docs/reference/blend-a-amu.md#a7), CIFAR-10 ResNet-18 full retain set: 20 epochs, SGD 1e-2, momentum 0.9,
+ * wd 5e-4, constant lr (inactive MultiStepLR), T 2, retain fraction 0.6234 (docs/reference/blend-a-amu.md#a7 quotes the
  * reference's value as 0.6234..., further digits unknown), batch 64.
  */
 export const BAD_TEACHER_DEFAULTS: BadTeacherConfig = {
@@ -42,7 +42,7 @@ const CHECKS: Checks<BadTeacherConfig> = { ...TRAIN_CHECKS, retainFraction: frac
  */
 export const badTeacher = defineUnlearner<BadTeacherConfig>({
   name: 'bad-teacher',
-  description: 'Distil from an incompetent (random) teacher on forget samples and the original on retain samples, KL_T * T^2 (spec A7).',
+  description: 'Distil from an incompetent (random) teacher on forget samples and the original on retain samples, KL_T * T^2 (docs/reference/blend-a-amu.md#a7).',
   uses: RETAIN_USE,
   modes: [],
   defaults: BAD_TEACHER_DEFAULTS,

@@ -8,7 +8,7 @@ import { crossEntropySteps, FORGET_ONLY_MODES, forgetTraining, SGD_CHECKS, sgdOp
 import { fgsmUntargeted } from '../shared/adversarial';
 
 /**
- * Boundary Shrink (Chen et al., CVPR 2023; SPEC Appendix A): for each forget sample, an untargeted
+ * Boundary Shrink (Chen et al., CVPR 2023; docs/reference/suli.md#appendix-a): for each forget sample, an untargeted
  * FGSM step against the frozen original model finds the nearest other class (its "neighbour label",
  * the original's prediction on the adversarial image); the model is fine-tuned on the clean forget
  * images with cross-entropy toward those labels. Forget set only.

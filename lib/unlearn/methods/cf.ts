@@ -3,7 +3,7 @@ import { plainRetainPasses, RETAIN_USE, retainTraining, TRAIN_CHECKS, type Train
 
 export type CfConfig = TrainConfig;
 
-/** Reference R1 (spec A7), CIFAR-10 ResNet-18, full retain set: SGD 0.04, momentum 0.502, wd 0.0014, 50 epochs, warm-up 5 + cosine. */
+/** Reference DC_Unlearning (docs/reference/blend-a-amu.md#a7), CIFAR-10 ResNet-18, full retain set: SGD 0.04, momentum 0.502, wd 0.0014, 50 epochs, warm-up 5 + cosine. */
 export const CF_DEFAULTS: CfConfig = {
   epochs: 50,
   batchSize: 64,
@@ -18,7 +18,7 @@ export const CF_DEFAULTS: CfConfig = {
 /** Catastrophic forgetting / fine-tuning: keep training the original model on the retain set only. */
 export const cf = defineUnlearner<CfConfig>({
   name: 'cf',
-  description: 'Fine-tune the original model on the retain set (CF; Blend/A-AMU reference recipe, spec A7).',
+  description: 'Fine-tune the original model on the retain set (CF; Blend/A-AMU reference recipe, docs/reference/blend-a-amu.md#a7).',
   uses: RETAIN_USE,
   modes: [],
   defaults: CF_DEFAULTS,

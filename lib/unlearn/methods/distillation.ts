@@ -12,12 +12,12 @@ export interface DistillationConfig extends TrainConfig {
   /** Weight of the teacher KL. */
   softWeight: number;
   temperature: number;
-  /** 'original' = student starts from the original model (R1); 'random' = from scratch (R2, spec B7). */
+  /** 'original' = student starts from the original model (DC_Unlearning); 'random' = from scratch (DC_U, docs/reference/modular-2024.md#b7). */
   studentInit: 'original' | 'random';
 }
 
 /**
- * Reference R1 (spec A7), CIFAR-10 ResNet-18 full retain set: student = teacher = original, loss
+ * Reference DC_Unlearning (docs/reference/blend-a-amu.md#a7), CIFAR-10 ResNet-18 full retain set: student = teacher = original, loss
  * 1.0 CE + 0.001 KL_{T=2} (batch-mean * T^2), SGD 0.04, momentum 0.86, wd 1e-3, 50 epochs, constant lr
  * (its MultiStepLR milestones 50/75 are never reached).
  */
@@ -47,7 +47,7 @@ const CHECKS: Checks<DistillationConfig> = {
 /** Knowledge distillation from the original model on the retain set only. */
 export const distillation = defineUnlearner<DistillationConfig>({
   name: 'distillation',
-  description: 'Distil the original model into a student on the retain set: CE + softWeight * KL_T (spec A7; R2 variant via studentInit).',
+  description: 'Distil the original model into a student on the retain set: CE + softWeight * KL_T (docs/reference/blend-a-amu.md#a7; DC_U variant via studentInit).',
   uses: RETAIN_USE,
   modes: [],
   defaults: DISTILLATION_DEFAULTS,

@@ -14,12 +14,12 @@ import {
 import { freshModelLike } from '../shared/fresh-model';
 
 /**
- * Initial Label (SULI paper baseline (e), attributed to Chundawat et al. 2022a; SPEC 9). No public
+ * Initial Label (SULI paper baseline (e), attributed to Chundawat et al. 2022a; docs/reference/suli.md#s9). No public
  * definition exists. Adopted here: relabel each forget sample with the argmax prediction of a
  * randomly initialised, untrained copy of the architecture (the "initial model"), then fine-tune on
  * the forget set with cross-entropy. The initial label can equal the true label (about 1 in K
  * samples), which is consistent with the paper's Table 2, where Initial Label leaves about 10% of a
- * 10-class forget set correct. SPEC 9's other reading, the original model's second-best class, is
+ * 10-class forget set correct. docs/reference/suli.md#s9's other reading, the original model's second-best class, is
  * available as `labels: 'second-best'`.
  */
 export type InitialLabelConfig = ForgetOnlyConfig &
@@ -28,7 +28,7 @@ export type InitialLabelConfig = ForgetOnlyConfig &
     labels: 'initial-model' | 'second-best';
   };
 
-/** No reference recipe: the NegGrad/Random Label optimiser and stopping rule (SPEC 9 [rec]). */
+/** No reference recipe: the NegGrad/Random Label optimiser and stopping rule (docs/reference/suli.md#s9 [rec]). */
 export const INITIAL_LABEL_DEFAULTS: InitialLabelConfig = { ...L2UL_SGD_DEFAULTS, labels: 'initial-model' };
 
 /** Per sample, the class with the second-highest logit (never the argmax). */

@@ -7,15 +7,15 @@ export interface L1SparseConfig extends TrainConfig {
   /** alpha: weight of the L1 norm of all parameters. */
   l1Alpha: number;
   /**
-   * 'linear-decay' (R1 sparsification): alpha_e = alpha * (1 - e / (E - noL1Epochs)) for e < E - noL1Epochs,
+   * 'linear-decay' (DC_Unlearning sparsification): alpha_e = alpha * (1 - e / (E - noL1Epochs)) for e < E - noL1Epochs,
    * then 0. 'constant': alpha every epoch (A-L1).
    */
   l1Schedule: 'linear-decay' | 'constant';
-  /** Final epochs trained without the L1 term (R1 `no_l1_epochs`). */
+  /** Final epochs trained without the L1 term (DC_Unlearning `no_l1_epochs`). */
   noL1Epochs: number;
 }
 
-/** Reference R1 (spec A7), CIFAR-10 ResNet-18 full retain set: alpha 1e-4, 30 epochs, no_l1 1, SGD 1e-2, momentum 0.9, wd 5e-4, constant lr. */
+/** Reference DC_Unlearning (docs/reference/blend-a-amu.md#a7), CIFAR-10 ResNet-18 full retain set: alpha 1e-4, 30 epochs, no_l1 1, SGD 1e-2, momentum 0.9, wd 5e-4, constant lr. */
 export const L1_SPARSE_DEFAULTS: L1SparseConfig = {
   epochs: 30,
   batchSize: 64,
@@ -47,7 +47,7 @@ export function l1AlphaAt(c: L1SparseConfig, epoch: number): number {
 /** Sparsity-aware unlearning (Jia et al. 2023): fine-tune on the retain set with an L1 penalty on all weights. */
 export const l1Sparse = defineUnlearner<L1SparseConfig>({
   name: 'l1-sparse',
-  description: 'Fine-tune on the retain set with CE + alpha_e * ||theta||_1, alpha decaying linearly to 0 (R1 sparsification, spec A7).',
+  description: 'Fine-tune on the retain set with CE + alpha_e * ||theta||_1, alpha decaying linearly to 0 (DC_Unlearning sparsification, docs/reference/blend-a-amu.md#a7).',
   uses: RETAIN_USE,
   modes: [],
   defaults: L1_SPARSE_DEFAULTS,

@@ -11,7 +11,7 @@ import {
 } from '../framework/forget-training';
 
 /**
- * NegGrad as the SULI paper uses it (forget set only; L2UL "naive" baseline, SPEC 9): gradient ascent
+ * NegGrad as the SULI paper uses it (forget set only; L2UL "naive" baseline, docs/reference/suli.md#s9): gradient ascent
  * on the forget set, i.e. minimise -CE(f(x), y), until forget accuracy reaches the target.
  * (SCRUB's "NegGrad" that also descends on the retain set is NegGrad+, a different method.)
  */

@@ -6,12 +6,12 @@ import { PruningMasks, magnitudeScores, maskedFineTuning, prunableWeights, type 
 export interface PruningConfig extends TrainConfig {
   /** Final fraction of prunable weights set to zero. */
   sparsity: number;
-  /** Prune at the start of every epoch e with (epochs - e) mod pruneEvery = 0 (R1: e = 0, 5, 10, 15 of 20). */
+  /** Prune at the start of every epoch e with (epochs - e) mod pruneEvery = 0 (DC_Unlearning: e = 0, 5, 10, 15 of 20). */
   pruneEvery: number;
   layers: PrunableLayers;
 }
 
-/** Reference R1 (spec A7), CIFAR-10 ResNet-18 full retain set: SGD 0.04, momentum 0.9, wd 5e-4, 20 epochs, 95 % conv sparsity in 4 steps. */
+/** Reference DC_Unlearning (docs/reference/blend-a-amu.md#a7), CIFAR-10 ResNet-18 full retain set: SGD 0.04, momentum 0.9, wd 5e-4, 20 epochs, 95 % conv sparsity in 4 steps. */
 export const PRUNING_DEFAULTS: PruningConfig = {
   epochs: 20,
   batchSize: 64,
@@ -39,7 +39,7 @@ export function pruningEpochs(c: Pick<PruningConfig, 'epochs' | 'pruneEvery'>): 
  */
 export const pruning = defineUnlearner<PruningConfig>({
   name: 'pruning',
-  description: 'Fine-tune on the retain set with iterative global magnitude pruning of conv weights to 95 % sparsity (R1 code, spec A7).',
+  description: 'Fine-tune on the retain set with iterative global magnitude pruning of conv weights to 95 % sparsity (DC_Unlearning code, docs/reference/blend-a-amu.md#a7).',
   uses: RETAIN_USE,
   modes: [],
   defaults: PRUNING_DEFAULTS,
@@ -53,7 +53,7 @@ export const pruning = defineUnlearner<PruningConfig>({
   train: retainTraining('pruning', (run) => {
     const steps = pruningEpochs(run.config);
     // Each step removes the same fraction of the remaining weights, reaching `sparsity` after the last
-    // (R1: 1 - 0.05^(1/4) = 52.7 % per step).
+    // (DC_Unlearning: 1 - 0.05^(1/4) = 52.7 % per step).
     const rate = 1 - (1 - run.config.sparsity) ** (1 / steps.length);
     const masks = new PruningMasks(prunableWeights(run.model, run.config.layers));
     return {

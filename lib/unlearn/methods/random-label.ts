@@ -13,7 +13,7 @@ import {
 import { randomOtherLabels } from '../shared/adversarial';
 
 /**
- * Random Label (Graves et al. 2020; SPEC 9): fine-tune on the forget set with each label replaced by
+ * Random Label (Graves et al. 2020; docs/reference/suli.md#s9): fine-tune on the forget set with each label replaced by
  * a class drawn uniformly from the other classes, cross-entropy, forget set only (SalUn's RL also
  * mixes in the retain set; that is not this baseline).
  */
@@ -22,7 +22,7 @@ export interface RandomLabelConfig extends ForgetOnlyConfig, SgdConfig {
   relabel: 'once' | 'every-epoch';
 }
 
-/** SPEC 9 [rec]: the NegGrad optimiser and stopping rule (SGD 1e-3, momentum 0.9, wd 1e-4, batch 32, cap 1000). */
+/** docs/reference/suli.md#s9 [rec]: the NegGrad optimiser and stopping rule (SGD 1e-3, momentum 0.9, wd 1e-4, batch 32, cap 1000). */
 export const RANDOM_LABEL_DEFAULTS: RandomLabelConfig = { ...L2UL_SGD_DEFAULTS, relabel: 'once' };
 
 const CHECKS: Checks<RandomLabelConfig> = { ...SGD_CHECKS, relabel: oneOf('once', 'every-epoch') };

@@ -4,7 +4,7 @@ import { freshModelLike } from '../shared/fresh-model';
 
 export type RetrainConfig = TrainConfig;
 
-/** Reference R1 (spec A7): SGD 0.1, momentum 0.9, wd 5e-4, 100 epochs, warm-up 5 then cosine, batch 64. */
+/** Reference DC_Unlearning (docs/reference/blend-a-amu.md#a7): SGD 0.1, momentum 0.9, wd 5e-4, 100 epochs, warm-up 5 then cosine, batch 64. */
 export const RETRAIN_DEFAULTS: RetrainConfig = {
   epochs: 100,
   batchSize: 64,
@@ -19,7 +19,7 @@ export const RETRAIN_DEFAULTS: RetrainConfig = {
 /** Retraining from scratch on the retain set: the gold standard the approximate methods are compared with. */
 export const retrain = defineUnlearner<RetrainConfig>({
   name: 'retrain',
-  description: 'Train a freshly initialised model of the same architecture on the retain set only (spec A7).',
+  description: 'Train a freshly initialised model of the same architecture on the retain set only (docs/reference/blend-a-amu.md#a7).',
   uses: RETAIN_USE,
   modes: [],
   defaults: RETRAIN_DEFAULTS,

@@ -8,7 +8,7 @@ export interface ScrubConfig extends TrainConfig {
   /** Max (forget) passes run in epochs e = 0..msteps (0-based; the reference's `e <= msteps`), i.e. msteps + 1 of them. */
   msteps: number;
   forgetBatchSize: number;
-  /** Weight of -KL on the forget set in the max pass (hard-coded 0.2 in R1). */
+  /** Weight of -KL on the forget set in the max pass (hard-coded 0.2 in DC_Unlearning). */
   maxWeight: number;
   /** Weight of the retain cross-entropy in the min pass. */
   gamma: number;
@@ -18,7 +18,7 @@ export interface ScrubConfig extends TrainConfig {
 }
 
 /**
- * Reference R1 (spec A7), CIFAR-10 ResNet-18 full retain set: msteps 5, SGD 1e-2, momentum 0.9,
+ * Reference DC_Unlearning (docs/reference/blend-a-amu.md#a7), CIFAR-10 ResNet-18 full retain set: msteps 5, SGD 1e-2, momentum 0.9,
  * wd 5e-4, 15 epochs, warm-up 5 then cosine, gamma 0.99, beta 0.001, T 2, batches of 64.
  */
 export const SCRUB_DEFAULTS: ScrubConfig = {
@@ -51,7 +51,7 @@ const CHECKS: Checks<ScrubConfig> = {
 /** SCRUB (Kurmanji et al. 2023): push away from the teacher on the forget set, stay close to it on the retain set. */
 export const scrub = defineUnlearner<ScrubConfig>({
   name: 'scrub',
-  description: 'SCRUB: max steps (-KL_T on the forget set) then min steps (gamma CE + beta KL_T on the retain set), teacher = original (spec A7, Appendix B).',
+  description: 'SCRUB: max steps (-KL_T on the forget set) then min steps (gamma CE + beta KL_T on the retain set), teacher = original (docs/reference/blend-a-amu.md#a7, docs/reference/suli.md#appendix-b).',
   uses: RETAIN_USE,
   modes: [],
   defaults: SCRUB_DEFAULTS,

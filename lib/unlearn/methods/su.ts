@@ -7,7 +7,7 @@ import { FORGET_ONLY_CHECKS, FORGET_ONLY_MODES, forgetTraining, type ForgetOnlyC
 import { distinctClasses, SPA_MASK_KINDS, spaKlLoss, spaMask, spaTargets, SULI_VARIANTS, type SpaMaskKind, type SuliVariant } from '../shared/spa';
 
 /**
- * SU, Self-Unlearning (SULI paper Sec. 3.3; SPEC 4): distil the forget set from the frozen original
+ * SU, Self-Unlearning (SULI paper Sec. 3.3; docs/reference/suli.md#s4): distil the forget set from the frozen original
  * model (evaluation mode) into a copy, with the teacher's distribution SPA-adjusted so the forgotten
  * class gets probability epsilon: minimise KL(P' || P_student) over forget minibatches with one Adam
  * for the whole run, checking the stopping rule after every epoch.
@@ -23,7 +23,7 @@ export interface SuConfig extends ForgetOnlyConfig {
 }
 
 /**
- * Defaults: the public code (SPEC 5.5), since it produced the paper's numbers and fixes what the
+ * Defaults: the public code (docs/reference/suli.md#s5-5), since it produced the paper's numbers and fixes what the
  * text leaves open (T, lr, epochs). Class-wise: T 4, Adam 1e-4, 10 epochs, batch 256, stop at forget
  * accuracy 0. Instance-wise: T 1, Adam 6e-5, 30 epochs, masking the original model's predicted
  * class, stop at the original model's reference accuracy. The 'paper' variant masks the true label

@@ -16,7 +16,7 @@ export interface SynflowConfig extends TrainConfig {
   instanceNorm: 'affine' | 'normalise';
 }
 
-/** Reference R2 (spec B7): 100 SynFlow rounds to 95 % sparsity of Conv2d + Linear weights, then Adam 1e-3 for 30 epochs, batch 256. */
+/** Reference DC_U (docs/reference/modular-2024.md#b7): 100 SynFlow rounds to 95 % sparsity of Conv2d + Linear weights, then Adam 1e-3 for 30 epochs, batch 256. */
 export const SYNFLOW_DEFAULTS: SynflowConfig = {
   epochs: 30,
   batchSize: 256,
@@ -37,7 +37,7 @@ const CHECKS: Checks<SynflowConfig> = { ...TRAIN_CHECKS, sparsity: unitInterval,
 /** SynFlow pruning (Tanaka et al. 2020) then fine-tuning with the masks kept: the 2024 reference's "pruning" baseline. */
 export const synflow = defineUnlearner<SynflowConfig>({
   name: 'synflow',
-  description: 'Prune 95 % of conv + linear weights with 100 rounds of SynFlow scores, then fine-tune on the retain set (R2, spec B7).',
+  description: 'Prune 95 % of conv + linear weights with 100 rounds of SynFlow scores, then fine-tune on the retain set (DC_U, docs/reference/modular-2024.md#b7).',
   uses: RETAIN_USE,
   modes: [],
   defaults: SYNFLOW_DEFAULTS,

@@ -82,6 +82,6 @@ export function distinctClasses(labels: ArrayLike<number>): number[] {
   return [...new Set(Array.from(labels))].sort((a, b) => a - b);
 }
 
-/** 'code': the public reference code's settings (SPEC 5.5); 'paper': the paper's text (SPEC 11). SU and SULI have both. */
+/** 'code': the public reference code's settings (docs/reference/suli.md#s5-5); 'paper': the paper's text (docs/reference/suli.md#s11). SU and SULI have both. */
 export type SuliVariant = 'code' | 'paper';
 export const SULI_VARIANTS: readonly SuliVariant[] = ['code', 'paper'];

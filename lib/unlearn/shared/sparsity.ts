@@ -4,7 +4,7 @@ import { Conv2d, InstanceNorm, Linear } from '../../models/nn/layers';
 
 export type PrunableLayers = 'conv' | 'conv+linear';
 
-/** The weight tensors pruning acts on: Conv2d weights only (reference R1), or Conv2d + Linear (SynFlow, R2). */
+/** The weight tensors pruning acts on: Conv2d weights only (reference DC_Unlearning), or Conv2d + Linear (SynFlow, DC_U). */
 export function prunableWeights(model: Classifier, layers: PrunableLayers): Array<{ name: string; weight: tf.Variable }> {
   const out: Array<{ name: string; weight: tf.Variable }> = [];
   for (const [name, m] of model.namedModules()) {

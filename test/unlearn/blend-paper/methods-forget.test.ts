@@ -68,7 +68,7 @@ describe('Blend/A-AMU paper methods on a small class-wise setup', () => {
     l1.r.model.dispose();
   });
 
-  it('pruning (R1) zeroes the target share of conv weights by magnitude and still forgets', async () => {
+  it('pruning (DC_Unlearning) zeroes the target share of conv weights by magnitude and still forgets', async () => {
     const pr = await run('pruning', { epochs: 2, lr: 0.05, batchSize: 32, pruneEvery: 1, sparsity: 0.6 });
     const convs = pr.r.model.namedModules().filter(([, m]) => m instanceof Conv2d).map(([, m]) => (m as Conv2d).weight);
     const total = convs.reduce((n, w) => n + w.size, 0);

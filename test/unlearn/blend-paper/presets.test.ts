@@ -25,7 +25,7 @@ describe('unlearning presets', () => {
     expect(presetConfig('cpu-suli', 'suli')).toEqual({ lr: 1e-3 });
   });
 
-  it('hold the reference values of spec A7', () => {
+  it('hold the reference values of docs/reference/blend-a-amu.md#a7', () => {
     expect(presetConfig('cifar10-resnet18-full', 'scrub')).toEqual({ msteps: 5, lr: 1e-2 });
     expect(presetConfig('svhn-resnet50-blend', 'cf')).toEqual({ lr: 0.12, warmupEpochs: 3 });
     expect(presetConfig('cinic10-resnet18-full', 'a-cf')).toEqual({ lr: 1e-4 });

@@ -31,7 +31,7 @@ function reduced(retain: Dataset): Dataset {
   return concatDatasets('reduced-retain', [half, blended]);
 }
 
-/** Round r forgets the next 10 % of the previous retain set (spec A11). */
+/** Round r forgets the next 10 % of the previous retain set (docs/reference/blend-a-amu.md#a11). */
 function rounds(n: number, reduce: boolean): UnlearnRound[] {
   const out: UnlearnRound[] = [];
   let retain = train;

@@ -90,7 +90,7 @@ describe('Selective Probability Adjustment', () => {
     expect(() => tf.tidy(() => spaTargets(tf.tensor2d([[1, 2]]), tf.tensor2d([[1, 1]]), 0))).toThrow(/every class masked/);
   });
 
-  it('KL to the adjusted self-prediction equals -log(1 - p_forgotten) (SPEC 5.4-1)', () => {
+  it('KL to the adjusted self-prediction equals -log(1 - p_forgotten) (docs/reference/suli.md#s5-4-1)', () => {
     const [loss, expected] = tf.tidy(() => {
       const z = tf.tensor2d(logits);
       const q = spaTargets(z, maskFromClasses(tf.tensor1d([0, 1], 'int32'), 4), 0);

@@ -11,7 +11,7 @@ import { l2PgdTargeted, randomOtherLabels } from '../../shared/adversarial';
 import { importancePenalty, importanceWeights, masImportance } from './importance';
 
 /**
- * ADV+IMP (Cha et al., "Learning to Unlearn", AAAI 2024; SPEC Appendix D). ADV: for every forget
+ * ADV+IMP (Cha et al., "Learning to Unlearn", AAAI 2024; docs/reference/suli.md#appendix-d). ADV: for every forget
  * sample, numAdvPerSample targeted L2-PGD adversarial images of the original model, each toward a
  * random other class and labelled with it; training ascends the forget cross-entropy and descends
  * the adversarial cross-entropy, each weighted by its share of the combined batch, so the forget

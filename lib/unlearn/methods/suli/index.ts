@@ -12,7 +12,7 @@ import { entropyOrder, predictiveEntropy, splitIntoLayers, type LayerSplit } fro
 import { WeightSnapshot } from './weights';
 
 /**
- * SULI, Self-Unlearning with Layered Iteration (Lyu et al.; SPEC 5). The forget set is sorted by the
+ * SULI, Self-Unlearning with Layered Iteration (Lyu et al.; docs/reference/suli.md#s5). The forget set is sorted by the
  * original model's predictive entropy (highest first) and cut into layers; layer by layer, the
  * current model is its own teacher: its output on the layer is SPA-adjusted (mass moved off the
  * forgotten class) and the model is updated toward it by KL(P' || P). Outer passes repeat over the
@@ -39,7 +39,7 @@ export interface SuliConfig {
   lr: number;
   /**
    * A new Adam for every layer visit (code). With one step per layer this makes each update a
-   * sign-gradient step of size lr (SPEC 5.4-2). false: one Adam for the whole run.
+   * sign-gradient step of size lr (docs/reference/suli.md#s5-4-2). false: one Adam for the whole run.
    */
   freshOptimizerPerLayer: boolean;
   /** Reject a layer's update when it raises forget accuracy (code, class-wise only; not in the paper). */
@@ -52,11 +52,11 @@ export interface SuliConfig {
 }
 
 /**
- * Defaults: the public code (SPEC 5.5) because it is what produced the paper's tables and pins down
+ * Defaults: the public code (docs/reference/suli.md#s5-5) because it is what produced the paper's tables and pins down
  * what the text leaves open. Class-wise: layers of 500, at most 10 passes, one full-batch step of a
  * fresh Adam(1e-4) per layer, rollback on, stop at forget accuracy 0. Instance-wise: layers of 32,
  * Adam 8e-5, mask the current prediction, no rollback, stop at the original model's reference
- * accuracy. 'paper' variant (SPEC 11): t = 2 equal layers, the true label masked, no rollback;
+ * accuracy. 'paper' variant (docs/reference/suli.md#s11): t = 2 equal layers, the true label masked, no rollback;
  * epsilon stays 0 because the text gives no value (set it explicitly).
  */
 const CODE_CLASS: SuliConfig = {
