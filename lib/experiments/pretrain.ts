@@ -15,11 +15,8 @@ import type { ScheduleSpec } from '../train/schedule';
 /** Dataset names as the loader registry (lib/data/loaders) knows them. */
 export type PretrainDataset = 'fashion-mnist' | 'cifar10' | 'svhn' | 'cinic10' | 'utkface' | 'vggface2';
 
-export interface PretrainPreset {
-  dataset: PretrainDataset;
-  /** Use at most this many training / test images (a seeded random subset); undefined = all. */
-  trainLimit?: number;
-  testLimit?: number;
+/** How a model is trained from scratch: architecture and optimisation (the experiments' original models too). */
+export interface TrainRecipe {
   model: string;
   modelOptions: Record<string, unknown>;
   epochs: number;
@@ -27,6 +24,13 @@ export interface PretrainPreset {
   lr: number;
   optimizer: OptimizerSpec;
   schedule: ScheduleSpec;
+}
+
+export interface PretrainPreset extends TrainRecipe {
+  dataset: PretrainDataset;
+  /** Use at most this many training / test images (a seeded random subset); undefined = all. */
+  trainLimit?: number;
+  testLimit?: number;
   /**
    * 'test-accuracy': evaluate on the test split after every epoch and keep the best epoch's weights
    * (the Blend/A-AMU reference does this: model selection on the test set, copied on purpose).

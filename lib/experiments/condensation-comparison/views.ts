@@ -3,7 +3,6 @@ import type { Figure } from '../../plot/figure';
 import { imageGrid } from '../../plot/image-grid';
 import { metricBars } from '../../plot/metric-bars';
 import type { Cell, Table } from '../../results';
-import type { RunOptions } from '../shared/experiment';
 import type { ExperimentOutput } from '../shared/output';
 import { PERCENT_SCALE, percent } from '../shared/percent';
 import { condensationTable, type CondensationComparisonResult } from './run';
@@ -59,7 +58,7 @@ export function condensationComparisonSummary(r: Pick<CondensationComparisonResu
 }
 
 /** Tables (means, time ratios, the paper beside ours), the prototype grids and the accuracy bars. */
-export function condensationComparisonOutput(r: CondensationComparisonResult, o: RunOptions): ExperimentOutput {
+export function condensationComparisonOutput(r: CondensationComparisonResult): ExperimentOutput {
   const table = condensationTable(r.rows).view({ scale: PERCENT_SCALE, title: 'Condensation: test accuracy (%) of a fresh ConvNet and time (s)' });
   const speed: Table = {
     title: 'Time of each baseline / time of Blend (k-means + blending)',
@@ -76,7 +75,6 @@ export function condensationComparisonOutput(r: CondensationComparisonResult, o:
   return {
     title: CONDENSATION_COMPARISON.title,
     meta: [
-      `command: unlearn-lab condensation-comparison --preset ${o.preset}`,
       `preset ${r.preset}, backend ${r.backend}, ${r.dataset} (${r.trainSize} train / ${r.testSize} test), ${r.net.arch} ${JSON.stringify(r.net.options)}`,
       `run time ${r.seconds.toFixed(0)} s`,
     ],

@@ -1,6 +1,5 @@
 import { metricBars } from '../../plot/metric-bars';
 import type { Cell, Table } from '../../results';
-import type { RunOptions } from '../shared/experiment';
 import { meanOrNaN } from '../shared/harness';
 import type { ExperimentOutput } from '../shared/output';
 import { percent, renderedCell } from '../shared/percent';
@@ -77,7 +76,7 @@ export function reducedRetainSummary(r: Pick<ReducedRetainResult, 'rows' | 'rati
 }
 
 /** The strategy means, the paper beside ours, the ratios, and Fig. 3's bars. */
-export function reducedRetainOutput(r: ReducedRetainResult, o: RunOptions): ExperimentOutput {
+export function reducedRetainOutput(r: ReducedRetainResult): ExperimentOutput {
   const means = strategyMeansTable(r);
   const paper = strategyPaperTable(r);
   const ratios = ratioTable(r);
@@ -85,7 +84,6 @@ export function reducedRetainOutput(r: ReducedRetainResult, o: RunOptions): Expe
   return {
     title: REDUCED_RETAIN_STRATEGIES.title,
     meta: [
-      `command: unlearn-lab reduced-retain-strategies --preset ${o.preset}`,
       `preset ${r.preset}, backend ${r.backend}, ${r.dataset}, k = ${r.k}, seeds ${r.setups.length}, L1-sparse ${JSON.stringify(r.l1)}`,
       `run time ${r.seconds.toFixed(0)} s`,
     ],

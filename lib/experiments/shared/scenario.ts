@@ -7,13 +7,12 @@ import { size, subsetByIds, type Dataset } from '../../data/dataset';
 import { loadDataset } from '../../data/loaders';
 import { capPerClass, classSplit, instanceSplit, testPoolSplit, uniformSplit } from '../../data/splits';
 import type { Classifier } from '../../models/classifier';
+import type { TrainRecipe } from '../pretrain';
 import { loadCheckpoint, saveCheckpoint } from '../../models/checkpoint';
 import { createModel } from '../../models/registry';
 import { accuracy } from '../../train/evaluate';
 import { fit } from '../../train/fit';
-import type { OptimizerSpec } from '../../train/optimizers';
 import type { ProgressSink } from '../../train/progress';
-import type { ScheduleSpec } from '../../train/schedule';
 
 /** Which data an experiment uses: a dataset of the loader registry, optionally capped per class. */
 export interface ExperimentData {
@@ -27,15 +26,7 @@ export interface ExperimentData {
 }
 
 /** How the original (pre-unlearning) model is trained. */
-export interface TrainRecipe {
-  model: string;
-  modelOptions: Record<string, unknown>;
-  epochs: number;
-  batchSize: number;
-  lr: number;
-  optimizer: OptimizerSpec;
-  schedule: ScheduleSpec;
-}
+export type { TrainRecipe };
 
 /** A forget request: DC_Unlearning's 10 % uniform, one whole class, or SULI's n random instances. */
 export type ForgetRequest =

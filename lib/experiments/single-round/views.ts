@@ -63,7 +63,7 @@ export function singleRoundOutput(r: SingleRoundResult): ExperimentOutput {
   tables['speedups'] = blendSpeedups(r);
   tables['paper-comparison'] = paperComparisonTable(r);
   const figures = scenarios.map((scenario) => ({
-    figure: metricBars(ofScenario(scenario).view({ metrics: ['forgetAcc', 'testAcc', 'mia'], scale: PERCENT_SCALE }), { title: `${scenario}: forget / test accuracy and MIA score per method` }),
+    figure: metricBars(ofScenario(scenario).view({ metrics: ['forgetAcc', 'testAcc', 'mia'], scale: PERCENT_SCALE }), { labelColumn: 'method', title: `${scenario}: forget / test accuracy and MIA score per method` }),
     caption: `${scenario} forgetting, preset ${r.preset}`,
   }));
   return {
