@@ -122,6 +122,30 @@ describe('metric tables, rounds and radar', () => {
     expect(single.data[0].error_y).toEqual({ visible: false });
   });
 
+  it('bars: rows sharing a label are an error, not a stacked bar; a series column gives one bar per series and label', () => {
+    const twoScenarios = {
+      columns: ['scenario', 'method', 'acc'],
+      rows: [
+        ['IPC 2', 'blend', meanCi([70, 71])],
+        ['IPC 2', 'dm', meanCi([50, 52])],
+        ['IPC 10', 'blend', meanCi([80, 81])],
+        ['IPC 10', 'dm', meanCi([70, 72])],
+      ],
+    };
+    // The bug this guards against: two rows per method drawn as one x category, stacked to 150 %.
+    expect(() => metricBars(twoScenarios, { labelColumn: 'method' })).toThrow(/rows 0 and 2 share the label 'blend', so their bars would stack/);
+    const fig = metricBars(twoScenarios, { labelColumn: 'method', seriesColumn: 'scenario', metrics: ['acc'] });
+    expect(fig.data.map((t) => t.name)).toEqual(['IPC 2', 'IPC 10']);
+    for (const trace of fig.data) expect(trace.x).toEqual(['blend', 'dm']);
+    expect(fig.data[1].y).toEqual([80.5, 71]);
+    expect(() => metricBars({ ...twoScenarios, rows: [...twoScenarios.rows, ['IPC 2', 'dm', 1]] }, { labelColumn: 'method', seriesColumn: 'scenario' })).toThrow(
+      /rows 1 and 4 share the label 'dm' and series 'IPC 2'/,
+    );
+    expect(() => metricBars({ ...twoScenarios, columns: ['scenario', 'method', 'acc'] }, { labelColumn: 'method', seriesColumn: 'scenario', metrics: ['acc', 'scenario'] })).toThrow(
+      /with seriesColumn, draw exactly one metric/,
+    );
+  });
+
   it('lines: a sweep against a numeric column', () => {
     const fig = metricLines({ columns: ['K', 'acc'], rows: [[1, 0.5], [10, 0.7]] }, { logX: true });
     expect(fig.data[0].x).toEqual([1, 10]);
