@@ -54,16 +54,44 @@ export function finiteValues(values: ArrayLike<number>, what: string, allowEmpty
 
 /** Shared layout defaults: white template, legend on top, compact margins. */
 export function baseLayout(title: string | undefined, extra: Layout = {}): Layout {
+  const lines = title ? wrapTitle(title, typeof extra.width === 'number' ? extra.width : DEFAULT_WIDTH) : [];
+  // Each extra title line takes TITLE_LINE_PX from the top margin and, for a fixed-size figure, adds to its height.
+  const extraLines = Math.max(0, lines.length - 1);
+  const margin = { l: 60, r: 20, t: title ? 50 : 20, b: 50, ...(extra.margin as Record<string, number> | undefined) };
   return {
     template: 'plotly_white',
     paper_bgcolor: 'white',
     plot_bgcolor: 'white',
     font: { family: 'Arial, sans-serif', size: 13 },
-    margin: { l: 60, r: 20, t: title ? 50 : 20, b: 50 },
     legend: { orientation: 'h', y: -0.18 },
-    ...(title ? { title: { text: title } } : {}),
+    ...(title ? { title: { text: lines.join('<br>') } } : {}),
     ...extra,
+    margin: { ...margin, t: margin.t + TITLE_LINE_PX * extraLines },
+    ...(typeof extra.height === 'number' ? { height: extra.height + TITLE_LINE_PX * extraLines } : {}),
   };
+}
+
+/** The width static images and notebooks use when a figure sets none. */
+const DEFAULT_WIDTH = 800;
+/** Plotly's title font (about 18 px Arial) averages about 9 px per character, and a line is about 22 px high. */
+const TITLE_CHAR_PX = 9;
+const TITLE_LINE_PX = 22;
+
+/** A title cut at word boundaries into lines that fit a figure `width` pixels wide (plotly does not wrap titles). */
+export function wrapTitle(title: string, width: number): string[] {
+  const max = Math.max(16, Math.floor((width - 40) / TITLE_CHAR_PX));
+  const lines: string[] = [];
+  let line = '';
+  for (const word of title.split(/\s+/).filter(Boolean)) {
+    if (line !== '' && line.length + 1 + word.length > max) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  if (line !== '') lines.push(line);
+  return lines;
 }
 
 export function axis(title: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -73,9 +101,9 @@ export function axis(title: string, extra: Record<string, unknown> = {}): Record
 /** Short text for a figure (its title), used as text/plain and in file names. */
 export function figureTitle(fig: Figure): string {
   const t = fig.layout.title;
-  if (typeof t === 'string') return t;
-  if (t != null && typeof t === 'object' && typeof (t as { text?: unknown }).text === 'string') return (t as { text: string }).text;
-  return 'figure';
+  const text = typeof t === 'string' ? t : t != null && typeof t === 'object' && typeof (t as { text?: unknown }).text === 'string' ? (t as { text: string }).text : null;
+  // Titles are wrapped with <br> for display (wrapTitle); the short text is one line.
+  return text == null ? 'figure' : text.replace(/<br>/g, ' ');
 }
 
 /** Checks that an object looks like a Plotly figure before it is sent to a browser. */

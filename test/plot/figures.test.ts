@@ -6,6 +6,7 @@ import { heatmapOverlay } from '../../lib/plot/heatmap-overlay';
 import { imageGrid } from '../../lib/plot/image-grid';
 import { lossDensity } from '../../lib/plot/loss-density';
 import { lossHistogram } from '../../lib/plot/loss-histogram';
+import { baseLayout, figureTitle, wrapTitle } from '../../lib/plot/figure';
 import { metricBars } from '../../lib/plot/metric-bars';
 import { metricLines } from '../../lib/plot/metric-lines';
 import { probitLossDistribution, probitTransform } from '../../lib/plot/probit';
@@ -144,6 +145,20 @@ describe('metric tables, rounds and radar', () => {
     expect(() => metricBars({ ...twoScenarios, columns: ['scenario', 'method', 'acc'] }, { labelColumn: 'method', seriesColumn: 'scenario', metrics: ['acc', 'scenario'] })).toThrow(
       /with seriesColumn, draw exactly one metric/,
     );
+  });
+
+  it('titles: long ones wrap at word boundaries to fit the figure width (plotly clips them), the short text stays one line', () => {
+    const long = 'Fig. 3: five objectives, class-wise (Fashion-MNIST (600 images per class), ConvNet width 32)';
+    const lines = wrapTitle(long, 400);
+    expect(lines.length).toBeGreaterThan(1);
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(Math.floor((400 - 40) / 9));
+    expect(lines.join(' ')).toBe(long);
+    expect(wrapTitle('short', 800)).toEqual(['short']);
+    const layout = baseLayout(long, { width: 400, height: 300, margin: { l: 20, r: 20, t: 50, b: 20 } });
+    expect((layout.title as { text: string }).text.split('<br>')).toEqual(lines);
+    expect(layout.height).toBe(300 + 22 * (lines.length - 1));
+    expect((layout.margin as { t: number }).t).toBe(50 + 22 * (lines.length - 1));
+    expect(figureTitle({ data: [], layout })).toBe(long);
   });
 
   it('lines: a sweep against a numeric column', () => {
