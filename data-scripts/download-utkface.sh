@@ -21,6 +21,8 @@ esac
 check_or_record_sha256 "$archive"
 tar -xzf "$archive" -C "$dest"
 n=$(find "$dest/UTKFace" -name '*.jpg' | wc -l)
-echo "UTKFace: $n images in $dest/UTKFace (the published aligned & cropped set has 23,708)."
+# The published aligned & cropped set has 23,708 images; fewer means a half-unpacked or partial archive.
+[ "$n" = 23708 ] || { echo "$dest/UTKFace holds $n JPEGs, expected 23708 (the published aligned & cropped set); the archive is incomplete or another one. Delete $archive, $archive.sha256 and $dest/UTKFace and retry." >&2; exit 1; }
+echo "UTKFace: $n images in $dest/UTKFace."
 echo "A few published file names are malformed (e.g. a missing race field); loadUtkface lists them and skips them with { skipMalformed: true }."
 echo "Use loadUtkface(split, { dir: '$dest' }) or UTKFACE_DIR=$dest."

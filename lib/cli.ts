@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { benchCondensation, benchEngine, reducedRetainRatios } from './bench';
 import { BACKEND_ORDER } from './engine/backends';
 import { init } from './engine/init';
+import { pathSetting } from './io/preflight';
 import { datasetNames } from './data/loaders';
 import { pretrain, PRETRAIN_PRESETS } from './experiments/pretrain';
 import { allExperiments, experimentNames, experimentsMarkdown, experimentUsage, type AnyExperiment } from './experiments/registry';
@@ -61,14 +62,14 @@ async function runPretrain(preset: string, seed: number): Promise<void> {
 
 function resultsRoot(): string {
   // The repository when run from it (npm start, npx in the checkout), else the working directory.
-  return process.env.UNLEARN_RESULTS_ROOT ?? process.cwd();
+  return pathSetting(process.env.UNLEARN_RESULTS_ROOT, 'UNLEARN_RESULTS_ROOT') ?? process.cwd();
 }
 
 /** What an experiment command's parser yields: the run flags it declares, plus --preset, --out and --quiet. */
 type ExperimentFlags = Pick<RunOptions, 'preset' | RunFlag> & { out?: string; quiet?: boolean };
 
 async function runNamedExperiment(name: string, f: ExperimentFlags, command: string): Promise<ExperimentOutput> {
-  const outDir = f.out ?? defaultResultsDir(resultsRoot(), name, f);
+  const outDir = pathSetting(f.out, '--out') ?? defaultResultsDir(resultsRoot(), name, f);
   const { output, files } = await runExperiment(name, {
     preset: f.preset,
     seeds: f.seeds,
@@ -78,8 +79,11 @@ async function runNamedExperiment(name: string, f: ExperimentFlags, command: str
     log: (line) => console.log(line),
     outDir,
     command,
+    // The tables are printed before any file is written, so a failed write still shows the numbers.
+    show: (out) => {
+      for (const t of Object.values(out.tables)) console.log(`\n${tableText(t)}`);
+    },
   });
-  for (const t of Object.values(output.tables)) console.log(`\n${tableText(t)}`);
   console.log(`\nwrote ${files.map((x) => path.relative(process.cwd(), x)).join(', ')}`);
   return output;
 }
@@ -98,7 +102,7 @@ function flagOption(c: Command, flag: RunFlag): Command {
 function addExperimentCommand(program: Command, e: AnyExperiment): void {
   const c = program.command(e.name).description(e.title).option('--preset <p>', PRESET_HELP, choice('preset', PRESET_NAMES), 'cpu');
   for (const flag of e.flags) flagOption(c, flag);
-  c.option('--out <dir>', 'output directory (default results/<experiment>/<preset>[-<n>seeds])')
+  c.option('--out <dir>', 'output directory (default results/<experiment>/<preset>[-<dataset>][-<n>seeds])')
     .option('--quiet', 'no progress bar')
     .action(async (f: ExperimentFlags) => {
       const given = [`--preset ${f.preset}`, ...e.flags.filter((x) => f[x] !== undefined).map((x) => `--${x} ${Array.isArray(f[x]) ? (f[x] as string[]).join(',') : f[x]}`)];

@@ -1,7 +1,7 @@
 /** Public API of lib/data: the Dataset type and helpers, batching, loaders, forget/retain splits. */
 export * from './dataset';
 export { batchTensors, epochBatches } from './batches';
-export { loadDataset, datasetNames, datasetSplits, type DatasetName, type DatasetOptions, type AnyDatasetOptions } from './loaders';
+export { loadDataset, datasetDir, datasetNames, datasetSplits, type DatasetName, type DatasetOptions, type AnyDatasetOptions } from './loaders';
 export { dataHome, type LoaderOptions } from './loaders/common';
 export { loadFashionMnist, fashionMnistDir, FASHION_MNIST_CLASSES, FASHION_MNIST_MEAN, FASHION_MNIST_STD, DEBIAN_FASHION_MNIST_DIR } from './loaders/fashion-mnist';
 export { readIdx, type IdxArray } from './loaders/idx';

@@ -4,7 +4,7 @@ import os = require('os');
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import * as wasmBackend from '@tensorflow/tfjs-backend-wasm';
-import { writeFileAtomic } from '../io/atomic';
+import { removeOnExit } from '../io/cleanup';
 
 /**
  * Multi-threaded wasm in Node.
@@ -13,7 +13,8 @@ import { writeFileAtomic } from '../io/atomic';
  * Node) but never uses it in Node: its feature flag is hard-wired to false there, its worker script is
  * handed over as a blob: URL that Node's Worker cannot load, and its C++ caps the XNNPACK pool at
  * (logical cores / 2), i.e. one thread on a 2-core machine. We register the 'wasm' backend ourselves
- * from the threaded build: the worker script is written to a file, and during module start-up
+ * from the threaded build: the worker script is written to a file in a private temp folder (mode
+ * 0700, removed on exit), and during module start-up
  * os.cpus() reports twice the wanted thread count so the cap becomes the count we ask for.
  * Measured on the 2-core machine: conv2d 1.8x and matMul 2.0x faster with 2 threads.
  * The pool's workers are unref'd, so they do not keep a finished script alive.
@@ -35,15 +36,31 @@ function wasmOutDir(): string {
   return path.join(path.dirname(pkg), WASM_OUT);
 }
 
+let workerScript: string | null = null;
+
+/** The worker script this process runs its wasm threads from (null before the threaded backend starts). */
+export function wasmWorkerScriptPath(): string | null {
+  return workerScript;
+}
+
+/**
+ * Writes the worker script once per process into a fresh private folder (mkdtemp: mode 0700, a
+ * random name), so no other user can plant or swap the code the threads run, as they could at a
+ * fixed /tmp path. The folder is removed when the process exits or is interrupted.
+ */
 function writeWorkerScript(dir: string): string {
+  if (workerScript != null) return workerScript;
   // The worker file exports its source as a string; Emscripten needs it as a runnable file.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { wasmWorkerContents } = require(path.join(dir, 'tfjs-backend-wasm-threaded-simd.worker.js')) as {
     wasmWorkerContents: string;
   };
-  const file = path.join(os.tmpdir(), `unlearn-lab-tfjs-wasm-worker-${wasmBackend.version_wasm}.js`);
-  const source = wasmWorkerContents.replace(/\n/g, '\\n');
-  if (!fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== source) writeFileAtomic(file, source);
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'unlearn-lab-wasm-'));
+  fs.chmodSync(folder, 0o700);
+  removeOnExit(folder);
+  const file = path.join(folder, `tfjs-wasm-worker-${wasmBackend.version_wasm}.js`);
+  fs.writeFileSync(file, wasmWorkerContents.replace(/\n/g, '\\n'), { mode: 0o600, flag: 'wx' });
+  workerScript = file;
   return file;
 }
 

@@ -99,7 +99,7 @@ export function saveCheckpoint(model: Classifier, file: string, meta: Record<str
 }
 
 function corrupt(file: string, why: string): Error {
-  return new Error(`Checkpoint ${file} is unreadable: ${why}. Re-create it with saveCheckpoint().`);
+  return new Error(`Checkpoint ${file} is unreadable: ${why}. Delete or replace the file (save it again with saveCheckpoint()); a cached original model is set aside and retrained by itself.`);
 }
 
 /** Reads and verifies a checkpoint file: its header and the raw payload bytes. */

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
+import { removeOnExit } from '../io/cleanup';
 import { unescapeHtml } from '../io/html';
 import { assertFigure, figureTitle, type Figure } from './figure';
 
@@ -89,6 +90,8 @@ export async function renderFigures(figs: Figure[], opts: StaticImageOptions = {
     );
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'unlearn-lab-figure-'));
+  // Removed on exit and on SIGINT/SIGTERM too, not only when rendering returns.
+  const forget = removeOnExit(dir);
   try {
     const page = path.join(dir, 'render.html');
     fs.writeFileSync(page, renderPage(figs, { ...opts, format, scale: opts.scale ?? 1 }));
@@ -124,6 +127,7 @@ export async function renderFigures(figs: Figure[], opts: StaticImageOptions = {
     });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+    forget();
   }
 }
 

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { nonFiniteParameter } from './finite';
 import type { Optimizer } from './optimizers';
 import { ProgressTracker, type ProgressSink } from './progress';
 import { descend } from './step';
@@ -81,7 +82,8 @@ function checkFinite(o: LoopOptions, loss: number, where: string, lr: number): v
 
 /**
  * The one optimisation loop (fit and every unlearning method): for each epoch, each pass, each step,
- * one optimiser step at the epoch's learning rate. Throws on a NaN or infinite loss, yields to the
+ * one optimiser step at the epoch's learning rate. Throws on a NaN or infinite loss (at every read) or
+ * weights (at every epoch's end), yields to the
  * event loop (setImmediate) between epochs, and returns one record per epoch that ran.
  */
 export async function trainLoop(o: LoopOptions): Promise<LoopEpoch[]> {
@@ -148,6 +150,10 @@ export async function trainLoop(o: LoopOptions): Promise<LoopEpoch[]> {
         }
         if (stopped) break;
       }
+      // A NaN can sit in a weight while the loss stays finite (e.g. a NaN-blind kernel, or a layer the loss
+      // does not reach): the weights themselves are checked once per epoch.
+      const bad = nonFiniteParameter(o.params);
+      if (bad != null) checkFinite(o, NaN, `weights became NaN or infinite in epoch ${epoch + 1} (parameter ${bad})`, lr);
       if (!stopped && o.stop?.every === 'epoch') stopped = o.stop.check(epoch);
       const main = o.mainPass ?? passes[0]?.name;
       const record: LoopEpoch = {

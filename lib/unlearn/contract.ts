@@ -41,12 +41,25 @@ export interface UnlearnEpoch {
   extra?: Record<string, number>;
 }
 
+/**
+ * The divergence guard's verdict (lib/unlearn/framework/health.ts): 'ok'; 'diverged' (the loss left its
+ * bound or grew by orders of magnitude); 'chance' (a measured accuracy is that of a constant guess).
+ */
+export type HealthStatus = 'ok' | 'diverged' | 'chance';
+export interface RunHealth {
+  status: HealthStatus;
+  /** Why it is not 'ok' (empty when it is). */
+  reason: string;
+}
+
 export interface UnlearnResult {
   model: Classifier;
   timing: UnlearnTiming;
   history: UnlearnEpoch[];
   /** The full config the method ran with (defaults filled in). */
   config: Record<string, unknown>;
+  /** The loss-history verdict; experiments add 'chance' once they measure the model. */
+  health: RunHealth;
 }
 
 /** 'class': whole classes are forgotten; 'instance': a few samples (stop rules differ). */

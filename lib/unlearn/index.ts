@@ -1,5 +1,6 @@
 // The public API of lib/unlearn: the only import path for code outside this folder.
-export type { InputUse, UnlearnEpoch, UnlearnInputs, UnlearnMode, UnlearnResult, UnlearnTiming, Unlearner } from './contract';
+export type { HealthStatus, InputUse, RunHealth, UnlearnEpoch, UnlearnInputs, UnlearnMode, UnlearnResult, UnlearnTiming, Unlearner } from './contract';
+export { CHANCE_MARGIN, GROWTH_FACTOR, HEALTHY, LOSS_BOUND_FACTOR, measuredHealth } from './framework/health';
 export type { Check } from './framework/config';
 export { getUnlearner, unlearnerNames } from './registry';
 export { UNLEARN_PRESETS, presetConfig, unlearnPresetNames, type UnlearnPreset } from './presets';

@@ -44,9 +44,15 @@ describe('Fashion-MNIST loader', () => {
   }
 
   it('reads a directory the user names, gzipped or not', () => {
-    const ds = loadFashionMnist('test', fixtureDir());
+    const ds = loadFashionMnist('test', fixtureDir(), { expectCount: 3 });
     expect(Array.from(ds.labels)).toEqual([0, 9, 4]);
     expect(ds.images[0]).toBeCloseTo((7 / 255 - 0.286) / 0.353, 5);
+  });
+
+  it('a copy with fewer images than the published split is an error naming the file, both counts and the fix', () => {
+    expect(() => loadFashionMnist('test', fixtureDir())).toThrow(
+      /fashion-mnist test: .*t10k-images-idx3-ubyte.gz holds 3 images, expected 10000 .*download-fashion-mnist.sh, or, to load a subset on purpose, pass \{ expectCount: 3 \}/,
+    );
   });
 
   it('names the file and the fix for truncated, corrupt or missing files', () => {

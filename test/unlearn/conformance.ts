@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Classifier } from '../../lib/models/classifier';
 import type { Unlearner } from '../../lib/unlearn';
+import { shownValue } from '../../lib/unlearn/framework/config';
 
 /** The one rule vocabulary and, per rule, values that break it (the suite's own list, not the method's). */
 const BAD_VALUES: Record<string, unknown[]> = {
@@ -65,7 +66,7 @@ export function rejectionProblems(u: Unlearner): string[] {
   };
   expectError({ noSuchKey: 1 }, `${u.name}: unknown config key 'noSuchKey'. Known keys: ${Object.keys(u.defaults).join(', ')}.`);
   for (const [k, c] of Object.entries(u.checks)) {
-    for (const bad of badValuesFor(c.rule) ?? []) expectError({ [k]: bad }, `${u.name}: config.${k} must be ${c.rule}, got ${JSON.stringify(bad)}.`);
+    for (const bad of badValuesFor(c.rule) ?? []) expectError({ [k]: bad }, `${u.name}: config.${k} must be ${c.rule}, got ${shownValue(bad)}.`);
   }
   return out;
 }

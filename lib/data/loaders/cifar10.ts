@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Dataset } from '../dataset';
-import { checkSplit, datasetFromBytes, readDataFile, resolveDataDir, type LoaderOptions } from './common';
+import { checkCount, checkSplit, datasetFromBytes, readDataFile, resolveDataDir, type LoaderOptions } from './common';
 
 /** Class names as in batches.meta.txt, used when the meta file is absent. */
 export const CIFAR10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
@@ -17,6 +17,8 @@ const FILES: Record<Cifar10Split, string[]> = {
   test: ['test_batch.bin'],
 };
 const SCRIPT = 'download-cifar10.sh';
+/** Published split sizes (Krizhevsky 2009). */
+export const CIFAR10_COUNTS: Record<Cifar10Split, number> = { train: 50000, test: 10000 };
 
 export function cifar10Dir(dir?: string): string {
   return resolveDataDir(
@@ -64,6 +66,7 @@ export function loadCifar10(split: Cifar10Split | string, opts: LoaderOptions = 
     return { file, buf };
   });
   const n = buffers.reduce((a, b) => a + b.buf.length / RECORD, 0);
+  checkCount('cifar10', s, n, CIFAR10_COUNTS[s], opts.expectCount, `${dir} (${FILES[s].join(', ')})`, SCRIPT);
   const pixels = new Uint8Array(n * 3072);
   const labels = new Int32Array(n);
   let i = 0;

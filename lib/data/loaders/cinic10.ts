@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Dataset } from '../dataset';
-import { checkSplit, datasetFromBytes, isDirectory, resolveDataDir, sortedEntries, type LoaderOptions } from './common';
+import { checkCount, checkSplit, datasetFromBytes, isDirectory, resolveDataDir, sortedEntries, type LoaderOptions } from './common';
 import { decodePngRgb } from './images';
 
 /** CINIC-10 uses CIFAR-10's classes; folders are these names (sorted, as torchvision's ImageFolder). */
@@ -12,6 +12,8 @@ export const CINIC10_STD = [0.242, 0.238, 0.258];
 export const CINIC10_SPLITS = ['train', 'valid', 'test'] as const;
 export type Cinic10Split = (typeof CINIC10_SPLITS)[number];
 const SCRIPT = 'download-cinic10.sh';
+/** Published size of each split (Darlow et al. 2018): 9000 images per class. */
+export const CINIC10_COUNT = 90000;
 
 export interface Cinic10Options extends LoaderOptions {
   /** Keep only the first k images (in sorted file order) of each class: quick CPU runs. */
@@ -57,6 +59,8 @@ export function loadCinic10(split: Cinic10Split | string, opts: Cinic10Options =
     names.slice(0, max ?? names.length).forEach((n, k) => files.push({ file: path.join(folder, n), label, id: offset + k }));
     offset += names.length;
   });
+  // The whole split on disk is counted (maxPerClass caps what is loaded, not what must be there).
+  checkCount('cinic10', s, offset, CINIC10_COUNT, opts.expectCount, root, SCRIPT);
   const pixels = new Uint8Array(files.length * 3072);
   const labels = new Int32Array(files.length);
   files.forEach(({ file, label }, i) => {

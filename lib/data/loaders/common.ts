@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { pathSetting } from '../../io/preflight';
 import { makeDataset, normaliseInPlace, type Dataset } from '../dataset';
 
 /** Options every file-based loader accepts. */
@@ -10,6 +11,30 @@ export interface LoaderOptions {
   /** Per-channel normalisation (on [0,1] pixels); defaults to the values the reference code uses. */
   mean?: number[];
   std?: number[];
+  /**
+   * How many images the split must hold: default the published size of the full split (a half-unpacked
+   * or truncated copy is an error, not a smaller dataset); a number for a deliberate subset copy
+   * (e.g. test fixtures); false to skip the check.
+   */
+  expectCount?: number | false;
+}
+
+/**
+ * Checks the number of images a split holds against `opts.expectCount`, else the published size.
+ * `where` names the file or folder read; `script` the download script that restores it.
+ */
+export function checkCount(dataset: string, split: string, found: number, published: number, expectCount: number | false | undefined, where: string, script: string): void {
+  if (expectCount === false) return;
+  if (expectCount !== undefined && (!Number.isInteger(expectCount) || expectCount < 0)) {
+    throw new Error(`${dataset}: expectCount must be an integer >= 0 or false, got ${JSON.stringify(expectCount)}.`);
+  }
+  const want = expectCount ?? published;
+  if (found === want) return;
+  const why = expectCount === undefined ? `the published size of the ${split} split` : 'as expectCount asks';
+  throw new Error(
+    `${dataset} ${split}: ${where} holds ${found} images, expected ${want} (${why}). The copy is incomplete or a different one: ` +
+      `re-run data-scripts/${script}, or, to load a subset on purpose, pass { expectCount: ${found} } (or false to skip the check).`,
+  );
 }
 
 /**
@@ -17,7 +42,7 @@ export interface LoaderOptions {
  * The download scripts in data-scripts/ write to `<root>/<dataset>` by default.
  */
 export function dataHome(): string {
-  return process.env.UNLEARN_DATA_HOME ?? path.join(os.homedir(), '.cache', 'unlearn-lab', 'data');
+  return pathSetting(process.env.UNLEARN_DATA_HOME, 'UNLEARN_DATA_HOME') ?? path.join(os.homedir(), '.cache', 'unlearn-lab', 'data');
 }
 
 /** What a loader needs to find its directory and to explain a missing one. */
@@ -37,7 +62,7 @@ export interface DirSpec {
  * the first of (itself, its known archive sub-folders) that holds the expected files.
  */
 export function resolveDataDir(spec: DirSpec, dir?: string): string {
-  const base = dir ?? process.env[spec.envVar] ?? path.join(dataHome(), spec.dataset);
+  const base = dir ?? pathSetting(process.env[spec.envVar], spec.envVar) ?? path.join(dataHome(), spec.dataset);
   const fix = `Run data-scripts/${spec.script} (it downloads and verifies the files), pass the directory as { dir }, or set ${spec.envVar}.`;
   if (!fs.existsSync(base) || !fs.statSync(base).isDirectory()) {
     throw new Error(`${spec.dataset}: directory ${base} does not exist. Expected ${spec.expected}. ${fix}`);

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Dataset } from '../dataset';
-import { checkSplit, datasetFromBytes, readDataFile, resolveDataDir, type LoaderOptions } from './common';
+import { checkCount, checkSplit, datasetFromBytes, readDataFile, resolveDataDir, type LoaderOptions } from './common';
 import { readMat5 } from './mat5';
 
 export const SVHN_CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
@@ -11,6 +11,8 @@ export const SVHN_STD = [0.198, 0.201, 0.197];
 export const SVHN_SPLITS = ['train', 'test', 'extra'] as const;
 export type SvhnSplit = (typeof SVHN_SPLITS)[number];
 const SCRIPT = 'download-svhn.sh';
+/** Published split sizes (Netzer et al. 2011). */
+export const SVHN_COUNTS: Record<SvhnSplit, number> = { train: 73257, test: 26032, extra: 531131 };
 
 export function svhnDir(dir?: string): string {
   return resolveDataDir(
@@ -42,6 +44,7 @@ export function loadSvhn(split: SvhnSplit | string, opts: LoaderOptions = {}): D
   }
   const n = X.dims[3];
   if (y.data.length !== n) throw new Error(`${file}: X holds ${n} images but y holds ${y.data.length} labels.`);
+  checkCount('svhn', s, n, SVHN_COUNTS[s], opts.expectCount, file, SCRIPT);
   const labels = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const v = Number(y.data[i]);

@@ -6,7 +6,7 @@ import { withKernelScope } from './kernel-scope';
  * NHWC tensors: bias gradients over [0,1,2], instance-norm statistics over [1,2]). The wasm Sum/Mean
  * kernels transpose the whole tensor first (about 300 ms for 256x28x28x128); XNNPACK's average
  * pooling over one big window reduces it in place in about 8 ms. Other reductions (innermost axes,
- * integer tensors) go to the backend's own kernel.
+ * integer tensors) and non-finite results go to the backend's own kernel.
  */
 export function makeReduceByPooling(kernelName: 'Sum' | 'Mean', fallback: tf.KernelFunc): tf.KernelFunc {
   const reduce = (args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap }) => {
@@ -22,12 +22,19 @@ export function makeReduceByPooling(kernelName: 'Sum' | 'Mean', fallback: tf.Ker
     const reduced = axes.reduce((p, a) => p * x.shape[a], 1);
     const inner = x.shape.slice(last! + 1).reduce((a, b) => a * b, 1);
     const outShape = x.shape.map((d, i) => (axes.includes(i) ? 1 : d)).filter((_, i) => keepDims || !axes.includes(i));
-    return withKernelScope(args.backend, 'wasm', (s) => {
+    const pooled = withKernelScope(args.backend, 'wasm', (s) => {
       const x4 = s.run('Reshape', { x }, { shape: [outer, reduced, 1, inner] });
       const mean = s.run('AvgPool', { x: x4 }, { filterSize: [reduced, 1], strides: 1, pad: 'valid' });
       const out = kernelName === 'Sum' ? s.run('Multiply', { a: mean, b: s.run('Fill', {}, { shape: [], value: reduced, dtype: 'float32' }) }) : mean;
       return s.run('Reshape', { x: out }, { shape: outShape });
     });
+    // XNNPACK clamps the pooled output, which turns NaN into -Infinity (issue 22). Any non-finite result
+    // (NaN or Inf in x, or an overflow) is recomputed by the stock kernel, which propagates NaN and Inf as
+    // the cpu backend does. Only the reduced output is read, which is small (per channel).
+    const values = args.backend.readSync(pooled.dataId) as Float32Array;
+    if (values.every(Number.isFinite)) return pooled;
+    args.backend.disposeData(pooled.dataId);
+    return fallback(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
   };
   Object.defineProperty(reduce, 'name', { value: `${kernelName.toLowerCase()}ByPoolingWasm` });
   return reduce as unknown as tf.KernelFunc;

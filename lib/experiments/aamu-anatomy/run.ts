@@ -3,7 +3,7 @@ import { Rng } from '../../engine/rng';
 import type { Classifier } from '../../models/classifier';
 import { predict } from '../../train/evaluate';
 import type { ProgressSink } from '../../train/progress';
-import type { UnlearnResult } from '../../unlearn';
+import { HEALTHY, type RunHealth, type UnlearnResult } from '../../unlearn';
 import type { RunOptions } from '../shared/experiment';
 import { startRun, withUnlearned } from '../shared/harness';
 import { measureUnlearning, type UnlearnMeasures } from '../shared/measure';
@@ -80,11 +80,11 @@ function regulariserValue(model: Classifier, forget: Dataset, test: Dataset, n: 
   return regulariserAnatomy(model, forget, test, { samples: n, seed }).mmd;
 }
 
-function modelLosses(name: string, model: Classifier, s: Scenario, seconds: number, samples: number): ModelLosses {
+function modelLosses(name: string, model: Classifier, health: RunHealth, s: Scenario, seconds: number, samples: number): ModelLosses {
   return {
     name,
     seconds,
-    ...measureUnlearning(model, s, s.seed),
+    ...measureUnlearning(model, s, s.seed, health),
     forgetLosses: rounded(predict(model, s.forget).losses),
     testLosses: rounded(predict(model, s.testEval).losses),
     mmd: regulariserValue(model, s.forget, s.testEval, samples, `${s.seed}/mmd-${name}`),
@@ -118,14 +118,14 @@ export async function runAamuAnatomy(o: AamuAnatomyOptions): Promise<AamuAnatomy
     const aCfConfig = methodConfig(st.methodPreset, 'a-cf');
     const anatomy = regulariserAnatomy(s.original, s.forget, s.testPool, { samples: p.anatomySamples, seed });
     log(`anatomy: MMD^2 on the original model ${anatomy.mmd.toFixed(4)} (paper formula ${anatomy.mmdPaper.toFixed(4)})`);
-    const models: ModelLosses[] = [modelLosses('original', s.original, s, 0, p.anatomySamples)];
-    models.push(await runMeasured(s, 'cf', cfConfig, s.retain, o.onProgress, (res) => modelLosses('cf', res.model, s, res.timing.seconds, p.anatomySamples)));
+    const models: ModelLosses[] = [modelLosses('original', s.original, HEALTHY, s, 0, p.anatomySamples)];
+    models.push(await runMeasured(s, 'cf', cfConfig, s.retain, o.onProgress, (res) => modelLosses('cf', res.model, res.health, s, res.timing.seconds, p.anatomySamples)));
     const { kDefault, lambdaDefault, batchSize } = await runMeasured(s, 'a-cf', aCfConfig, s.retain, o.onProgress, (res) => {
-      models.push(modelLosses('a-cf', res.model, s, res.timing.seconds, p.anatomySamples));
+      models.push(modelLosses('a-cf', res.model, res.health, s, res.timing.seconds, p.anatomySamples));
       return { kDefault: Number(res.config.k), lambdaDefault: Number(res.config.lambda), batchSize: Number(res.config.batchSize) };
     });
     const a = models[models.length - 1];
-    const aCfFull: SpeedCheckpoint = { fraction: 1, steps: Math.ceil(size(s.retain) / batchSize), retainSamples: size(s.retain), seconds: a.seconds, retainAcc: a.retainAcc, forgetAcc: a.forgetAcc, testAcc: a.testAcc, mia: a.mia };
+    const aCfFull: SpeedCheckpoint = { fraction: 1, steps: Math.ceil(size(s.retain) / batchSize), retainSamples: size(s.retain), seconds: a.seconds, retainAcc: a.retainAcc, forgetAcc: a.forgetAcc, testAcc: a.testAcc, mia: a.mia, status: a.status, statusReason: a.statusReason };
     for (const m of models) log(`${m.name}: retain ${percent(m.retainAcc).toFixed(2)} forget ${percent(m.forgetAcc).toFixed(2)} test ${percent(m.testAcc).toFixed(2)} MIA ${m.mia.toFixed(1)} MMD^2 ${m.mmd.toFixed(4)} time ${m.seconds.toFixed(1)}s`);
 
     // Speed-up: A-CF stopped after a share of its epoch (= one pass over a random retain subset of that size).
@@ -149,7 +149,7 @@ export async function runAamuAnatomy(o: AamuAnatomyOptions): Promise<AamuAnatomy
       }
       const subset = subsetOf(fraction);
       const n = size(subset);
-      checkpoints.push(await runMeasured(s, 'a-cf', aCfConfig, subset, o.onProgress, (res) => ({ fraction, steps: Math.ceil(n / batchSize), retainSamples: n, seconds: res.timing.seconds, ...measureUnlearning(res.model, s, seed) })));
+      checkpoints.push(await runMeasured(s, 'a-cf', aCfConfig, subset, o.onProgress, (res) => ({ fraction, steps: Math.ceil(n / batchSize), retainSamples: n, seconds: res.timing.seconds, ...measureUnlearning(res.model, s, seed, res.health) })));
       const c = checkpoints[checkpoints.length - 1];
       log(`a-cf stopped after ${c.steps} steps: MIA ${c.mia.toFixed(1)} forget ${percent(c.forgetAcc).toFixed(2)} time ${c.seconds.toFixed(1)}s`);
     }
@@ -162,10 +162,10 @@ export async function runAamuAnatomy(o: AamuAnatomyOptions): Promise<AamuAnatomy
     for (const [parameter, values, dflt] of [['k', p.kValues, kDefault], ['lambda', p.lambdaValues, lambdaDefault]] as const) {
       for (const value of values) {
         if (value === dflt && base) {
-          sweep.push({ parameter, value, fraction: p.sweepFraction, seconds: base.seconds, retainAcc: base.retainAcc, forgetAcc: base.forgetAcc, testAcc: base.testAcc, mia: base.mia });
+          sweep.push({ parameter, value, fraction: p.sweepFraction, seconds: base.seconds, retainAcc: base.retainAcc, forgetAcc: base.forgetAcc, testAcc: base.testAcc, mia: base.mia, status: base.status, statusReason: base.statusReason });
           continue;
         }
-        sweep.push(await runMeasured(s, 'a-cf', { ...aCfConfig, [parameter]: value }, sweepData, o.onProgress, (res) => ({ parameter, value, fraction: p.sweepFraction, seconds: res.timing.seconds, ...measureUnlearning(res.model, s, seed) })));
+        sweep.push(await runMeasured(s, 'a-cf', { ...aCfConfig, [parameter]: value }, sweepData, o.onProgress, (res) => ({ parameter, value, fraction: p.sweepFraction, seconds: res.timing.seconds, ...measureUnlearning(res.model, s, seed, res.health) })));
         const r = sweep[sweep.length - 1];
         log(`a-cf ${parameter}=${value}: forget ${percent(r.forgetAcc).toFixed(2)} test ${percent(r.testAcc).toFixed(2)} MIA ${r.mia.toFixed(1)} time ${r.seconds.toFixed(1)}s`);
       }

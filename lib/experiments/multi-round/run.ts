@@ -7,7 +7,7 @@ import { ResultsTable } from '../../results';
 import { getUnlearner, runRounds, type UnlearnRound } from '../../unlearn';
 import type { RunOptions } from '../shared/experiment';
 import { startRun } from '../shared/harness';
-import { measureUnlearning, type UnlearnMeasures } from '../shared/measure';
+import { measureUnlearning, statusLabel, type UnlearnMeasures } from '../shared/measure';
 import { percent } from '../shared/percent';
 import { methodConfig, presetOf, type PresetName } from '../shared/presets';
 import type { Scenario } from '../shared/scenario';
@@ -117,7 +117,7 @@ export async function runMultiRound(o: MultiRoundOptions): Promise<MultiRoundRes
             onProgress: run.onProgress,
             onRoundEnd: (round, res) => {
               const d = data[round];
-              const m = measureUnlearning(res.model, { retain: d.retain, forget: d.forget, testEval: s.testEval }, `${seed}/round-${round}`);
+              const m = measureUnlearning(res.model, { retain: d.retain, forget: d.forget, testEval: s.testEval }, `${seed}/round-${round}`, res.health);
               // The next round clones this model, so the one before it is no longer needed.
               previous?.dispose();
               previous = res.model;
@@ -155,7 +155,7 @@ export const multiRoundLabel = (method: string, blend: boolean) => (blend ? `${m
 export function multiRoundTable(rows: MultiRoundRow[]): ResultsTable {
   return ResultsTable.fromRuns(
     rows.map((r) => ({
-      method: multiRoundLabel(r.method, r.blend),
+      method: statusLabel(multiRoundLabel(r.method, r.blend), r),
       scenario: `round ${r.round}`,
       seed: r.seed,
       metrics: { retainAcc: r.retainAcc, forgetAcc: r.forgetAcc, testAcc: r.testAcc, mia: r.mia, seconds: r.seconds, unlearnSeconds: r.unlearnSeconds, blendSeconds: r.blendSeconds },

@@ -1,3 +1,4 @@
+import type { HealthStatus } from '../../unlearn';
 import { size, subsetByIds, type Dataset } from '../../data/dataset';
 import { classSplit } from '../../data/splits';
 import { PhaseTimer } from '../../engine/timer';
@@ -9,7 +10,7 @@ import { ResultsTable } from '../../results';
 import { accuracy } from '../../train/evaluate';
 import type { RunOptions } from '../shared/experiment';
 import { startRun, withUnlearned } from '../shared/harness';
-import { measureUnlearning, metricsOf } from '../shared/measure';
+import { measureUnlearning, metricsOf, statusLabel } from '../shared/measure';
 import { percent } from '../shared/percent';
 import { presetOf, type PresetName } from '../shared/presets';
 import { REDUCED_RETAIN_PRESETS, REDUCED_RETAIN_STRATEGIES, RETAIN_STRATEGIES, type ReducedRetainPreset, type RetainStrategy } from './settings';
@@ -28,6 +29,9 @@ export interface StrategyRow {
   residualRetainAcc: number;
   testAcc: number;
   mia: number;
+  /** The divergence guard's verdict (shared/measure.ts); absent in results written before it. */
+  status?: HealthStatus;
+  statusReason?: string;
   /** L1-sparse wall time (s) and as % of strategy (1) of the same seed. */
   seconds: number;
   timePercent: number;
@@ -134,7 +138,7 @@ export async function runReducedRetainStrategies(o: RunOptions): Promise<Reduced
             label: st.label,
             trainSize: size(trainSet),
             buildSeconds: st.key === 'full' || st.key === 'free' || st.key === 'residual' ? 0 : buildSeconds,
-            ...measureUnlearning(res.model, s, seed),
+            ...measureUnlearning(res.model, s, seed, res.health),
             freeRetainAcc: acc(free),
             residualRetainAcc: acc(residual),
             seconds: res.timing.seconds,
@@ -167,7 +171,7 @@ export async function runReducedRetainStrategies(o: RunOptions): Promise<Reduced
 export function strategyTable(rows: StrategyRow[]): ResultsTable {
   return ResultsTable.fromRuns(
     rows.map((r) => ({
-      method: r.label,
+      method: statusLabel(r.label, r),
       scenario: 'uniform',
       seed: r.seed,
       metrics: metricsOf(r, STRATEGY_METRICS),

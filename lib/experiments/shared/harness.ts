@@ -62,7 +62,7 @@ export async function startRun(e: ExperimentInfo, o: RunOptions, defaults: { see
     backend: engine.backend,
     seconds: () => (performance.now() - t0) / 1000,
     async withScenario(setting, request, seed, use) {
-      const s = await prepareScenario({ data: setting.data, recipe: setting.recipe, request, seed, onProgress: o.onProgress, cacheDir: o.cacheDir, dataDir: o.dataDir });
+      const s = await prepareScenario({ data: setting.data, recipe: setting.recipe, request, seed, onProgress: o.onProgress, cacheDir: o.cacheDir, dataDir: o.dataDir, log: o.log });
       try {
         return await use(s);
       } finally {

@@ -1,6 +1,7 @@
 import { blendMiaScoreOfModel } from '../../metrics/mia-blend-logit-auc';
 import type { Classifier } from '../../models/classifier';
 import { accuracy } from '../../train/evaluate';
+import { measuredHealth, type HealthStatus, type RunHealth } from '../../unlearn';
 import type { Scenario } from './scenario';
 
 /** The four numbers of the Blend/A-AMU paper's tables (accuracies as fractions, rendered in % by shared/percent; MIA score = AUC x 100). */
@@ -10,19 +11,45 @@ export interface UnlearnMeasures {
   testAcc: number;
   /** The paper's "MIA score" (logit-confidence logistic attack, forget vs class-matched test; ideal 50). */
   mia: number;
+  /** The divergence guard's verdict (lib/unlearn/framework/health.ts); tables mark the method when it is not 'ok'. */
+  status: HealthStatus;
+  statusReason: string;
 }
 
 /**
- * Accuracies on the real retain set, the forget set and the evaluation split, and the paper's MIA
- * score (docs/reference/blend-a-amu.md#a9). The reference measured pruning's retain accuracy on the reduced set (a bug, not copied).
+ * Accuracies on the real retain set, the forget set and the evaluation split, the paper's MIA
+ * score (docs/reference/blend-a-amu.md#a9), and the run's verdict: `health` (the unlearning result's loss
+ * verdict; HEALTHY for a model that no unlearning run made) or 'chance' on the retain or test accuracy. The reference measured pruning's retain accuracy on the reduced set (a bug, not copied).
  */
-export function measureUnlearning(model: Classifier, s: Pick<Scenario, 'retain' | 'forget' | 'testEval'>, seed: number | string): UnlearnMeasures {
+export function measureUnlearning(model: Classifier, s: Pick<Scenario, 'retain' | 'forget' | 'testEval'>, seed: number | string, health: RunHealth): UnlearnMeasures {
+  const retainAcc = accuracy(model, s.retain);
+  const testAcc = accuracy(model, s.testEval);
+  const verdict = measuredHealth(health, [
+    { name: 'retain accuracy', accuracy: retainAcc, set: s.retain },
+    { name: 'test accuracy', accuracy: testAcc, set: s.testEval },
+  ]);
   return {
-    retainAcc: accuracy(model, s.retain),
+    retainAcc,
     forgetAcc: accuracy(model, s.forget),
-    testAcc: accuracy(model, s.testEval),
+    testAcc,
     mia: blendMiaScoreOfModel(model, s.forget, s.testEval, { seed }).score,
+    status: verdict.status,
+    statusReason: verdict.reason,
   };
+}
+
+/**
+ * A method's name in result tables: flagged runs ('diverged', 'chance') get the status appended, e.g.
+ * 'a-cf [diverged]', so they form their own row instead of entering the healthy runs' mean. Rows read
+ * back from results.json written before the guard have no status and count as 'ok'.
+ */
+export function statusLabel(method: string, row: { status?: HealthStatus }): string {
+  return row.status == null || row.status === 'ok' ? method : `${method} [${row.status}]`;
+}
+
+/** The method of a table label, without the status statusLabel appended ('a-cf [diverged]' -> 'a-cf'). */
+export function methodOfLabel(label: string): string {
+  return label.replace(/ \[[a-z]+\]$/, '');
 }
 
 /**

@@ -13,6 +13,8 @@ import { createModel } from '../../models/registry';
 import { accuracy } from '../../train/evaluate';
 import { fit } from '../../train/fit';
 import type { ProgressSink } from '../../train/progress';
+import { pathSetting } from '../../io/preflight';
+import { repositoryRoot } from './committed';
 
 /** Which data an experiment uses: a dataset of the loader registry, optionally capped per class. */
 export interface ExperimentData {
@@ -70,11 +72,52 @@ export interface ScenarioOptions {
   cacheDir?: string;
   dataDir?: string;
   onProgress?: ProgressSink;
+  /** Where notices go (a corrupt cache entry set aside); default console.warn. */
+  log?: (line: string) => void;
 }
 
+/** $UNLEARN_CACHE/models, else ~/.cache/unlearn-lab/models; an empty UNLEARN_CACHE is an error (it would mean the working directory). */
 export function modelCacheDir(): string {
-  const home = process.env.UNLEARN_CACHE ?? path.join(process.env.HOME ?? '.', '.cache', 'unlearn-lab');
+  const home = pathSetting(process.env.UNLEARN_CACHE, 'UNLEARN_CACHE') ?? path.join(process.env.HOME ?? '.', '.cache', 'unlearn-lab');
   return path.join(home, 'models');
+}
+
+/** The folders whose code determines a trained model's weights (relative to lib/ or dist/). */
+const TRAINING_CODE = ['data', 'engine', 'models', 'train'];
+let codeVersionMemo: string | null = null;
+
+/**
+ * The version of the code that trains an original model: the package version and a hash of the
+ * sources under lib/{data,engine,models,train} (the .ts files in the repository, the .js files in a
+ * built package), so an edit to the training code invalidates the cache and an edit elsewhere does not.
+ */
+export function trainingCodeVersion(): string {
+  if (codeVersionMemo != null) return codeVersionMemo;
+  const libRoot = path.resolve(__dirname, '..', '..');
+  const hash = createHash('sha256');
+  const version = (JSON.parse(fs.readFileSync(path.join(repositoryRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  hash.update(`unlearn-lab ${version}\n`);
+  const walk = (dir: string): void => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) walk(full);
+      else if (/\.(ts|js)$/.test(e.name) && !e.name.endsWith('.d.ts')) hash.update(`${path.relative(libRoot, full)}\n`).update(fs.readFileSync(full));
+    }
+  };
+  for (const d of TRAINING_CODE) walk(path.join(libRoot, d));
+  codeVersionMemo = `${version}+${hash.digest('hex').slice(0, 12)}`;
+  return codeVersionMemo;
+}
+
+/** A sha256 of exactly what a model is trained on: ids, labels, pixels, shape and class names. */
+export function dataFingerprint(ds: Dataset): string {
+  const bytes = (a: Int32Array | Float32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  return createHash('sha256')
+    .update(JSON.stringify({ name: ds.name, split: ds.split, shape: ds.shape, classNames: ds.classNames }))
+    .update(bytes(ds.ids))
+    .update(bytes(ds.labels))
+    .update(bytes(ds.images))
+    .digest('hex');
 }
 
 /** At most `perClass` images per class of `ds` (a subset seeded per split), or `ds` itself when undefined. */
@@ -83,23 +126,44 @@ export function capped(ds: Dataset, perClass: number | undefined, seed: number):
   return subsetByIds(ds, capPerClass(ds, { perClass, seed: new Rng(seed).fork(`cap-${ds.split}`) }));
 }
 
-/** A key that changes whenever anything that determines the original model's weights changes. */
-function originalKey(data: ExperimentData, recipe: TrainRecipe, seed: number, heldOut?: Int32Array): string {
-  const held = heldOut ? createHash('sha256').update(Buffer.from(heldOut.buffer, heldOut.byteOffset, heldOut.byteLength)).digest('hex') : null;
-  const what = JSON.stringify({ dataset: data.dataset, trainPerClass: data.trainPerClass ?? null, recipe, seed, held, v: 1 });
-  return createHash('sha256').update(what).digest('hex').slice(0, 16);
+/**
+ * What determines the original model's weights, and so its cache key: the exact training data (a
+ * fingerprint of ids, labels and pixels: relabelled or different files give another key), the
+ * training recipe, the seed, the training code's version and the compute backend.
+ */
+export function originalKeyParts(train: Dataset, recipe: TrainRecipe, seed: number, backend: string): Record<string, unknown> {
+  return { data: dataFingerprint(train), recipe, seed, code: trainingCodeVersion(), backend, v: 2 };
+}
+
+function originalKey(parts: Record<string, unknown>): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 16);
+}
+
+/**
+ * The cached model in `file`, or null when there is none. An unreadable entry (corrupt, truncated,
+ * another format) is set aside as `<file>.corrupt-<time>` with a notice, and null is returned so
+ * that the model is trained again and cached afresh.
+ */
+function loadCached(file: string, log: (line: string) => void): Classifier | null {
+  if (!fs.existsSync(file)) return null;
+  try {
+    return loadCheckpoint(file);
+  } catch (e) {
+    const aside = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    fs.renameSync(file, aside);
+    log(`The cached original model ${file} is unreadable (${(e as Error).message}); set it aside as ${aside} and training it again.`);
+    return null;
+  }
 }
 
 /** Trains the original model on `train` with the recipe, or loads it from the cache when present. */
-async function originalModel(
-  o: ScenarioOptions,
-  train: Dataset,
-  heldOut?: Int32Array,
-): Promise<{ model: Classifier; source: 'trained' | 'cache'; seconds: number }> {
+async function originalModel(o: ScenarioOptions, train: Dataset, backend: string): Promise<{ model: Classifier; source: 'trained' | 'cache'; seconds: number }> {
   const dir = o.cacheDir ?? modelCacheDir();
-  const file = path.join(dir, `${o.data.dataset}-${o.recipe.model}-${originalKey(o.data, o.recipe, o.seed, heldOut)}.ckpt`);
+  const parts = originalKeyParts(train, o.recipe, o.seed, backend);
+  const file = path.join(dir, `${o.data.dataset}-${o.recipe.model}-${originalKey(parts)}.ckpt`);
   const t0 = performance.now();
-  if (fs.existsSync(file)) return { model: loadCheckpoint(file), source: 'cache', seconds: (performance.now() - t0) / 1000 };
+  const cached = loadCached(file, o.log ?? ((line) => console.warn(line)));
+  if (cached) return { model: cached, source: 'cache', seconds: (performance.now() - t0) / 1000 };
   const r = o.recipe;
   const model = createModel(r.model, { inputShape: train.shape, numClasses: train.classNames.length, seed: o.seed, options: r.modelOptions });
   await fit(model, train, {
@@ -113,7 +177,7 @@ async function originalModel(
     task: `original ${r.model} on ${o.data.dataset}`,
   });
   fs.mkdirSync(dir, { recursive: true });
-  saveCheckpoint(model, file, { dataset: o.data.dataset, trainPerClass: o.data.trainPerClass ?? null, seed: o.seed });
+  saveCheckpoint(model, file, { dataset: o.data.dataset, trainPerClass: o.data.trainPerClass ?? null, ...parts });
   return { model, source: 'trained', seconds: (performance.now() - t0) / 1000 };
 }
 
@@ -144,7 +208,7 @@ export async function prepareScenario(o: ScenarioOptions): Promise<Scenario> {
   }
   // SULI holds the reference set out of the original model's training: it trains on forget + retain.
   const trainedOn = reference ? subsetByIds(train, [...forgetIds, ...retainIds].sort((a, b) => a - b)) : train;
-  const { model, source, seconds } = await originalModel(o, trainedOn, reference ? reference.ids : undefined);
+  const { model, source, seconds } = await originalModel(o, trainedOn, engine.backend);
   const testEval = subsetByIds(test, tp.evaluation);
   return {
     engine,

@@ -4,7 +4,7 @@ import type { Classifier } from '../../models/classifier';
 import type { Cell } from '../../results';
 import { accuracyOf, predict } from '../../train/evaluate';
 import type { ProgressSink } from '../../train/progress';
-import { getUnlearner, presetConfig, type UnlearnInputs, type UnlearnResult } from '../../unlearn';
+import { getUnlearner, HEALTHY, measuredHealth, presetConfig, type HealthStatus, type RunHealth, type UnlearnInputs, type UnlearnResult } from '../../unlearn';
 import type { ExperimentInfo, RunOptions } from './experiment';
 import { checkMethods, startRun, withUnlearned, type Run } from './harness';
 import { BLEND_PAPER_SETTINGS, presetOf, type PresetName } from './presets';
@@ -243,11 +243,11 @@ export async function measureSuliRuns(
   onProgress: ProgressSink | undefined,
   each: (method: string, m: SuliMeasures, cost: SuliCost) => void,
 ): Promise<void> {
-  each('original', measureSuli(s.original, s, test, mode, seed), { seconds: 0, paperSeconds: 0, updates: 0 });
+  each('original', measureSuli(s.original, s, test, mode, seed, HEALTHY), { seconds: 0, paperSeconds: 0, updates: 0 });
   for (const method of methods) {
     const [m, cost] = await withSuliMethod(setting, method, mode, s, seed, onProgress, (res) => {
       const c: SuliCost = { seconds: res.timing.seconds, paperSeconds: paperSeconds(res), updates: res.history.length };
-      return [measureSuli(res.model, s, test, mode, seed), c] as const;
+      return [measureSuli(res.model, s, test, mode, seed, res.health), c] as const;
     });
     each(method, m, cost);
   }
@@ -271,6 +271,9 @@ export interface SuliMeasures {
   referenceAcc?: number;
   mia: number;
   miaStd: number;
+  /** The divergence guard's verdict (lib/unlearn/framework/health.ts); tables mark the method when it is not 'ok'. */
+  status: HealthStatus;
+  statusReason: string;
 }
 
 /**
@@ -284,17 +287,26 @@ export function measureSuli(
   test: Dataset,
   mode: 'class' | 'instance',
   seed: number,
+  health: RunHealth,
 ): SuliMeasures {
   // One prediction pass per set: accuracies and the attack's losses come from the same outputs.
   const pf = predict(model, s.forget);
   const pt = predict(model, test);
   const mia = lossLogisticMia({ values: pf.losses, classes: pf.labels }, { values: pt.losses, classes: pt.labels }, { ...LOSS_MIA_PRESETS.suli, seed });
+  const retainAcc = accuracyOf(predict(model, s.retain));
+  const testAcc = accuracyOf(pt);
+  const verdict = measuredHealth(health, [
+    { name: 'retain accuracy', accuracy: retainAcc, set: s.retain },
+    { name: 'test accuracy', accuracy: testAcc, set: test },
+  ]);
   const out: SuliMeasures = {
-    retainAcc: accuracyOf(predict(model, s.retain)),
+    retainAcc,
     forgetAcc: accuracyOf(pf),
-    testAcc: accuracyOf(pt),
+    testAcc,
     mia: mia.accuracy,
     miaStd: mia.std,
+    status: verdict.status,
+    statusReason: verdict.reason,
   };
   if (mode === 'class') {
     const forgotten = new Set(s.forget.labels);

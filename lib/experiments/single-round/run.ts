@@ -5,7 +5,7 @@ import { reduceRetainSet, type ReducedRetainSet } from '../../condense/reduced-r
 import { ResultsTable } from '../../results';
 import type { RunOptions } from '../shared/experiment';
 import { startRun, withUnlearned } from '../shared/harness';
-import { measureUnlearning, type UnlearnMeasures } from '../shared/measure';
+import { measureUnlearning, statusLabel, type UnlearnMeasures } from '../shared/measure';
 import { percent } from '../shared/percent';
 import { methodConfig, presetOf, type PresetName } from '../shared/presets';
 import { describeForget, scenarioSizes, type ForgetRequest } from '../shared/scenario';
@@ -99,7 +99,7 @@ export async function runSingleRound(o: SingleRoundOptions): Promise<SingleRound
               scenario,
               method,
               blend: variant === 'blend',
-              ...measureUnlearning(res.model, s, seed),
+              ...measureUnlearning(res.model, s, seed, res.health),
               seconds: res.timing.seconds,
               kmeansSeconds: variant === 'blend' ? (pre.kmeans ?? 0) : 0,
               samplingSeconds: variant === 'blend' ? (pre.sampling ?? 0) : 0,
@@ -121,7 +121,7 @@ export async function runSingleRound(o: SingleRoundOptions): Promise<SingleRound
 export function singleRoundTable(rows: SingleRoundRow[]): ResultsTable {
   return ResultsTable.fromRuns(
     rows.map((r) => ({
-      method: r.blend ? `${r.method}+blend` : r.method,
+      method: statusLabel(r.blend ? `${r.method}+blend` : r.method, r),
       scenario: r.scenario,
       seed: r.seed,
       metrics: {

@@ -2,6 +2,7 @@ import { metricBars } from '../../plot/metric-bars';
 import type { Cell, Table } from '../../results';
 import type { ExperimentOutput } from '../shared/output';
 import { PAPER_TABLE1 } from '../shared/paper-000-table1';
+import { methodOfLabel } from '../shared/measure';
 import { PERCENT_SCALE, renderedCell } from '../shared/percent';
 import { singleRoundTable, type SingleRoundResult } from './run';
 import { SINGLE_ROUND } from './settings';
@@ -18,10 +19,11 @@ export function paperComparisonTable(r: Pick<SingleRoundResult, 'rows'>): Table 
   for (const [kind, label] of [['uniform', 'uniform 10%'], ['class', 'class']] as const) {
     for (const [method, full, withBlend] of PAPER_TABLE1[kind]) {
       for (const [variant, paper] of [['', full], ['+blend', withBlend]] as const) {
-        const ours = table.rows.find((x) => x.method === `${method}${variant}` && x.scenario.startsWith(label));
-        if (ours == null) continue;
-        const m = (k: string) => renderedCell(k, ours.cells[k] ?? null)?.mean ?? null;
-        rows.push([ours.scenario, `${method}${variant}`, m('mia'), paper.mia, m('retainAcc'), paper.retainAcc, m('forgetAcc'), paper.forgetAcc, m('testAcc'), paper.testAcc, m('seconds'), paper.seconds]);
+        // Flagged runs ('cf [diverged]') keep their label here too, so they never read as ordinary rows.
+        for (const ours of table.rows.filter((x) => methodOfLabel(x.method) === `${method}${variant}` && x.scenario.startsWith(label))) {
+          const m = (k: string) => renderedCell(k, ours.cells[k] ?? null)?.mean ?? null;
+          rows.push([ours.scenario, ours.method, m('mia'), paper.mia, m('retainAcc'), paper.retainAcc, m('forgetAcc'), paper.forgetAcc, m('testAcc'), paper.testAcc, m('seconds'), paper.seconds]);
+        }
       }
     }
   }
@@ -36,13 +38,13 @@ export function paperComparisonTable(r: Pick<SingleRoundResult, 'rows'>): Table 
 export function blendSpeedups(r: Pick<SingleRoundResult, 'rows'>): Table {
   const table = tableOf(r);
   const rows: Cell[][] = [];
-  for (const row of table.rows.filter((x) => !x.method.endsWith('+blend'))) {
-    const b = table.rows.find((x) => x.method === `${row.method}+blend` && x.scenario === row.scenario);
-    if (b == null) continue;
-    const full = row.cells.seconds.mean;
-    const unl = b.cells.seconds.mean;
-    const pre = b.cells.preSeconds?.mean ?? 0;
-    rows.push([row.scenario, row.method, full, unl, pre, full / unl, full / (unl + pre)]);
+  for (const row of table.rows.filter((x) => !methodOfLabel(x.method).endsWith('+blend'))) {
+    for (const b of table.rows.filter((x) => methodOfLabel(x.method) === `${methodOfLabel(row.method)}+blend` && x.scenario === row.scenario)) {
+      const full = row.cells.seconds.mean;
+      const unl = b.cells.seconds.mean;
+      const pre = b.cells.preSeconds?.mean ?? 0;
+      rows.push([row.scenario, b.method === `${row.method}+blend` ? row.method : `${row.method} / ${b.method}`, full, unl, pre, full / unl, full / (unl + pre)]);
+    }
   }
   return {
     title: 'Unlearning time without / with Blend (s); the last column counts k-means, F-sampling and Blend too',

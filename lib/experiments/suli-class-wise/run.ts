@@ -1,6 +1,6 @@
 import { ResultsTable } from '../../results';
 import type { RunOptions } from '../shared/experiment';
-import { metricsOf } from '../shared/measure';
+import { metricsOf, statusLabel } from '../shared/measure';
 import { percent } from '../shared/percent';
 import type { PresetName } from '../shared/presets';
 import { scenarioSizes } from '../shared/scenario';
@@ -76,7 +76,7 @@ function describe(m: SuliMeasures): string {
 export function suliClassTable(rows: SuliClassRow[], scenario: string): ResultsTable {
   return ResultsTable.fromRuns(
     rows.map((r) => ({
-      method: r.method,
+      method: statusLabel(r.method, r),
       scenario,
       seed: r.seed,
       // Every numeric field of the row: the measures and the cost (the seed too, which thus averages as a column).

@@ -1,7 +1,7 @@
 import { size } from '../../data/dataset';
 import { ResultsTable } from '../../results';
 import type { RunOptions } from '../shared/experiment';
-import { metricsOf } from '../shared/measure';
+import { metricsOf, statusLabel } from '../shared/measure';
 import { percent } from '../shared/percent';
 import type { PresetName } from '../shared/presets';
 import { scenarioSizes } from '../shared/scenario';
@@ -89,5 +89,5 @@ function describe(m: SuliMeasures): string {
 
 /** Mean and 95 % CI over seeds per method and n; every numeric field of a row is a metric (seed and n too, as columns). */
 export function suliInstanceTable(rows: SuliInstanceRow[]): ResultsTable {
-  return ResultsTable.fromRuns(rows.map((r) => ({ method: r.method, scenario: instanceScenario(r.n), seed: r.seed, metrics: metricsOf(r) })));
+  return ResultsTable.fromRuns(rows.map((r) => ({ method: statusLabel(r.method, r), scenario: instanceScenario(r.n), seed: r.seed, metrics: metricsOf(r) })));
 }

@@ -47,8 +47,14 @@ export interface ConfigSpec<C> {
   presets?: ConfigPresets<C>;
 }
 
+/** A value as the messages show it: JSON, except what JSON cannot say (NaN and infinities would read "null"). */
+export function shownValue(value: unknown): string {
+  if (value === undefined || (typeof value === 'number' && !Number.isFinite(value))) return String(value);
+  return JSON.stringify(value) ?? String(value);
+}
+
 export function configError(method: string, key: string, rule: string, value: unknown): Error {
-  return new Error(`${method}: config.${key} must be ${rule}, got ${JSON.stringify(value)}.`);
+  return new Error(`${method}: config.${key} must be ${rule}, got ${shownValue(value)}.`);
 }
 
 function checkField<C>(method: string, checks: Checks<C>, key: keyof C & string, value: unknown): void {
@@ -58,7 +64,7 @@ function checkField<C>(method: string, checks: Checks<C>, key: keyof C & string,
 /** The full config a method runs with: base (defaults or preset row) + given, checked field by field and across fields. */
 export function resolveConfig<C extends object>(method: string, spec: ConfigSpec<C>, given: unknown): C {
   if (given != null && (typeof given !== 'object' || Array.isArray(given))) {
-    throw new Error(`${method}: config must be an object of settings, got ${JSON.stringify(given)}.`);
+    throw new Error(`${method}: config must be an object of settings, got ${shownValue(given)}.`);
   }
   const fields = (given ?? {}) as Record<string, unknown>;
   const known = Object.keys(spec.defaults);

@@ -3,6 +3,7 @@ import { PhaseTimer } from '../../engine/timer';
 import type { Classifier } from '../../models/classifier';
 import type { InputUse, RetainLossHook, UnlearnEpoch, UnlearnInputs, UnlearnMode, UnlearnResult, Unlearner } from '../contract';
 import { resolveConfig, type Check, type ConfigSpec } from './config';
+import { nonFiniteParameter } from '../../train/finite';
 import { checkInputs } from './inputs';
 import { makeResult } from './result';
 
@@ -52,6 +53,12 @@ export async function runMethod<C extends object>(spec: UnlearnerSpec<C>, inputs
   const config = resolveConfig(spec.name, spec, inputs?.config);
   const timer = new PhaseTimer();
   const out = await spec.train({ inputs, config, timer, hook });
+  // Methods that change weights outside the training loop (pruning, SULI's layer updates) are covered too.
+  const bad = nonFiniteParameter(out.model.parameters());
+  if (bad != null) {
+    out.model.dispose();
+    throw new Error(`${spec.name}: the unlearned model has NaN or infinite weights (parameter ${bad}). Lower config.lr or check the inputs for NaN.`);
+  }
   return makeResult(out.model, timer, out.history, config);
 }
 

@@ -2,6 +2,7 @@ import type { Dataset } from '../../data/dataset';
 import type { Classifier } from '../../models/classifier';
 import type { ProgressSink } from '../../train/progress';
 import type { UnlearnResult, Unlearner } from '../contract';
+import { shownValue } from './config';
 
 export interface UnlearnRound {
   retain: Dataset;
@@ -27,6 +28,10 @@ export async function runRounds(
   opts: { seed: number | string; config?: Record<string, unknown>; onProgress?: ProgressSink; onRoundEnd?: (round: number, r: UnlearnResult) => void | Promise<void> },
 ): Promise<UnlearnResult[]> {
   if (!Array.isArray(rounds) || rounds.length === 0) throw new Error(`runRounds(${method.name}): pass at least one round (retain, forget, testPool).`);
+  // Each round's seed is derived as text, which would turn a missing seed into the seed "undefined".
+  if ((typeof opts?.seed !== 'number' || !Number.isFinite(opts.seed)) && typeof opts?.seed !== 'string') {
+    throw new Error(`runRounds(${method.name}): opts.seed must be a finite number or a string, got ${shownValue(opts?.seed)}.`);
+  }
   const results: UnlearnResult[] = [];
   let current = original;
   for (let r = 0; r < rounds.length; r++) {
