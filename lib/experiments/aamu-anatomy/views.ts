@@ -5,6 +5,7 @@ import { probitLossDistribution } from '../../plot/probit';
 import type { Figure } from '../../plot/figure';
 import type { Cell, Table } from '../../results';
 import type { ExperimentOutput } from '../shared/output';
+import { statusLabel } from '../shared/measure';
 import { percent } from '../shared/percent';
 import type { AnatomySet, AnatomySteps } from './regulariser-anatomy';
 import type { AamuAnatomyResult } from './run';
@@ -63,8 +64,8 @@ export function aamuPaperComparison(r: AamuAnatomyResult): Table {
   const pc = PAPER_AAMU.table1.uniform.cf;
   const pa = PAPER_AAMU.table1.uniform.aCf;
   const rows: Cell[][] = [
-    ['CF', cf.mia, pc.mia, percent(cf.retainAcc), pc.retainAcc, percent(cf.forgetAcc), pc.forgetAcc, percent(cf.testAcc), pc.testAcc, cf.seconds, pc.seconds],
-    ['A-CF', a.mia, pa.mia, percent(a.retainAcc), pa.retainAcc, percent(a.forgetAcc), pa.forgetAcc, percent(a.testAcc), pa.testAcc, a.seconds, pa.seconds],
+    [statusLabel('CF', cf), cf.mia, pc.mia, percent(cf.retainAcc), pc.retainAcc, percent(cf.forgetAcc), pc.forgetAcc, percent(cf.testAcc), pc.testAcc, cf.seconds, pc.seconds],
+    [statusLabel('A-CF', a), a.mia, pa.mia, percent(a.retainAcc), pa.retainAcc, percent(a.forgetAcc), pa.forgetAcc, percent(a.testAcc), pa.testAcc, a.seconds, pa.seconds],
     ['CF / A-CF time (full epoch)', null, null, null, null, null, null, null, null, r.speed.fullRatio, PAPER_AAMU.speedupUniform],
     ['CF / A-CF time to CF\'s MIA', null, null, null, null, null, null, null, null, Number.isFinite(r.speed.ratio) ? r.speed.ratio : null, PAPER_AAMU.speedupUniform],
   ];
@@ -90,6 +91,8 @@ export function aamuComparisonText(r: AamuAnatomyResult): string[] {
         (sp.trivial ? ` The original model's MIA (${sp.originalMia.toFixed(1)}) was already that close, so this says little about forgetting.` : '')
       : `A-CF never came within ${sp.tolerance} MIA points of CF's final MIA (${sp.cfMia.toFixed(1)}) at the measured checkpoints.`,
     `Regulariser on the original model: MMD^2 ${r.anatomy.mmd.toFixed(4)}; after CF ${cf.mmd.toFixed(4)}, after A-CF ${a.mmd.toFixed(4)}.`,
+    // Rows written before the divergence guard have no status (and count as ok).
+    ...[cf, a].filter((m) => m.status != null && m.status !== 'ok').map((m) => `Warning: the ${m.name} run is flagged '${m.status}' (${m.statusReason}); its numbers are not a normal result.`),
   ];
   return lines;
 }
