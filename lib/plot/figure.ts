@@ -73,9 +73,9 @@ export function baseLayout(title: string | undefined, extra: Layout = {}): Layou
 
 /** The width static images and notebooks use when a figure sets none. */
 const DEFAULT_WIDTH = 800;
-/** Plotly's title font (about 18 px Arial) averages about 9 px per character, and a line is about 22 px high. */
+/** Plotly's title font (about 18 px Arial) averages about 9 px per character, and a line takes about 26 px with its spacing. */
 const TITLE_CHAR_PX = 9;
-const TITLE_LINE_PX = 22;
+const TITLE_LINE_PX = 26;
 
 /** A title cut at word boundaries into lines that fit a figure `width` pixels wide (plotly does not wrap titles). */
 export function wrapTitle(title: string, width: number): string[] {

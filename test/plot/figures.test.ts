@@ -156,8 +156,8 @@ describe('metric tables, rounds and radar', () => {
     expect(wrapTitle('short', 800)).toEqual(['short']);
     const layout = baseLayout(long, { width: 400, height: 300, margin: { l: 20, r: 20, t: 50, b: 20 } });
     expect((layout.title as { text: string }).text.split('<br>')).toEqual(lines);
-    expect(layout.height).toBe(300 + 22 * (lines.length - 1));
-    expect((layout.margin as { t: number }).t).toBe(50 + 22 * (lines.length - 1));
+    expect(layout.height).toBe(300 + 26 * (lines.length - 1));
+    expect((layout.margin as { t: number }).t).toBe(50 + 26 * (lines.length - 1));
     expect(figureTitle({ data: [], layout })).toBe(long);
   });
 
