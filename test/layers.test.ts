@@ -28,7 +28,8 @@ const LAYERS: string[][] = [
   ['unlearn'],
   ['plot', 'report', 'bench'],
   ['experiments'],
-  ['cli.ts', 'index.ts'],
+  // gpu-check is its own entry point (npm run gpu-check), beside the CLI.
+  ['cli.ts', 'index.ts', 'gpu-check'],
 ];
 
 const LIB = path.join(__dirname, '..', 'lib');
