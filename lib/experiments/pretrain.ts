@@ -183,9 +183,9 @@ function limit(ds: Dataset, n: number | undefined, rng: Rng): Dataset {
  * Loads a preset's dataset: Fashion-MNIST from its built-in loader, the others through the loader
  * registry (lib/data/loaders: loadDataset(name, split, { dir })), which says how to get missing files.
  */
-export function loadPretrainData(dataset: PretrainDataset, split: 'train' | 'test', dataDir?: string): Dataset {
-  if (dataset === 'fashion-mnist') return loadFashionMnist(split, dataDir);
-  return loadDataset(dataset, split, { dir: dataDir });
+export function loadPretrainData(dataset: PretrainDataset, split: 'train' | 'test', dataDir?: string, expectCount?: false): Dataset {
+  if (dataset === 'fashion-mnist') return loadFashionMnist(split, dataDir, { expectCount });
+  return loadDataset(dataset, split, { dir: dataDir, expectCount });
 }
 
 /**
@@ -196,6 +196,8 @@ export async function pretrain(opts: {
   preset: PretrainPresetName;
   seed?: number;
   dataDir?: string;
+  /** false: dataDir holds a subset copy on purpose (the loaders otherwise check each split's published size). */
+  expectCount?: false;
   onProgress?: ProgressSink;
   /** Write the trained model here (saveCheckpoint). */
   checkpoint?: string;
@@ -208,8 +210,8 @@ export async function pretrain(opts: {
   const engine = await init();
   const seed = opts.seed ?? 0;
   const rng = new Rng(seed);
-  const train = limit(loadPretrainData(p.dataset, 'train', opts.dataDir), p.trainLimit, rng.fork('train-subset'));
-  const test = limit(loadPretrainData(p.dataset, 'test', opts.dataDir), p.testLimit, rng.fork('test-subset'));
+  const train = limit(loadPretrainData(p.dataset, 'train', opts.dataDir, opts.expectCount), p.trainLimit, rng.fork('train-subset'));
+  const test = limit(loadPretrainData(p.dataset, 'test', opts.dataDir, opts.expectCount), p.testLimit, rng.fork('test-subset'));
   const model = createModel(p.model, { inputShape: train.shape, numClasses: train.classNames.length, seed, options: p.modelOptions });
   const monitorsTest = p.schedule.kind === 'plateau' && p.schedule.monitor === 'validation-accuracy';
   // The best epoch's weights, when the preset keeps the best test accuracy (a copy, swapped back in at the end).

@@ -53,8 +53,9 @@ export function checkInputs(method: string, inputs: UnlearnInputs, uses: InputUs
     );
   }
   checkDataset(method, 'forget', inputs.forget, inputs);
-  checkForgetIds(method, inputs.forget, uses.retain ? inputs.retain : undefined);
   if (uses.retain) checkDataset(method, 'retain', inputs.retain, inputs);
   if (uses.testPool) checkDataset(method, 'testPool', inputs.testPool, inputs);
   if (uses.reference && inputs.reference != null) checkDataset(method, 'reference', inputs.reference, inputs);
+  // Across sets, once each set is known to be well formed.
+  checkForgetIds(method, inputs.forget, uses.retain ? inputs.retain : undefined);
 }

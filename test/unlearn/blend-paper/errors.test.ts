@@ -20,7 +20,9 @@ describe('nonsense inputs get clear errors', () => {
     model = createModel('convnet', { inputShape: [28, 28, 1], numClasses: 10, options: { width: 4 } });
   });
 
-  const inputs = (over: Record<string, unknown> = {}) => ({ original: model, retain: data, forget: first(data, 10), testPool: data, seed: 1, ...over });
+  // Forget = the first 10 images, retain = the other 50 (disjoint, as the framework requires).
+  const rest = () => subsetByIndex(data, Int32Array.from({ length: 50 }, (_, i) => 10 + i));
+  const inputs = (over: Record<string, unknown> = {}) => ({ original: model, retain: rest(), forget: first(data, 10), testPool: data, seed: 1, ...over });
 
   it('lists every method of the paper in the registry, and rejects an unknown one', () => {
     expect(unlearnerNames().slice(0, BLEND_PAPER.length)).toEqual(BLEND_PAPER);
