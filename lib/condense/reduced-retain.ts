@@ -28,12 +28,17 @@ export type ReduceOptions = Omit<BlendOptions, 'timer' | 'ipc'> & { timer?: Phas
  * the free clusters, union with the residual raw images. `train` must be the partitioned training set.
  */
 export function reduceRetainSet(train: Dataset, partition: Partition, forgetIds: Iterable<number>, o: ReduceOptions): ReducedRetainSet {
+  const forget = Array.from(forgetIds);
+  if (forget.length === 0) throw new Error('reduceRetainSet: the forget set is empty. Pass the ids of at least one training sample to forget.');
   const timer = o.timer ?? new PhaseTimer();
   const { sample, residual } = timer.time('sampling', () => {
-    const s = fSample(partition, forgetIds);
+    const s = fSample(partition, forget);
     const pos = positionsOfIds(train, positionMap(train), s.residualIds);
     return { sample: s, residual: subsetByIndex(train, pos) };
   });
+  if (sample.retainCount === 0) {
+    throw new Error(`reduceRetainSet: the forget set covers all ${train.labels.length} training samples of ${train.name}, so there is no retain set to reduce. Forget fewer samples.`);
+  }
   const parts: Dataset[] = [residual];
   let provenance = new Map<number, Int32Array>();
   if (sample.freeClusters.length > 0) {
@@ -52,7 +57,7 @@ export function reduceRetainSet(train: Dataset, partition: Partition, forgetIds:
     residualCount: residual.labels.length,
     blendedCount,
     retainCount: sample.retainCount,
-    ratio: sample.retainCount > 0 ? dataset.labels.length / sample.retainCount : NaN,
+    ratio: dataset.labels.length / sample.retainCount,
     timing: timer.record(),
   };
 }

@@ -40,13 +40,18 @@ export function parseBackendName(name: string, source: string): BackendName {
   throw new Error(`Unknown backend '${name}' (from ${source}). Choose one of: ${BACKEND_ORDER.join(', ')}.`);
 }
 
+/** The most threads the wasm thread pool is given (the default takes the cores, up to this). */
+export const MAX_WASM_THREADS = 8;
+
 function threadCount(opt: number | undefined): number {
   const env = process.env.UNLEARN_WASM_THREADS;
-  const raw = opt ?? (env != null && env !== '' ? Number(env) : os.cpus().length);
-  if (!Number.isInteger(raw) || raw < 1) {
-    throw new Error(`wasm threads must be a positive integer, got '${opt ?? env}' (option threads or UNLEARN_WASM_THREADS).`);
+  const asked = opt ?? (env != null && env !== '' ? Number(env) : null);
+  if (asked == null) return Math.min(os.cpus().length, MAX_WASM_THREADS);
+  if (!Number.isInteger(asked) || asked < 1 || asked > MAX_WASM_THREADS) {
+    // An explicit count is taken as given or refused, never silently changed.
+    throw new Error(`wasm threads must be an integer from 1 to ${MAX_WASM_THREADS}, got '${opt ?? env}' (option threads or UNLEARN_WASM_THREADS).`);
   }
-  return Math.min(raw, 8);
+  return asked;
 }
 
 /**

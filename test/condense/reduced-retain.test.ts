@@ -83,6 +83,12 @@ describe('F-sampling, Blend and the reduced retain set', () => {
     expect(r3.blendedCount).toBe(36);
   });
 
+  it('rejects an empty forget set and one that covers the whole training set (no ratio of 0.2 or NaN)', () => {
+    const o = { seed: 5, extractorSpec: TINY_EXTRACTOR };
+    expect(() => reduceRetainSet(ds, partition, [], o)).toThrow(/reduceRetainSet: the forget set is empty/);
+    expect(() => reduceRetainSet(ds, partition, ds.ids, o)).toThrow(/the forget set covers all 200 training samples of .*, so there is no retain set to reduce/);
+  });
+
   it('blends with sum-normalised weights that lower the feature-matching loss', () => {
     const clusters = partition.clusters.slice(0, 12);
     expect(blendLearningRate(10)).toBeCloseTo(0.1656, 3);

@@ -20,7 +20,9 @@ describe('UTKFace loader', () => {
   it('loads resized crops with age-group labels; train/val/test partition the files (80/10/10), seeded', () => {
     const dir = tempDir('utk');
     const fx = writeUtkface(dir, 20);
-    const all = loadUtkface('all', { dir, size: 16 });
+    // A folder that holds fewer files than the published set is an error unless the subset is asked for.
+    expect(() => loadUtkface('all', { dir, size: 16 })).toThrow(/utkface all: .* holds 20 images, expected 23708 .*pass \{ expectCount: 20 \}/);
+    const all = loadUtkface('all', { dir, size: 16, expectCount: 20 });
     expect(all.shape).toEqual([16, 16, 3]);
     expect(all.classNames).toEqual(['0-19', '20-40', '41-119']);
     expect(Array.from(all.ids)).toEqual(fx.files.map((_, i) => i));
@@ -30,28 +32,28 @@ describe('UTKFace loader', () => {
       const want = resizeBilinear(f.pixels, fx.size, fx.size, 3, 16, 16);
       expect(meanAbsDiff(rawPixels(all, i), want)).toBeLessThan(3);
     });
-    const parts = (['train', 'val', 'test'] as const).map((s) => loadUtkface(s, { dir, size: 8, seed: 3 }));
+    const parts = (['train', 'val', 'test'] as const).map((s) => loadUtkface(s, { dir, size: 8, expectCount: false, seed: 3 }));
     expect(parts.map((p) => p.labels.length)).toEqual([16, 2, 2]);
     const ids = parts.flatMap((p) => Array.from(p.ids)).sort((a, b) => a - b);
     expect(ids).toEqual(fx.files.map((_, i) => i));
-    expect(Array.from(loadUtkface('val', { dir, size: 8, seed: 3 }).ids)).toEqual(Array.from(parts[1].ids));
-    const other = loadUtkface('train', { dir, size: 8, seed: 4 });
+    expect(Array.from(loadUtkface('val', { dir, size: 8, expectCount: false, seed: 3 }).ids)).toEqual(Array.from(parts[1].ids));
+    const other = loadUtkface('train', { dir, size: 8, expectCount: false, seed: 4 });
     expect(Array.from(other.ids)).not.toEqual(Array.from(parts[0].ids));
-    expect(loadUtkface('all', { dir, size: 8, grouping: 'balanced' }).classNames).toHaveLength(4);
+    expect(loadUtkface('all', { dir, size: 8, expectCount: false, grouping: 'balanced' }).classNames).toHaveLength(4);
   });
 
   it('lists malformed names, or skips them on request keeping the other ids', () => {
     const dir = tempDir('utk-bad');
     const fx = writeUtkface(dir, 6, ['39_1_20170116174525125.jpg.chip.jpg', 'face.jpg']);
-    expect(() => loadUtkface('all', { dir, size: 8 })).toThrow(
+    expect(() => loadUtkface('all', { dir, size: 8, expectCount: false })).toThrow(
       /2 file name\(s\) in .* do not follow \[age\]_\[gender\]_\[race\]_\[date&time\].jpg: 39_1_20170116174525125.jpg.chip.jpg, face.jpg. Pass \{ skipMalformed: true \}/,
     );
-    const ds = loadUtkface('all', { dir, size: 8, skipMalformed: true });
+    const ds = loadUtkface('all', { dir, size: 8, expectCount: false, skipMalformed: true });
     expect(Array.from(ds.ids)).toEqual(fx.files.flatMap((f, i) => (f.age === null ? [] : [i])));
-    expect(() => loadUtkface('all', { dir, size: 8, skipMalformed: true, grouping: 'nope' })).toThrow(/unknown age grouping 'nope'/);
+    expect(() => loadUtkface('all', { dir, size: 8, expectCount: false, skipMalformed: true, grouping: 'nope' })).toThrow(/unknown age grouping 'nope'/);
     expect(() => loadUtkface('all', { dir: tempDir('utk-empty') })).toThrow(/does not hold UTKFace face crops .*download-utkface.sh/);
     fs.writeFileSync(path.join(dir, '20_1_1_20170101000000000.jpg.chip.jpg'), Buffer.from('truncated'));
-    expect(() => loadUtkface('all', { dir, size: 8, skipMalformed: true })).toThrow(/20_1_1_20170101000000000.jpg.chip.jpg is not a readable JPEG/);
+    expect(() => loadUtkface('all', { dir, size: 8, expectCount: false, skipMalformed: true })).toThrow(/20_1_1_20170101000000000.jpg.chip.jpg is not a readable JPEG/);
   });
 });
 

@@ -23,7 +23,7 @@ describe('loadDataset registry', () => {
     expect(loadDataset('cifar10', 'test', { dir: dirs.cifar10, expectCount: 2 }).labels.length).toBe(2);
     expect(loadDataset('svhn', 'test', { dir: dirs.svhn, expectCount: 3 }).labels.length).toBe(3);
     expect(loadDataset('cinic10', 'valid', { dir: dirs.cinic10, maxPerClass: 1, expectCount: 10 }).labels.length).toBe(10);
-    expect(loadDataset('utkface', 'all', { dir: dirs.utkface, size: 8 }).shape).toEqual([8, 8, 3]);
+    expect(loadDataset('utkface', 'all', { dir: dirs.utkface, size: 8, expectCount: 4 }).shape).toEqual([8, 8, 3]);
     expect(loadDataset('vggface2', 'test', { dir: dirs.vggface2, identities: 2, size: 8 }).classNames).toHaveLength(2);
     expect(loadDataset('fashion-mnist', 'test').labels.length).toBe(10000);
     // Default directories: <UNLEARN_DATA_HOME>/<name>.

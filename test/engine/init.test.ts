@@ -51,6 +51,13 @@ describe('engine init', () => {
   });
 
   it('rejects a bad thread count', async () => {
-    await expect(init({ backend: 'cpu', threads: 0, log: false })).rejects.toThrow(/threads must be a positive integer/);
+    await expect(init({ backend: 'cpu', threads: 0, log: false })).rejects.toThrow(/threads must be an integer from 1 to 8, got '0'/);
+    await expect(init({ backend: 'cpu', threads: 1000, log: false })).rejects.toThrow(/threads must be an integer from 1 to 8, got '1000'/);
+    process.env.UNLEARN_WASM_THREADS = '1000';
+    try {
+      await expect(init({ backend: 'cpu', log: false })).rejects.toThrow(/got '1000' \(option threads or UNLEARN_WASM_THREADS\)/);
+    } finally {
+      delete process.env.UNLEARN_WASM_THREADS;
+    }
   });
 });

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Rng } from '../../engine/rng';
 import type { Dataset } from '../dataset';
-import { checkSplit, datasetFromBytes, resolveDataDir, sortedEntries, type LoaderOptions } from './common';
+import { checkCount, checkSplit, datasetFromBytes, resolveDataDir, sortedEntries, type LoaderOptions } from './common';
 import { decodeJpegRgb, resizeBilinear } from './images';
 
 /**
@@ -81,6 +81,9 @@ export function utkfaceDir(dir?: string): string {
   );
 }
 
+/** .jpg files of the published UTKFace face crops (UTKFace.tar.gz, the set the data script checks too). */
+export const UTKFACE_IMAGES = 23708;
+
 /**
  * Loads UTKFace for age-group classification: [n, size, size, 3], normalised. Ids = positions in
  * the sorted list of all .jpg files of the directory (malformed names included, so ids do not
@@ -93,6 +96,8 @@ export function loadUtkface(split: UtkfaceSplit | string, opts: UtkfaceOptions =
   if (!Number.isInteger(size) || size < 1) throw new Error(`utkface: size must be a positive integer, got ${size}.`);
   const edges = bins(opts.grouping ?? 'MFD');
   const names = sortedEntries(dir, (n) => n.toLowerCase().endsWith('.jpg'));
+  // Every split is drawn from all files, so a half-unpacked folder would silently shrink all of them.
+  checkCount('utkface', s, names.length, UTKFACE_IMAGES, opts.expectCount, dir, 'download-utkface.sh');
   const usable: { id: number; name: string; label: number }[] = [];
   const malformed: string[] = [];
   names.forEach((name, id) => {
