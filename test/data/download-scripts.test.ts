@@ -23,6 +23,24 @@ describe('data scripts pin checksums and check image counts after unpacking', ()
     expect(r.stderr).toContain(`${dest}/UTKFace holds 2 JPEGs, expected 23708 (the published aligned & cropped set); the archive is incomplete or another one.`);
   });
 
+  it('download-vggface2.sh rejects a tree that matches neither published split, unless a subset is asked for', () => {
+    const src = tempDir('vgg-src');
+    for (const id of ['n000002', 'n000003']) {
+      fs.mkdirSync(path.join(src, 'train', id), { recursive: true });
+      fs.writeFileSync(path.join(src, 'train', id, '0001_01.jpg'), 'jpeg');
+    }
+    const archive = path.join(src, 'vggface2_train.tar.gz');
+    execFileSync('tar', ['-czf', archive, '-C', src, 'train']);
+    const dest = tempDir('vgg-dest');
+    const script = path.join(scripts, 'download-vggface2.sh');
+    const r = spawnSync('bash', [script, archive, dest], { encoding: 'utf8', env: { ...process.env, VGGFACE2_ALLOW_SUBSET: '' } });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`${dest} holds 2 identity folders, but the published train set has 8,631 and the test set 500`);
+    const ok = spawnSync('bash', [script, archive, dest], { encoding: 'utf8', env: { ...process.env, VGGFACE2_ALLOW_SUBSET: '1' } });
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toContain('VGGFace2: 2 identity folders');
+  });
+
   it("download-fashion-mnist.sh pins the authors' published MD5s, and SHA-256s of the idx data that match the installed copy", () => {
     const text = fs.readFileSync(path.join(scripts, 'download-fashion-mnist.sh'), 'utf8');
     // The MD5s of the .gz files in zalandoresearch/fashion-mnist's README.
