@@ -1,11 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
+/** The suites that need minutes of real components: notebooks in Jupyter, the 40 MiB GPU carry bundle. */
+export const SLOW_SUITES = ['test/notebooks/**/*.test.ts', 'test/gpu-check/bundle.test.ts'];
+
+/** Shared by both configs. Each file in its own process: the threaded wasm backend and tf's global engine are per process. */
+export const RUNNER = { pool: 'forks', testTimeout: 120_000, hookTimeout: 120_000 } as const;
+
+// `npm test` stays fast; `npm run test:slow` (vitest.slow.config.mts) runs the slow suites, and CI runs both.
 export default defineConfig({
-  test: {
-    include: ['test/**/*.test.ts'],
-    // Each file in its own process: the threaded wasm backend and tf's global engine are per process.
-    pool: 'forks',
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
-  },
+  test: { ...RUNNER, include: ['test/**/*.test.ts'], exclude: ['**/node_modules/**', ...SLOW_SUITES] },
 });
