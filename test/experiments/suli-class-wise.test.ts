@@ -53,7 +53,7 @@ describe('suli-class-wise (smoke preset)', () => {
     expect(Object.keys(out.tables)).toEqual(['table2', 'table4', 'table5']);
     for (const t of Object.values(out.tables)) validateTable(t);
     const suliRow = out.tables.table2.rows.find((x) => x[0] === 'SULI')!;
-    expect(suliRow[5]).toBe('96.03 ± 0.12');
+    expect(suliRow[5]).toBe('96.03 (sd 0.12)');
     // Ours in percent beside the paper's percent (one seed: the row's accuracies x 100).
     const suli = r.rows.find((x) => x.method === 'suli')!;
     expect(suliRow.slice(1, 5).map((c) => (c as { mean: number }).mean)).toEqual([100 * suli.retainAcc, 100 * suli.forgetAcc, 100 * suli.testRetainAcc!, 100 * suli.testForgetAcc!]);

@@ -319,8 +319,11 @@ export function measureSuli(
   return out;
 }
 
-/** A paper's 'mean ± std' pair as a report cell (null when the paper has none). */
-export const paperCell = (v: readonly [number, number] | undefined, digits = 2): Cell => (v == null ? null : `${v[0].toFixed(digits)} ± ${v[1].toFixed(digits)}`);
+/**
+ * A paper's (mean, std) pair as a report cell: "96.03 (sd 0.12)" (null when the paper has none). Written
+ * apart from our cells' "mean ± 95% CI" so a published standard deviation never reads as our interval.
+ */
+export const paperCell = (v: readonly [number, number] | undefined, digits = 2): Cell => (v == null ? null : `${v[0].toFixed(digits)} (sd ${v[1].toFixed(digits)})`);
 
 /** Wall time of a run as the paper times it: the update steps (and adversarial generation), not sorting or the stop checks. */
 export function paperSeconds(r: UnlearnResult): number {
