@@ -69,12 +69,6 @@ export function accuracy(model: Classifier, ds: Dataset, ids?: Iterable<number>)
   return accuracyOf(predict(model, sub));
 }
 
-export interface Evaluation {
-  accuracy: number;
-  loss: number;
-  n: number;
-}
-
 /** Accuracy (fraction) and mean cross-entropy on a dataset; NaN for an empty one. */
 export function evaluate(model: Classifier, ds: Dataset, batchSize = 500): Evaluation {
   const n = size(ds);

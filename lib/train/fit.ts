@@ -47,6 +47,9 @@ function checkFitOptions(ds: Dataset, o: FitOptions): void {
   if (!Number.isInteger(o.epochs) || o.epochs < 0) throw new Error(`fit: epochs must be an integer >= 0, got ${o.epochs}.`);
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new Error(`fit: batchSize must be a positive integer, got ${o.batchSize}.`);
   if (size(ds) === 0) throw new Error(`fit: the training set ${ds.name}/${ds.split} is empty.`);
+  if (o.validation != null && size(o.validation) === 0) {
+    throw new Error('fit: the validation set is empty; pass at least one sample or leave validation out.');
+  }
   if (o.schedule?.kind === 'plateau' && o.schedule.monitor === 'validation-accuracy' && o.validation == null) {
     throw new Error("fit: the plateau schedule monitors 'validation-accuracy' but no validation set was given; pass validation or monitor 'train-loss'.");
   }

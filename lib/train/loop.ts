@@ -133,9 +133,10 @@ export async function trainLoop(o: LoopOptions): Promise<LoopEpoch[]> {
               deviceSum = value;
             }
             o.afterStep?.();
-            if (tracker.due(progressUnit(done, epoch))) {
+            // Mid-epoch updates only when progress counts steps; counted in epochs, the epoch-end update says it all.
+            if (o.totalSteps != null && tracker.due(done)) {
               const running = deviceSum == null ? hostSum / weight : deviceSum.dataSync()[0] / weight;
-              tracker.update(progressUnit(done, epoch), { epoch: epoch + 1, epochs: o.epochs, loss: running });
+              tracker.update(done, { epoch: epoch + 1, epochs: o.epochs, loss: running });
             }
             if (o.stop?.every === 'step' && o.stop.check(epoch)) {
               stopped = true;

@@ -116,7 +116,7 @@ export interface Unlearner {
   readonly checks: Readonly<Record<string, Check>>;
   /** Settings that make a run take about a second on a tiny model (conformance suite, smoke runs). */
   readonly smokeConfig: Readonly<Record<string, unknown>>;
-  /** True when a wrapper may change its retain-step loss (runWithHook; A-AMU wraps these). */
+  /** True when a wrapper may change its retain-step loss (A-AMU wraps these through the method's spec and a RetainLossHook). */
   readonly hookable: boolean;
   /** The full config a run with `given` would use; throws the one config wording on a bad key or value. */
   resolveConfig(given?: Record<string, unknown>): Record<string, unknown>;

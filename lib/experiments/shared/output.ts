@@ -36,7 +36,7 @@ export async function writeExperimentOutput(dir: string, out: ExperimentOutput):
   for (const image of await figureImages(out.figures ?? [])) report.image(image);
   for (const n of out.notes ?? []) report.text(n);
   const html = path.join(dir, 'report.html');
-  await report.write(html);
+  report.write(html);
   files.push(html);
   return files;
 }

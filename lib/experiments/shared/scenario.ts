@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as os from 'node:os';
 import { createHash } from 'node:crypto';
 import { init, type EngineInfo } from '../../engine/init';
 import { Rng } from '../../engine/rng';
@@ -78,7 +79,7 @@ export interface ScenarioOptions {
 
 /** $UNLEARN_CACHE/models, else ~/.cache/unlearn-lab/models; an empty UNLEARN_CACHE is an error (it would mean the working directory). */
 export function modelCacheDir(): string {
-  const home = pathSetting(process.env.UNLEARN_CACHE, 'UNLEARN_CACHE') ?? path.join(process.env.HOME ?? '.', '.cache', 'unlearn-lab');
+  const home = pathSetting(process.env.UNLEARN_CACHE, 'UNLEARN_CACHE') ?? path.join(os.homedir(), '.cache', 'unlearn-lab');
   return path.join(home, 'models');
 }
 

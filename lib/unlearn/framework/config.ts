@@ -42,8 +42,11 @@ export interface ConfigPresets<C> {
 export interface ConfigSpec<C> {
   defaults: C;
   checks: Checks<C>;
-  /** Rules across fields, after the per-field ones (e.g. noL1Epochs <= epochs); throws with the one wording. */
-  validate?: (config: C) => void;
+  /**
+   * Rules across fields, after the per-field ones (e.g. noL1Epochs <= epochs): the broken field and what it
+   * must be, or null. resolveConfig words the error, naming the method that runs (A-AMU wrappers too).
+   */
+  validate?: (config: C) => { key: keyof C & string; rule: string } | null;
   presets?: ConfigPresets<C>;
 }
 
@@ -84,6 +87,7 @@ export function resolveConfig<C extends object>(method: string, spec: ConfigSpec
   for (const [key, value] of Object.entries(fields)) if (value !== undefined) merged[key] = value;
   for (const key of Object.keys(spec.checks) as Array<keyof C & string>) checkField(method, spec.checks, key, merged[key]);
   const config = merged as C;
-  spec.validate?.(config);
+  const broken = spec.validate?.(config) ?? null;
+  if (broken != null) throw configError(method, broken.key, broken.rule, merged[broken.key]);
   return config;
 }

@@ -53,7 +53,8 @@ export async function runMethod<C extends object>(spec: UnlearnerSpec<C>, inputs
   const config = resolveConfig(spec.name, spec, inputs?.config);
   const timer = new PhaseTimer();
   const out = await spec.train({ inputs, config, timer, hook });
-  // Methods that change weights outside the training loop (pruning, SULI's layer updates) are covered too.
+  // Defensive: trainLoop checks the weights every epoch; this also covers a method that returns a model
+  // whose last change came after its last checked epoch, and any future method that trains without the loop.
   const bad = nonFiniteParameter(out.model.parameters());
   if (bad != null) {
     out.model.dispose();

@@ -46,7 +46,8 @@ export class StopRule {
           "Pass SULI's held-out reference set (1% of the training data, stratified per class), or set config.stop to 'none'.",
       );
     }
-    const refAcc = s.mode === 'instance' && s.stop === 'target' ? accuracy(original, reference!) : NaN;
+    // Only the 'original' target uses the original model's reference accuracy; 'current' measures it per check.
+    const refAcc = s.mode === 'instance' && s.stop === 'target' && s.referenceTarget === 'original' ? accuracy(original, reference!) : NaN;
     return new StopRule(s.mode, s.stop, s.referenceTarget, reference, refAcc);
   }
 

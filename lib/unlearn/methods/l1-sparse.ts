@@ -52,11 +52,7 @@ export const l1Sparse = defineUnlearner<L1SparseConfig>({
   modes: [],
   defaults: L1_SPARSE_DEFAULTS,
   checks: CHECKS,
-  validate: (c) => {
-    if (c.noL1Epochs > c.epochs) {
-      throw new Error(`l1-sparse: config.noL1Epochs must be <= config.epochs (${c.epochs}), got ${c.noL1Epochs}.`);
-    }
-  },
+  validate: (c) => (c.noL1Epochs > c.epochs ? { key: 'noL1Epochs', rule: `<= config.epochs (${c.epochs})` } : null),
   smokeConfig: { epochs: 2, noL1Epochs: 1 },
   hookable: true,
   train: retainTraining('l1-sparse', ({ inputs, config, model, hook }) => {

@@ -44,10 +44,8 @@ export const pruning = defineUnlearner<PruningConfig>({
   modes: [],
   defaults: PRUNING_DEFAULTS,
   checks: CHECKS,
-  validate: (c) => {
-    // No epoch e < epochs has (epochs - e) divisible by pruneEvery otherwise.
-    if (pruningEpochs(c).length === 0) throw new Error(`pruning: config.pruneEvery must be <= config.epochs (${c.epochs}), got ${c.pruneEvery}.`);
-  },
+  // No epoch e < epochs has (epochs - e) divisible by pruneEvery otherwise.
+  validate: (c) => (pruningEpochs(c).length === 0 ? { key: 'pruneEvery', rule: `<= config.epochs (${c.epochs})` } : null),
   smokeConfig: { epochs: 1, pruneEvery: 1 },
   hookable: true,
   train: retainTraining('pruning', (run) => {
