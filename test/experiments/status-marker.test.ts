@@ -3,6 +3,9 @@ import { methodOfLabel, statusLabel } from '../../lib/experiments/shared/measure
 import { singleRoundTable, type SingleRoundRow } from '../../lib/experiments/single-round/run';
 import { blendSpeedups, paperComparisonTable } from '../../lib/experiments/single-round/views';
 import type { HealthStatus } from '../../lib/unlearn';
+import { multiRoundFigures } from '../../lib/experiments/multi-round/views';
+import type { MultiRoundRow } from '../../lib/experiments/multi-round/run';
+import { suliLabel } from '../../lib/experiments/shared/suli-setting';
 
 const row = (method: string, seed: number, status: HealthStatus, over: Partial<SingleRoundRow> = {}): SingleRoundRow => ({
   seed,
@@ -54,5 +57,24 @@ describe('flagged runs are marked in result tables, never averaged with healthy 
     const speed = blendSpeedups({ rows });
     expect(speed.rows.map((r) => r[1])).toEqual(['a-cf', 'a-cf [diverged] / a-cf+blend']);
     expect(speed.rows[0][5]).toBeCloseTo(2, 10);
+  });
+
+  it('the SULI labels and the multi-round figure keep a flagged run as its own, marked series', () => {
+    expect(suliLabel('suli')).toBe('SULI');
+    expect(suliLabel('suli [diverged]')).toBe('SULI [diverged]');
+    const mr = (seed: number, round: number, status: HealthStatus, blend = false): MultiRoundRow => ({
+      seed, method: 'a-cf', blend, round, retainAcc: 0.9, forgetAcc: 0.8, testAcc: status === 'ok' ? 0.8 : 0.1, mia: 50, status, statusReason: '',
+      unlearnSeconds: 1, blendSeconds: 0, seconds: 1, retainUsed: 100, forgetSize: 10, tensors: 0,
+    });
+    const rows = [mr(0, 0, 'ok'), mr(0, 1, 'ok'), mr(1, 0, 'ok'), mr(1, 1, 'diverged'), mr(0, 0, 'ok', true), mr(0, 1, 'ok', true)];
+    const fig = multiRoundFigures({ rows } as Parameters<typeof multiRoundFigures>[0]).testAcc;
+    const lines = fig.data.filter((t) => t.mode === 'lines+markers');
+    expect(lines.map((t) => t.name)).toEqual(['a-cf', 'a-cf [diverged]', 'a-cf+blend']);
+    // The healthy line averages the healthy seeds only; the flagged one is its own series, coloured like its method.
+    expect(lines[0].y).toEqual([80, 80]);
+    expect(lines[1].x).toEqual([1]);
+    expect((lines[1].y as number[])[0]).toBeCloseTo(10, 10);
+    expect((lines[1].line as { color: string }).color).toBe((lines[0].line as { color: string }).color);
+    expect((lines[2].line as { dash?: string }).dash).toBe('dash');
   });
 });

@@ -2,6 +2,7 @@ import { PALETTE, type Figure } from '../../plot/figure';
 import { roundLines, type RoundSeries } from '../../plot/round-lines';
 import type { Cell, ResultsTable, Table } from '../../results';
 import { cellOrNull, meanOrNaN } from '../shared/harness';
+import { methodOfLabel, statusLabel } from '../shared/measure';
 import type { ExperimentOutput } from '../shared/output';
 import { PERCENT_SCALE, percent, renderedCell } from '../shared/percent';
 import { multiRoundLabel, multiRoundTable, type MultiRoundResult } from './run';
@@ -25,22 +26,28 @@ export const MULTI_ROUND_METRICS: [metric: string, title: string][] = [
  */
 export function multiRoundFigures(r: MultiRoundResult): Record<string, Figure> {
   const rounds = [...new Set(r.rows.map((x) => x.round))].sort((a, b) => a - b);
-  const labels = [...new Set(r.rows.map((x) => multiRoundLabel(x.method, x.blend)))];
+  // Table labels: a flagged run keeps its mark ('a-cf [diverged]') and its own line.
+  const labels = [...new Set(r.rows.map((x) => statusLabel(multiRoundLabel(x.method, x.blend), x)))];
   const methods = [...new Set(r.rows.map((x) => x.method))];
   const figs: Record<string, Figure> = {};
   const table = tableOf(r);
   for (const [metric, title] of MULTI_ROUND_METRICS) {
     const series: RoundSeries[] = labels.map((l) => {
-      const cells = rounds.map((k) => renderedCell(metric, cellOrNull(table, l, `round ${k}`, metric)));
-      const ci = cells.map((c) => (c && Number.isFinite(c.ci) ? c.ci : 0));
-      return { name: l, rounds, values: cells.map((c) => c?.mean ?? NaN), ...(ci.some((v) => v > 0) ? { ci } : {}) };
+      // A series has the rounds it has runs for (a run flagged in one round only is a one-point series).
+      const points = rounds.flatMap((k) => {
+        const c = renderedCell(metric, cellOrNull(table, l, `round ${k}`, metric));
+        return c == null ? [] : [{ k, c }];
+      });
+      const ci = points.map(({ c }) => (Number.isFinite(c.ci) ? c.ci : 0));
+      return { name: l, rounds: points.map((p) => p.k), values: points.map((p) => p.c.mean), ...(ci.some((v) => v > 0) ? { ci } : {}) };
     });
     const fig = roundLines(series, { title: `${title}: solid without Blend, dashed with Blend`, yTitle: title, xTitle: 'round' });
     for (const t of fig.data) {
       const name = String(t.name ?? '');
       if (t.mode !== 'lines+markers') continue;
-      const colour = PALETTE[methods.indexOf(name.replace(/\+blend$/, '')) % PALETTE.length];
-      t.line = { color: colour, width: 2, ...(name.endsWith('+blend') ? { dash: 'dash' } : {}) };
+      const label = methodOfLabel(name);
+      const colour = PALETTE[methods.indexOf(label.replace(/\+blend$/, '')) % PALETTE.length];
+      t.line = { color: colour, width: 2, ...(label.endsWith('+blend') ? { dash: 'dash' } : {}) };
     }
     figs[metric] = fig;
   }

@@ -6,6 +6,7 @@ import { accuracyOf, predict } from '../../train/evaluate';
 import type { ProgressSink } from '../../train/progress';
 import { getUnlearner, HEALTHY, measuredHealth, presetConfig, type HealthStatus, type RunHealth, type UnlearnInputs, type UnlearnResult } from '../../unlearn';
 import type { ExperimentInfo, RunOptions } from './experiment';
+import { methodOfLabel } from './measure';
 import { checkMethods, startRun, withUnlearned, type Run } from './harness';
 import { BLEND_PAPER_SETTINGS, presetOf, type PresetName } from './presets';
 import type { ExperimentData, Scenario, TrainRecipe } from './scenario';
@@ -34,7 +35,11 @@ export const SULI_METHOD_LABELS: Record<string, string> = {
 };
 
 /** Paper name of a method key (the key itself when it has none). */
-export const suliLabel = (method: string): string => SULI_METHOD_LABELS[method] ?? method;
+export const suliLabel = (label: string): string => {
+  // A flagged run's table label keeps its mark: 'suli [diverged]' -> 'SULI [diverged]'.
+  const method = methodOfLabel(label);
+  return (SULI_METHOD_LABELS[method] ?? method) + label.slice(method.length);
+};
 
 /** Which of the paper's datasets our numbers are put beside. */
 export type SuliPaperDataset = PaperDatasetKey;

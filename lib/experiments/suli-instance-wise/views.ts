@@ -2,9 +2,10 @@ import type { Figure } from '../../plot/figure';
 import { metricLines } from '../../plot/metric-lines';
 import type { Cell, ResultsTable, Table } from '../../results';
 import { cellOrNull, meanOrNaN } from '../shared/harness';
+import { methodOfLabel, statusLabel } from '../shared/measure';
 import type { ExperimentOutput } from '../shared/output';
 import { percent, renderedCell } from '../shared/percent';
-import { paperCell, suliLabel, SULI_METHOD_LABELS } from '../shared/suli-setting';
+import { paperCell, suliLabel } from '../shared/suli-setting';
 import { PAPER_TABLE4, PAPER_TABLE5 } from '../shared/suli-paper-numbers';
 import { instanceScenario, suliInstanceTable, type SuliInstanceWiseResult } from './run';
 import { PAPER_TABLE3, PAPER_TABLE3_COUNTS, SULI_INSTANCE_WISE } from './settings';
@@ -20,8 +21,9 @@ export function instanceMean(t: ResultsTable, method: string, n: number, metric:
 /** The runs of one result as its table (built from the rows, so results read back from results.json work too). */
 const tableOf = (r: Pick<SuliInstanceWiseResult, 'rows'>) => suliInstanceTable(r.rows);
 
+/** The table's method labels: a flagged run keeps its mark ('suli [diverged]') and its own row. */
 function methodsOf(r: SuliInstanceWiseResult): string[] {
-  return [...new Set(r.rows.map((x) => x.method))];
+  return [...new Set(r.rows.map((x) => statusLabel(x.method, x)))];
 }
 
 /** Table 3 beside ours: one row per method and n. */
@@ -32,7 +34,7 @@ export function suliTable3(r: SuliInstanceWiseResult): Table {
   for (const n of r.counts) {
     const k = PAPER_TABLE3_COUNTS.indexOf(n);
     for (const m of methodsOf(r)) {
-      const p = k >= 0 ? paper[m] : undefined;
+      const p = k >= 0 ? paper[methodOfLabel(m)] : undefined;
       rows.push([
         n,
         suliLabel(m),
@@ -63,7 +65,7 @@ export function suliTable4Instance(r: SuliInstanceWiseResult): Table {
     rows: methodsOf(r).map((m) => [
       suliLabel(m),
       ...r.counts.map((n) => cellOf(table, m, n, 'mia')),
-      paperCell(paper[m]?.instance),
+      paperCell(paper[methodOfLabel(m)]?.instance),
     ]),
   };
 }
@@ -80,7 +82,7 @@ export function suliTable5Instance(r: SuliInstanceWiseResult): Table {
         suliLabel(m),
         ...r.counts.map((n) => cellOf(table, m, n, 'paperSeconds')),
         ...r.counts.map((n) => cellOf(table, m, n, 'updates')),
-        PAPER_TABLE5[m]?.instance ?? null,
+        PAPER_TABLE5[methodOfLabel(m)]?.instance ?? null,
       ]),
   };
 }
@@ -110,9 +112,9 @@ export function suliInstanceWiseNotes(r: SuliInstanceWiseResult): string[] {
     const bestTest = [...ms].sort((a, b) => mean(b, n, 'testAcc') - mean(a, n, 'testAcc'));
     notes.push(
       `n=${n}: original forget ${pct('original', n, 'forgetAcc').toFixed(1)}% vs reference ${percent(target).toFixed(1)}% (the stop target); ` +
-        `reached by ${reached.length ? reached.map((m) => SULI_METHOD_LABELS[m]).join(', ') : 'none'}. ` +
+        `reached by ${reached.length ? reached.map(suliLabel).join(', ') : 'none'}. ` +
         (ms.includes('suli') ? `SULI: retain ${pct('suli', n, 'retainAcc').toFixed(2)}, forget ${pct('suli', n, 'forgetAcc').toFixed(2)}, test ${pct('suli', n, 'testAcc').toFixed(2)}. ` : '') +
-        (bestTest.length ? `Best test accuracy: ${SULI_METHOD_LABELS[bestTest[0]]} ${pct(bestTest[0], n, 'testAcc').toFixed(2)} (paper: SULI at every n).` : ''),
+        (bestTest.length ? `Best test accuracy: ${suliLabel(bestTest[0])} ${pct(bestTest[0], n, 'testAcc').toFixed(2)} (paper: SULI at every n).` : ''),
     );
   }
   return notes;
