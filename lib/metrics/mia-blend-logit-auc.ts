@@ -1,7 +1,7 @@
 import { size, type Dataset } from '../data/dataset';
 import { Rng } from '../engine/rng';
 import type { Classifier } from '../models/classifier';
-import { predict } from '../train/evaluate';
+import { predict, type Predictions } from '../train/evaluate';
 import { checkScoredSet, classFilteredIndices, outOfFoldProba, randomSubset, type ScoredSet } from './attack-data';
 import { confidenceOf } from './confidence';
 import { stratifiedKFold } from './cross-validation';
@@ -77,11 +77,14 @@ export function blendMiaScore(forget: ScoredSet, test: ScoredSet, opts: BlendMia
 export function blendMiaScoreOfModel(model: Classifier, forget: Dataset, test: Dataset, opts: BlendMiaOptions = {}): BlendMiaResult {
   if (size(forget) === 0) throw new Error(`${WHERE}: the forget set ${forget.name}/${forget.split} is empty.`);
   if (size(test) === 0) throw new Error(`${WHERE}: the test set ${test.name}/${test.split} is empty.`);
-  const pf = predict(model, forget);
-  const pt = predict(model, test);
+  return blendMiaScoreOfPredictions(predict(model, forget), predict(model, test), opts);
+}
+
+/** The same score from a model's predictions on the forget and test sets (callers that also need their accuracies). */
+export function blendMiaScoreOfPredictions(forget: Predictions, test: Predictions, opts: BlendMiaOptions = {}): BlendMiaResult {
   return blendMiaScore(
-    { values: confidenceOf(pf, { referenceClamp: true }), classes: pf.labels },
-    { values: confidenceOf(pt, { referenceClamp: true }), classes: pt.labels },
+    { values: confidenceOf(forget, { referenceClamp: true }), classes: forget.labels },
+    { values: confidenceOf(test, { referenceClamp: true }), classes: test.labels },
     opts,
   );
 }

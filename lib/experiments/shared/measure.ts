@@ -1,6 +1,6 @@
-import { blendMiaScoreOfModel } from '../../metrics/mia-blend-logit-auc';
+import { blendMiaScoreOfPredictions } from '../../metrics/mia-blend-logit-auc';
 import type { Classifier } from '../../models/classifier';
-import { accuracy } from '../../train/evaluate';
+import { accuracy, accuracyOf, predict } from '../../train/evaluate';
 import { measuredHealth, type HealthStatus, type RunHealth } from '../../unlearn';
 import type { Scenario } from './scenario';
 
@@ -22,17 +22,20 @@ export interface UnlearnMeasures {
  * verdict; HEALTHY for a model that no unlearning run made) or 'chance' on the retain or test accuracy. The reference measured pruning's retain accuracy on the reduced set (a bug, not copied).
  */
 export function measureUnlearning(model: Classifier, s: Pick<Scenario, 'retain' | 'forget' | 'testEval'>, seed: number | string, health: RunHealth): UnlearnMeasures {
+  // One prediction pass per set: the accuracies and the MIA score share it.
+  const pf = predict(model, s.forget);
+  const pt = predict(model, s.testEval);
   const retainAcc = accuracy(model, s.retain);
-  const testAcc = accuracy(model, s.testEval);
+  const testAcc = accuracyOf(pt);
   const verdict = measuredHealth(health, [
     { name: 'retain accuracy', accuracy: retainAcc, set: s.retain },
     { name: 'test accuracy', accuracy: testAcc, set: s.testEval },
   ]);
   return {
     retainAcc,
-    forgetAcc: accuracy(model, s.forget),
+    forgetAcc: accuracyOf(pf),
     testAcc,
-    mia: blendMiaScoreOfModel(model, s.forget, s.testEval, { seed }).score,
+    mia: blendMiaScoreOfPredictions(pf, pt, { seed }).score,
     status: verdict.status,
     statusReason: verdict.reason,
   };
