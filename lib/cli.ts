@@ -8,7 +8,7 @@ import { pathSetting } from './io/preflight';
 import { datasetNames } from './data/loaders';
 import { pretrain, PRETRAIN_PRESETS } from './experiments/pretrain';
 import { allExperiments, experimentNames, experimentsMarkdown, experimentUsage, type AnyExperiment } from './experiments/registry';
-import { defaultResultsDir, runExperiment } from './experiments/run-experiment';
+import { defaultResultsDir, newRunDir, runExperiment } from './experiments/run-experiment';
 import { RUN_FLAG_HELP, type RunFlag, type RunOptions } from './experiments/shared/experiment';
 import type { ExperimentOutput } from './experiments/shared/output';
 import { PRESET_NAMES, type PresetName } from './experiments/shared/presets';
@@ -68,6 +68,32 @@ function resultsRoot(): string {
 /** What an experiment command's parser yields: the run flags it declares, plus --preset, --out and --quiet. */
 type ExperimentFlags = Pick<RunOptions, 'preset' | RunFlag> & { out?: string; quiet?: boolean };
 
+/** A word of a shell command, quoted only when the shell would split or expand it. */
+export function shellWord(w: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A folder as a command records it: relative to the working directory when inside it, else absolute. */
+function commandPath(dir: string): string {
+  const abs = path.resolve(dir);
+  const rel = path.relative(process.cwd(), abs);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : abs;
+}
+
+/**
+ * The command a run records, runnable as written: `npx unlearn-lab <command> --preset p`, the run
+ * flags that were given (in the experiment's order), and `--out <dir>` when given.
+ */
+export function commandLine(command: string, flags: readonly RunFlag[], f: ExperimentFlags): string {
+  const words = ['npx', 'unlearn-lab', command, '--preset', f.preset];
+  for (const x of flags) {
+    const v = f[x];
+    if (v !== undefined) words.push(`--${x}`, Array.isArray(v) ? v.join(',') : String(v));
+  }
+  if (f.out !== undefined) words.push('--out', commandPath(f.out));
+  return words.map(shellWord).join(' ');
+}
+
 async function runNamedExperiment(name: string, f: ExperimentFlags, command: string): Promise<ExperimentOutput> {
   const outDir = pathSetting(f.out, '--out') ?? defaultResultsDir(resultsRoot(), name, f);
   const { output, files } = await runExperiment(name, {
@@ -75,6 +101,8 @@ async function runNamedExperiment(name: string, f: ExperimentFlags, command: str
     seeds: f.seeds,
     dataset: f.dataset,
     methods: f.methods,
+    candidate: f.candidate,
+    shadows: f.shadows,
     onProgress: f.quiet ? undefined : terminalProgress(),
     log: (line) => console.log(line),
     outDir,
@@ -95,6 +123,8 @@ function flagOption(c: Command, flag: RunFlag): Command {
   const { usage, description } = RUN_FLAG_HELP[flag];
   if (flag === 'seeds') return c.option(usage, description, positive('seeds'));
   if (flag === 'dataset') return c.option(usage, `${description}; one of ${datasetNames().join(', ')}`, choice('dataset', datasetNames()));
+  if (flag === 'shadows') return c.option(usage, description, integer('shadows'));
+  if (flag === 'candidate') return c.option(usage, description);
   return c.option(usage, description, methodList);
 }
 
@@ -105,8 +135,7 @@ function addExperimentCommand(program: Command, e: AnyExperiment): void {
   c.option('--out <dir>', 'output directory (default results/<experiment>/<preset>[-<dataset>][-<n>seeds])')
     .option('--quiet', 'no progress bar')
     .action(async (f: ExperimentFlags) => {
-      const given = [`--preset ${f.preset}`, ...e.flags.filter((x) => f[x] !== undefined).map((x) => `--${x} ${Array.isArray(f[x]) ? (f[x] as string[]).join(',') : f[x]}`)];
-      await runNamedExperiment(e.name, f, `npx unlearn-lab ${e.name} ${given.join(' ')}`);
+      await runNamedExperiment(e.name, f, commandLine(e.name, e.flags, f));
     });
 }
 
@@ -128,10 +157,19 @@ export function buildProgram(): Command {
     );
   program
     .command('main')
-    .description('the main job of `npm start`: the single-round table (Blend/A-AMU Tables 1-4) with the cpu preset, one seed; writes results/single-round/cpu')
+    .description(
+      'the main job of `npm start`: the single-round table (Blend/A-AMU Tables 1-4) with the cpu preset, one seed; ' +
+        'writes a run folder of its own, runs/<UTC time>-single-round-<preset> (the committed results/ stay as they are)',
+    )
     .option('--preset <p>', PRESET_HELP, choice('preset', PRESET_NAMES), 'cpu')
-    .action(async (o: { preset: PresetName }) => {
-      await runNamedExperiment('single-round', { preset: o.preset }, `npm start (unlearn-lab main --preset ${o.preset})`);
+    .option('--out <dir>', 'output directory (default runs/<UTC time>-single-round-<preset>)')
+    .option('--quiet', 'no progress bar')
+    .action(async (o: { preset: PresetName; out?: string; quiet?: boolean }) => {
+      const out = pathSetting(o.out, '--out') ?? newRunDir(resultsRoot(), 'single-round', o.preset);
+      const f: ExperimentFlags = { preset: o.preset, out, quiet: o.quiet };
+      // The folder is recorded, so the command reruns into it as written.
+      await runNamedExperiment('single-round', f, commandLine('main', [], f));
+      console.log(`results in ${commandPath(out)}${path.sep} (report.html, results.json, CSVs)` + (o.out === undefined ? '; the committed reference results in results/ are left as they are' : ''));
     });
   for (const e of allExperiments()) addExperimentCommand(program, e);
   // An unknown command is most likely a mistyped experiment: name the experiments (and where the other commands are).
@@ -164,7 +202,7 @@ export function buildProgram(): Command {
     .option('--quick', 'small version (seconds)')
     .action(async (o: { quick?: boolean }) => {
       await init({ log: false });
-      console.log(JSON.stringify(reducedRetainRatios({ quick: o.quick }), null, 2));
+      console.log(JSON.stringify(await reducedRetainRatios({ quick: o.quick }), null, 2));
     });
   program
     .command('bench')

@@ -54,11 +54,11 @@ export async function benchCondensation(opts: BenchCondensationOptions = {}) {
 
   // Blend as in the reference benchmark: k-means over the whole train set, every cluster blended.
   const timer = new PhaseTimer();
-  const partition = partitionDataset(train, { k: ipc, seed, extractor, timer, maxIter: quick ? 10 : 100 });
-  const blended = blend(train, partition.clusters, { seed, ipc, iterations: opts.blendIterations ?? 20, extractorSpec: extractor, timer });
+  const partition = await partitionDataset(train, { k: ipc, seed, extractor, timer, maxIter: quick ? 10 : 100 });
+  const blended = await blend(train, partition.clusters, { seed, ipc, iterations: opts.blendIterations ?? 20, extractorSpec: extractor, timer });
   const blendEval = await evaluateCondensedSet(blended.dataset, test, { seed, modelOptions: { width }, epochs: evalEpochs });
 
-  const dm = distributionMatching(train, {
+  const dm = await distributionMatching(train, {
     ipc,
     seed,
     iterations: dmIterations,
@@ -129,14 +129,14 @@ export interface ReducedRetainRatioOptions {
  * residual images + one blended image per free cluster, which F-sampling alone determines, so no
  * Blend optimisation is run.
  */
-export function reducedRetainRatios(opts: ReducedRetainRatioOptions = {}) {
+export async function reducedRetainRatios(opts: ReducedRetainRatioOptions = {}) {
   const quick = opts.quick ?? false;
   const seed = opts.seed ?? 0;
   const k = opts.k ?? (quick ? 20 : 1000);
   const rng = new Rng(seed).fork('reduced-retain-ratios');
   const train = take(loadFashionMnist('train'), opts.trainSize ?? (quick ? 3000 : undefined), rng.fork('train'));
   const timer = new PhaseTimer();
-  const partition = partitionDataset(train, {
+  const partition = await partitionDataset(train, {
     k,
     seed,
     extractor: { arch: 'convnet', options: { width: opts.width ?? 32 } },

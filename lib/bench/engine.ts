@@ -21,7 +21,7 @@ export interface ThroughputSample {
  * Train (forward + backward + SGD step) and inference images/s of a model on the active backend,
  * after one warm-up step (kernel set-up, XNNPACK packing). Random data: only the speed is measured.
  */
-export function measureThroughput(o: {
+export async function measureThroughput(o: {
   model: string;
   modelOptions?: Record<string, unknown>;
   inputShape: ImageShape;
@@ -30,28 +30,31 @@ export function measureThroughput(o: {
   inferenceSteps: number;
   /** One untimed step first (default true): wasm packs XNNPACK operators on first use. */
   warmUp?: boolean;
-}): ThroughputSample {
+}): Promise<ThroughputSample> {
   const rng = new Rng('bench');
   const model = createModel(o.model, { inputShape: o.inputShape, numClasses: 10, seed: 0, options: o.modelOptions });
   const optimizer = new Sgd({ momentum: 0.9, weightDecay: 5e-4 });
   const x = tf.tensor4d(rng.normalArray(o.batch * o.inputShape.reduce((a, b) => a * b, 1)), [o.batch, ...o.inputShape]);
   const y = tf.tensor1d(Int32Array.from({ length: o.batch }, () => rng.int(10)), 'int32');
-  const step = () => {
-    const loss = trainStep(model, optimizer, x, y, 0.01);
-    loss.dataSync();
-    loss.dispose();
+  // Steps are queued as the training loop queues them (no read per step); the last result is read
+  // with `await data()`, which waits for every queued step on an asynchronous backend (webgpu).
+  const timed = async (steps: number, one: () => tf.Tensor): Promise<number> => {
+    const t = performance.now();
+    for (let i = 0; i < steps; i++) {
+      const out = one();
+      if (i === steps - 1) await out.data();
+      out.dispose();
+    }
+    return (o.batch * steps) / ((performance.now() - t) / 1000);
   };
-  const infer = () => tf.tidy(() => model.predict(x).dataSync());
+  const step = () => trainStep(model, optimizer, x, y, 0.01);
+  const infer = () => tf.tidy(() => model.predict(x));
   const warmUp = o.warmUp ?? true;
   try {
-    if (warmUp) step();
-    let t = performance.now();
-    for (let i = 0; i < o.trainSteps; i++) step();
-    const train = (o.batch * o.trainSteps) / ((performance.now() - t) / 1000);
-    if (warmUp) infer();
-    t = performance.now();
-    for (let i = 0; i < o.inferenceSteps; i++) infer();
-    const inference = (o.batch * o.inferenceSteps) / ((performance.now() - t) / 1000);
+    if (warmUp) await timed(1, step);
+    const train = await timed(o.trainSteps, step);
+    if (warmUp) await timed(1, infer);
+    const inference = await timed(o.inferenceSteps, infer);
     return {
       backend: tf.getBackend(),
       model: `${o.model}${o.modelOptions?.width ? `-${o.modelOptions.width}` : ''}`,
@@ -93,13 +96,15 @@ export async function benchEngine(o: { quick?: boolean; cpuBatch?: number } = {}
     [32, 32, 3],
   ];
   const steps = o.quick ? 1 : 3;
-  const samples = inputs.map((inputShape) =>
-    measureThroughput({ model: 'convnet', modelOptions: { width: 128 }, inputShape, batch: 256, trainSteps: steps, inferenceSteps: steps * 2 }),
-  );
+  const samples: ThroughputSample[] = [];
+  for (const inputShape of inputs) {
+    samples.push(await measureThroughput({ model: 'convnet', modelOptions: { width: 128 }, inputShape, batch: 256, trainSteps: steps, inferenceSteps: steps * 2 }));
+  }
   await tf.setBackend('cpu');
-  const cpuSamples = inputs.map((inputShape) =>
-    measureThroughput({ model: 'convnet', modelOptions: { width: 128 }, inputShape, batch: o.cpuBatch ?? 4, trainSteps: 1, inferenceSteps: 1, warmUp: false }),
-  );
+  const cpuSamples: ThroughputSample[] = [];
+  for (const inputShape of inputs) {
+    cpuSamples.push(await measureThroughput({ model: 'convnet', modelOptions: { width: 128 }, inputShape, batch: o.cpuBatch ?? 4, trainSteps: 1, inferenceSteps: 1, warmUp: false }));
+  }
   await tf.setBackend(engine.tfBackend);
   const ratios = samples.map((s, i) => ({
     input: s.input,

@@ -41,8 +41,8 @@ export interface BlendOptions {
  * between phi(s) and the members' mean phi, phi a frozen random ConvNet. Label = the cluster's class;
  * id = syntheticId(cluster.id); provenance = the cluster's member ids.
  */
-export function blend(ds: Dataset, clusters: Cluster[], o: BlendOptions): CondensedSet {
-  const run = (): CondensedSet => {
+export async function blend(ds: Dataset, clusters: Cluster[], o: BlendOptions): Promise<CondensedSet> {
+  const run = async (): Promise<CondensedSet> => {
     checkClusters(ds, clusters, 'blend');
     if (o.lr == null && o.ipc == null) throw new Error('blend: give ipc (clusters per class, for the reference learning rate) or lr.');
     const lr = o.lr ?? blendLearningRate(o.ipc!);
@@ -50,7 +50,7 @@ export function blend(ds: Dataset, clusters: Cluster[], o: BlendOptions): Conden
     const owned = o.extractor == null;
     const extractor = o.extractor ?? randomExtractor(ds, { ...o.extractorSpec, seed: new Rng(o.seed).fork('blend-extractor').uint32() });
     try {
-      const res = optimiseClusterImages(ds, clusters, {
+      const res = await optimiseClusterImages(ds, clusters, {
         extractor,
         iterations: o.iterations ?? 12,
         lr,
@@ -65,7 +65,7 @@ export function blend(ds: Dataset, clusters: Cluster[], o: BlendOptions): Conden
       if (owned) extractor.dispose();
     }
   };
-  return o.timer ? o.timer.time('condensation', run) : run();
+  return o.timer ? o.timer.timeAsync('condensation', run) : run();
 }
 
 /** Wraps one image per cluster into a CondensedSet with negative ids and member provenance. */

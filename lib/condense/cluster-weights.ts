@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { imageSize, type Dataset } from '../data/dataset';
+import { tidyRead, tidyReadScalar } from '../engine/read';
 import type { Classifier } from '../models/classifier';
 import { createOptimizer, type OptimizerSpec } from '../train/optimizers';
 import { embedPositions } from './features';
@@ -74,7 +75,7 @@ export function checkClusters(ds: Dataset, clusters: Cluster[], who: string): vo
   if (ds.labels.length === 0) throw new Error(`${who}: the source dataset ${ds.name}/${ds.split} is empty.`);
 }
 
-function buildChunk(ds: Dataset, posOf: Map<number, number>, clusters: Cluster[], idx: number[], o: ClusterWeightOptions): Chunk {
+async function buildChunk(ds: Dataset, posOf: Map<number, number>, clusters: Cluster[], idx: number[], o: ClusterWeightOptions): Promise<Chunk> {
   const per = imageSize(ds);
   const nmax = Math.max(...idx.map((i) => clusters[i].memberIds.length));
   const b = idx.length;
@@ -83,7 +84,7 @@ function buildChunk(ds: Dataset, posOf: Map<number, number>, clusters: Cluster[]
   const w0 = new Float32Array(b * nmax);
   const d = o.extractor.embedDim;
   const target = new Float32Array(b * d);
-  idx.forEach((ci, r) => {
+  for (const [r, ci] of idx.entries()) {
     const members = clusters[ci].memberIds;
     const pos = positionsOfIds(ds, posOf, members);
     const n = pos.length;
@@ -92,9 +93,9 @@ function buildChunk(ds: Dataset, posOf: Map<number, number>, clusters: Cluster[]
       mask[r * nmax + j] = 1;
       w0[r * nmax + j] = 1 / n;
     });
-    const f = embedPositions(o.extractor, ds, pos, o.featureBatchSize ?? 256);
+    const f = await embedPositions(o.extractor, ds, pos, o.featureBatchSize ?? 256);
     for (let j = 0; j < n; j++) for (let k = 0; k < d; k++) target[r * d + k] += f[j * d + k] / n;
-  });
+  }
   return {
     clusterIdx: idx,
     nmax,
@@ -132,7 +133,7 @@ function chunkLoss(ds: Dataset, ch: Chunk, o: ClusterWeightOptions, m: number): 
 }
 
 /** Fits one weighted-combination image per cluster; see ClusterWeightOptions. */
-export function optimiseClusterImages(ds: Dataset, clusters: Cluster[], o: ClusterWeightOptions): ClusterWeightResult {
+export async function optimiseClusterImages(ds: Dataset, clusters: Cluster[], o: ClusterWeightOptions): Promise<ClusterWeightResult> {
   if (!Number.isInteger(o.iterations) || o.iterations < 0) throw new Error(`condensation: iterations must be an integer >= 0, got ${o.iterations}.`);
   if (!(o.lr > 0) || !Number.isFinite(o.lr)) throw new Error(`condensation: lr must be a positive number, got ${o.lr}.`);
   const m = clusters.length;
@@ -143,17 +144,16 @@ export function optimiseClusterImages(ds: Dataset, clusters: Cluster[], o: Clust
   const chunks: Chunk[] = [];
   const optimizer = createOptimizer(o.optimizer);
   try {
-    for (let s = 0; s < m; s += chunkSize) chunks.push(buildChunk(ds, posOf, clusters, order.slice(s, s + chunkSize), o));
+    for (let s = 0; s < m; s += chunkSize) chunks.push(await buildChunk(ds, posOf, clusters, order.slice(s, s + chunkSize), o));
     const lossHistory: number[] = [];
     for (let it = 0; it < o.iterations; it++) {
       let sum = 0;
       for (const ch of chunks) {
-        const value = tf.tidy(() => {
+        sum += await tidyReadScalar(() => {
           const { value: v, grads } = tf.variableGrads(() => chunkLoss(ds, ch, o, m), [ch.w]);
           optimizer.step([ch.w], [grads[ch.w.name]], o.lr);
-          return v.dataSync()[0];
+          return v;
         });
-        sum += value;
       }
       if (!Number.isFinite(sum)) throw new Error(`condensation: the loss became ${sum} at iteration ${it + 1}; lower lr (now ${o.lr}).`);
       lossHistory.push(sum);
@@ -162,7 +162,7 @@ export function optimiseClusterImages(ds: Dataset, clusters: Cluster[], o: Clust
     const images = new Float32Array(m * per);
     const weights: Float32Array[] = new Array<Float32Array>(m);
     for (const ch of chunks) {
-      const [img, wts] = tf.tidy(() => [chunkImages(ds, ch, o.normalise).dataSync(), effectiveWeights(ch, o.normalise).dataSync()]);
+      const [img, wts] = await tidyRead(() => [chunkImages(ds, ch, o.normalise), effectiveWeights(ch, o.normalise)]);
       ch.clusterIdx.forEach((ci, r) => {
         images.set(img.subarray(r * per, (r + 1) * per), ci * per);
         weights[ci] = Float32Array.from(wts.subarray(r * ch.nmax, r * ch.nmax + clusters[ci].memberIds.length));

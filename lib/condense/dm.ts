@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { batchTensors } from '../data/batches';
 import { imageSize, type Dataset } from '../data/dataset';
+import { tidyReadScalar } from '../engine/read';
 import { Rng } from '../engine/rng';
 import type { PhaseTimer } from '../engine/timer';
 import type { Classifier } from '../models/classifier';
@@ -82,8 +83,8 @@ export function syntheticSet(ds: Dataset, images: Float32Array, labels: Int32Arr
  * 'S'), one SGD step (lr 0.01, momentum 0.5) on the images.
  * fixedNets / ceWeight turn it into the reference's simplified IDM (see idm.ts).
  */
-export function distributionMatching(ds: Dataset, o: DmOptions): CondensedSet {
-  const run = (): CondensedSet => {
+export async function distributionMatching(ds: Dataset, o: DmOptions): Promise<CondensedSet> {
+  const run = async (): Promise<CondensedSet> => {
     const t0 = performance.now();
     const rng = new Rng(o.seed).fork('dm');
     const iterations = o.iterations ?? 20000;
@@ -108,7 +109,7 @@ export function distributionMatching(ds: Dataset, o: DmOptions): CondensedSet {
         const fresh = o.featureModel == null && fixed.length === 0 ? randomExtractor(ds, { ...o.extractorSpec, seed: itRng.uint32() }) : null;
         const nets = o.featureModel ? [o.featureModel] : fresh ? [fresh] : fixed;
         try {
-          const loss = tf.tidy(() => {
+          const loss = await tidyReadScalar(() => {
             // Per class and net: the DSA parameters and the real batch, fixed before differentiation.
             const plan = init.byClass.flatMap((pos, c) => {
               const real = itRng.sample(pos, Math.min(realBatch, pos.length));
@@ -136,7 +137,7 @@ export function distributionMatching(ds: Dataset, o: DmOptions): CondensedSet {
               return tf.addN(terms) as tf.Scalar;
             }, [syn]);
             optimizer.step([syn], [grads[syn.name]], lr);
-            return value.dataSync()[0];
+            return value;
           });
           if (!Number.isFinite(loss)) throw new Error(`distributionMatching: the loss became ${loss} at iteration ${it + 1}; lower lr (now ${lr}).`);
           lossHistory.push(loss);
@@ -145,7 +146,7 @@ export function distributionMatching(ds: Dataset, o: DmOptions): CondensedSet {
           fresh?.dispose();
         }
       }
-      const images = syn.dataSync() as Float32Array;
+      const images = (await syn.data()) as Float32Array;
       return syntheticSet(ds, Float32Array.from(images), init.labels, fixed.length ? 'idm' : 'dm', (performance.now() - t0) / 1000, lossHistory);
     } finally {
       syn.dispose();
@@ -153,5 +154,5 @@ export function distributionMatching(ds: Dataset, o: DmOptions): CondensedSet {
       fixed.forEach((n) => n.dispose());
     }
   };
-  return o.timer ? o.timer.time('condensation', run) : run();
+  return o.timer ? o.timer.timeAsync('condensation', run) : run();
 }

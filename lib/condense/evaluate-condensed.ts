@@ -52,7 +52,7 @@ export async function evaluateCondensedSet(condensed: Dataset, test: Dataset, o:
       onProgress: () => undefined,
       task: `evaluate ${condensed.name}`,
     });
-    const testAccuracy = accuracy(model, test);
+    const testAccuracy = await accuracy(model, test);
     const out: CondensedEvaluation = { testAccuracy, trainSeconds: h.seconds, epochs, trainSize: condensed.labels.length };
     if (o.trackBest && h.epochs.length > 0) {
       let best = 0;

@@ -24,11 +24,11 @@ export interface FastDmOptions {
  * after another; Adam is element-wise and clusters are independent, so optimising them together in
  * chunks gives the same result.
  */
-export function fastDistributionMatching(ds: Dataset, clusters: Cluster[], o: FastDmOptions): CondensedSet {
-  const run = (): CondensedSet => {
+export async function fastDistributionMatching(ds: Dataset, clusters: Cluster[], o: FastDmOptions): Promise<CondensedSet> {
+  const run = async (): Promise<CondensedSet> => {
     checkClusters(ds, clusters, 'fastDistributionMatching');
     const t0 = performance.now();
-    const res = optimiseClusterImages(ds, clusters, {
+    const res = await optimiseClusterImages(ds, clusters, {
       extractor: o.featureModel,
       iterations: o.iterations ?? 100,
       lr: o.lr ?? 1e-3,
@@ -40,5 +40,5 @@ export function fastDistributionMatching(ds: Dataset, clusters: Cluster[], o: Fa
     });
     return toCondensedSet(ds, clusters, res.images, 'fast-dm', (performance.now() - t0) / 1000, res.lossHistory);
   };
-  return o.timer ? o.timer.time('condensation', run) : run();
+  return o.timer ? o.timer.timeAsync('condensation', run) : run();
 }

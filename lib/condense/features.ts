@@ -1,6 +1,6 @@
-import * as tf from '@tensorflow/tfjs';
 import { batchTensors } from '../data/batches';
 import type { Dataset } from '../data/dataset';
+import { tidyRead } from '../engine/read';
 import type { Classifier } from '../models/classifier';
 import { createModel } from '../models/registry';
 
@@ -23,13 +23,13 @@ export function randomExtractor(ds: Pick<Dataset, 'shape' | 'classNames'>, o: Ra
 }
 
 /** Penultimate features (model.embed, evaluation mode) of the samples at `positions`, row-major [n, embedDim]. */
-export function embedPositions(model: Classifier, ds: Dataset, positions: ArrayLike<number>, batchSize = 256): Float32Array {
+export async function embedPositions(model: Classifier, ds: Dataset, positions: ArrayLike<number>, batchSize = 256): Promise<Float32Array> {
   const n = positions.length;
   const d = model.embedDim;
   const out = new Float32Array(n * d);
   for (let s = 0; s < n; s += batchSize) {
     const idx = Array.from({ length: Math.min(batchSize, n - s) }, (_, i) => positions[s + i]);
-    const f = tf.tidy(() => model.embed(batchTensors(ds, idx).x, false).dataSync());
+    const [f] = await tidyRead(() => [model.embed(batchTensors(ds, idx).x, false)]);
     out.set(f as Float32Array, s * d);
   }
   return out;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { batchTensors } from '../data/batches';
 import type { Dataset } from '../data/dataset';
+import { tidyReadScalar } from '../engine/read';
 import { Rng } from '../engine/rng';
 import type { PhaseTimer } from '../engine/timer';
 import type { Classifier } from '../models/classifier';
@@ -242,8 +243,8 @@ function checkPositiveInt(v: number, name: string, min = 1): void {
  * updates (skipped after the last). lossHistory holds the mean loss per class and update of each
  * iteration, as the reference's loss_avg. Ids are -1..-n (no per-sample provenance).
  */
-export function gradientMatching(ds: Dataset, o: GmOptions): CondensedSet {
-  const run = (): CondensedSet => {
+export async function gradientMatching(ds: Dataset, o: GmOptions): Promise<CondensedSet> {
+  const run = async (): Promise<CondensedSet> => {
     const t0 = performance.now();
     const iterations = o.iterations ?? 1000;
     const lr = o.lr ?? 0.1;
@@ -285,7 +286,7 @@ export function gradientMatching(ds: Dataset, o: GmOptions): CondensedSet {
           let sum = 0;
           for (let ol = 0; ol < loops.outerLoop; ol++) {
             const olRng = itRng.fork(`ol${ol}`);
-            sum += tf.tidy(() => {
+            sum += await tidyReadScalar(() => {
               const plan = init.byClass.map((pos, c) => ({
                 c,
                 params: strategy.length ? sampleDsaParams(olRng, strategy, mode) : null,
@@ -306,7 +307,7 @@ export function gradientMatching(ds: Dataset, o: GmOptions): CondensedSet {
                 return tf.addN(terms) as tf.Scalar;
               }, [syn]);
               imageOpt.step([syn], [grads[syn.name]], lr);
-              return value.dataSync()[0];
+              return value;
             });
             if (!Number.isFinite(sum)) throw new Error(`gradientMatching: the loss became ${sum} at iteration ${it + 1}; lower lr (now ${lr}).`);
             if (ol === loops.outerLoop - 1) break;
@@ -320,13 +321,13 @@ export function gradientMatching(ds: Dataset, o: GmOptions): CondensedSet {
           netOpt.dispose();
         }
       }
-      return syntheticSet(ds, Float32Array.from(syn.dataSync() as Float32Array), init.labels, 'gm', (performance.now() - t0) / 1000, lossHistory);
+      return syntheticSet(ds, Float32Array.from((await syn.data()) as Float32Array), init.labels, 'gm', (performance.now() - t0) / 1000, lossHistory);
     } finally {
       syn.dispose();
       imageOpt.dispose();
     }
   };
-  return o.timer ? o.timer.time('condensation', run) : run();
+  return o.timer ? o.timer.timeAsync('condensation', run) : run();
 }
 
 /** The reference's epoch('train', ..., aug=True): shuffled batches of the (detached) synthetic set, fresh DSA per batch, SGD on the net. */

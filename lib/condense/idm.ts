@@ -9,7 +9,10 @@ import { distributionMatching, type DmOptions } from './dm';
  * 20,000 iterations. This is the variant the Blend paper compares against; the IDM paper's model
  * queue and partitioned augmentation are outside this function's scope (see the project notes).
  */
-export function improvedDistributionMatching(ds: Dataset, o: Omit<DmOptions, 'fixedNets' | 'ceWeight'> & { nets?: number; ceWeight?: number }): CondensedSet {
-  const set = distributionMatching(ds, { ...o, fixedNets: o.nets ?? 3, ceWeight: o.ceWeight ?? 1 });
+export async function improvedDistributionMatching(
+  ds: Dataset,
+  o: Omit<DmOptions, 'fixedNets' | 'ceWeight'> & { nets?: number; ceWeight?: number },
+): Promise<CondensedSet> {
+  const set = await distributionMatching(ds, { ...o, fixedNets: o.nets ?? 3, ceWeight: o.ceWeight ?? 1 });
   return { ...set, method: 'idm' };
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { tidyRead } from '../engine/read';
 import type { Rng } from '../engine/rng';
 
 /**
@@ -51,67 +52,73 @@ function distToCentre(X: tf.Tensor2D, xsq: tf.Tensor1D, c: Float32Array): tf.Ten
   });
 }
 
-function kmeansPlusPlus(x: Float32Array, n: number, d: number, X: tf.Tensor2D, xsq: tf.Tensor1D, k: number, rng: Rng): Float32Array {
+async function kmeansPlusPlus(x: Float32Array, n: number, d: number, X: tf.Tensor2D, xsq: tf.Tensor1D, k: number, rng: Rng): Promise<Float32Array> {
   const centres = new Float32Array(k * d);
   let pick = rng.int(n);
   centres.set(x.subarray(pick * d, (pick + 1) * d), 0);
   let minD = distToCentre(X, xsq, centres.subarray(0, d));
-  for (let j = 1; j < k; j++) {
-    const w = minD.dataSync();
-    let total = 0;
-    for (let i = 0; i < n; i++) total += w[i];
-    if (total > 0) {
-      let r = rng.next() * total;
-      pick = n - 1;
-      for (let i = 0; i < n; i++) {
-        r -= w[i];
-        if (r < 0) {
-          pick = i;
-          break;
+  try {
+    for (let j = 1; j < k; j++) {
+      const w = await minD.data();
+      let total = 0;
+      for (let i = 0; i < n; i++) total += w[i];
+      if (total > 0) {
+        let r = rng.next() * total;
+        pick = n - 1;
+        for (let i = 0; i < n; i++) {
+          r -= w[i];
+          if (r < 0) {
+            pick = i;
+            break;
+          }
         }
+      } else {
+        pick = rng.int(n); // every row coincides with a centre already
       }
-    } else {
-      pick = rng.int(n); // every row coincides with a centre already
+      centres.set(x.subarray(pick * d, (pick + 1) * d), j * d);
+      if (j < k - 1) {
+        const dj = distToCentre(X, xsq, centres.subarray(j * d, (j + 1) * d));
+        const next = tf.minimum(minD, dj) as tf.Tensor1D;
+        minD.dispose();
+        dj.dispose();
+        minD = next;
+      }
     }
-    centres.set(x.subarray(pick * d, (pick + 1) * d), j * d);
-    if (j < k - 1) {
-      const dj = distToCentre(X, xsq, centres.subarray(j * d, (j + 1) * d));
-      const next = tf.minimum(minD, dj) as tf.Tensor1D;
-      minD.dispose();
-      dj.dispose();
-      minD = next;
-    }
+  } finally {
+    minD.dispose();
   }
-  minD.dispose();
   return centres;
 }
 
 /** Nearest centre of every row and its squared distance. */
-function assign(X: tf.Tensor2D, xsq: tf.Tensor1D, centres: Float32Array, k: number, d: number, batchRows: number): { a: Int32Array; dist: Float32Array } {
+async function assign(X: tf.Tensor2D, xsq: tf.Tensor1D, centres: Float32Array, k: number, d: number, batchRows: number): Promise<{ a: Int32Array; dist: Float32Array }> {
   const n = X.shape[0];
   const a = new Int32Array(n);
   const dist = new Float32Array(n);
   // [d, k]: wasm's matMul with transposeB is ~10x slower than a plain one, so transpose once.
   const Ct = tf.tidy(() => tf.transpose(tf.tensor2d(centres, [k, d])));
   const csq = tf.tidy(() => tf.sum(tf.square(Ct), 0));
-  for (let s = 0; s < n; s += batchRows) {
-    const m = Math.min(batchRows, n - s);
-    const [idx, md] = tf.tidy(() => {
-      const xb = tf.slice(X, [s, 0], [m, d]);
-      const xs = tf.slice(xsq, [s], [m]).reshape([m, 1]);
-      const D = tf.add(tf.sub(xs, tf.mul(tf.matMul(xb, Ct), 2)), csq.reshape([1, k]));
-      return [tf.argMin(D, 1).dataSync(), tf.min(D, 1).dataSync()];
-    });
-    a.set(idx as Int32Array, s);
-    dist.set(md as Float32Array, s);
+  try {
+    for (let s = 0; s < n; s += batchRows) {
+      const m = Math.min(batchRows, n - s);
+      const [idx, md] = await tidyRead(() => {
+        const xb = tf.slice(X, [s, 0], [m, d]);
+        const xs = tf.slice(xsq, [s], [m]).reshape([m, 1]);
+        const D = tf.add(tf.sub(xs, tf.mul(tf.matMul(xb, Ct), 2)), csq.reshape([1, k]));
+        return [tf.argMin(D, 1), tf.min(D, 1)];
+      });
+      a.set(idx as Int32Array, s);
+      dist.set(md as Float32Array, s);
+    }
+  } finally {
+    Ct.dispose();
+    csq.dispose();
   }
-  Ct.dispose();
-  csq.dispose();
   return { a, dist };
 }
 
 /** Runs k-means on n rows of dimension d (row-major Float32Array). Deterministic for a given rng state. */
-export function kmeans(x: Float32Array, n: number, d: number, o: KMeansOptions): KMeansResult {
+export async function kmeans(x: Float32Array, n: number, d: number, o: KMeansOptions): Promise<KMeansResult> {
   checkInput(x, n, d, o);
   const { k, rng } = o;
   const maxIter = o.maxIter ?? 100;
@@ -120,13 +127,13 @@ export function kmeans(x: Float32Array, n: number, d: number, o: KMeansOptions):
   const X = tf.tensor2d(x, [n, d]);
   const xsq = tf.tidy(() => tf.sum(tf.square(X), 1)) as tf.Tensor1D;
   try {
-    let centres = kmeansPlusPlus(x, n, d, X, xsq, k, rng);
+    let centres = await kmeansPlusPlus(x, n, d, X, xsq, k, rng);
     let converged = false;
     let iterations = 0;
     let a: Int32Array = new Int32Array(n);
     for (let it = 0; it < maxIter; it++) {
       iterations = it + 1;
-      a = assign(X, xsq, centres, k, d, batchRows).a;
+      a = (await assign(X, xsq, centres, k, d, batchRows)).a;
       const next = new Float32Array(k * d);
       const counts = new Int32Array(k);
       for (let i = 0; i < n; i++) {
@@ -156,7 +163,7 @@ export function kmeans(x: Float32Array, n: number, d: number, o: KMeansOptions):
       }
     }
     // Labels that agree with the returned centres; no cluster may be left empty (Blend needs members).
-    const fin = assign(X, xsq, centres, k, d, batchRows);
+    const fin = await assign(X, xsq, centres, k, d, batchRows);
     a = fin.a;
     fillEmptyClusters(a, fin.dist, k);
     return { assignments: a, centres, iterations, converged };

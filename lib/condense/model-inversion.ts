@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { batchTensors } from '../data/batches';
 import { imageSize, type Dataset } from '../data/dataset';
+import { tidyRead, tidyReadScalar } from '../engine/read';
 import { Rng } from '../engine/rng';
 import type { PhaseTimer } from '../engine/timer';
 import type { Classifier } from '../models/classifier';
@@ -57,7 +58,7 @@ function checkWidths(v: number[], name: string): void {
 }
 
 /** Adam epochs over the samples in shuffled batches; step(positions, batchIndex) returns the batch loss. Returns the mean loss per epoch. */
-function trainEpochs(
+async function trainEpochs(
   params: tf.Variable[],
   lr: number,
   epochs: number,
@@ -66,7 +67,7 @@ function trainEpochs(
   rng: Rng,
   loss: (order: Int32Array) => tf.Scalar,
   onEpoch?: (epoch: number, loss: number) => void,
-): number[] {
+): Promise<number[]> {
   const opt = createOptimizer({ kind: 'adam' });
   const history: number[] = [];
   try {
@@ -75,10 +76,10 @@ function trainEpochs(
       let sum = 0;
       for (let s = 0; s < n; s += batch) {
         const idx = order.subarray(s, Math.min(n, s + batch));
-        const v = tf.tidy(() => {
+        const v = await tidyReadScalar(() => {
           const { value, grads } = tf.variableGrads(() => loss(idx), params);
           opt.step(params, params.map((p) => grads[p.name]), lr);
-          return value.dataSync()[0];
+          return value;
         });
         sum += v * idx.length;
       }
@@ -103,8 +104,8 @@ function trainEpochs(
  * (docs/reference/modular-2024.md#b4 does not say which code the reference feeds at the end). One image per cluster, label =
  * the cluster's class, id = syntheticId(cluster.id), provenance = the members.
  */
-export function modelInversionCondensation(ds: Dataset, clusters: Cluster[], o: ModelInversionOptions): CondensedSet {
-  const run = (): CondensedSet => {
+export async function modelInversionCondensation(ds: Dataset, clusters: Cluster[], o: ModelInversionOptions): Promise<CondensedSet> {
+  const run = async (): Promise<CondensedSet> => {
     checkClusters(ds, clusters, 'modelInversionCondensation');
     const variant = o.variant ?? 'lite';
     if (variant !== 'lite' && variant !== 'bulky') throw new Error(`modelInversionCondensation: variant must be 'lite' or 'bulky', got '${String(variant)}'.`);
@@ -165,7 +166,7 @@ export function modelInversionCondensation(ds: Dataset, clusters: Cluster[], o: 
         const model = o.classifier!;
         inverter = new InverterNet(m, ds.shape, inverterHidden, rng.fork('inverter').uint32());
         owned.push(inverter);
-        lossHistory = trainEpochs(inverter.parameters(), lr, epochs, n, batch, rng.fork('inverter-epochs'), (idx) => {
+        lossHistory = await trainEpochs(inverter.parameters(), lr, epochs, n, batch, rng.fork('inverter-epochs'), (idx) => {
           const { x, y, cluster } = batchOf(idx);
           const g = inverter.forward(tf.oneHot(cluster, m).toFloat());
           return tf.add(crossEntropy(model.forward(g, false), y), tf.mul(mse(g, x), lambda)) as tf.Scalar;
@@ -174,13 +175,13 @@ export function modelInversionCondensation(ds: Dataset, clusters: Cluster[], o: 
       } else {
         const bucket = new BucketNet(ds.shape, bucketHidden, m, rng.fork('bucket').uint32());
         owned.push(bucket);
-        trainEpochs(bucket.parameters(), lr, bucketEpochs, n, bucketBatch, rng.fork('bucket-epochs'), (idx) => {
+        await trainEpochs(bucket.parameters(), lr, bucketEpochs, n, bucketBatch, rng.fork('bucket-epochs'), (idx) => {
           const { x, cluster } = batchOf(idx);
           return crossEntropy(bucket.forward(x), cluster);
         });
         inverter = new InverterNet(m, ds.shape, inverterHidden, rng.fork('inverter').uint32());
         owned.push(inverter);
-        lossHistory = trainEpochs(inverter.parameters(), lr, epochs, n, batch, rng.fork('inverter-epochs'), (idx) => {
+        lossHistory = await trainEpochs(inverter.parameters(), lr, epochs, n, batch, rng.fork('inverter-epochs'), (idx) => {
           const { x, cluster } = batchOf(idx);
           const g = inverter.forward(tf.softmax(bucket.forward(x)));
           return tf.add(crossEntropy(bucket.forward(g), cluster), tf.mul(mse(g, x), lambda)) as tf.Scalar;
@@ -190,7 +191,7 @@ export function modelInversionCondensation(ds: Dataset, clusters: Cluster[], o: 
         const counts = new Float32Array(m);
         for (let s = 0; s < n; s += 256) {
           const idx = Int32Array.from({ length: Math.min(256, n - s) }, (_, i) => s + i);
-          const sm = tf.tidy(() => tf.softmax(bucket.forward(batchOf(idx).x)).dataSync());
+          const [sm] = await tidyRead(() => [tf.softmax(bucket.forward(batchOf(idx).x))]);
           idx.forEach((i, r) => {
             const j = clusterIdx[i];
             counts[j] += 1;
@@ -204,7 +205,8 @@ export function modelInversionCondensation(ds: Dataset, clusters: Cluster[], o: 
       const images = new Float32Array(m * per);
       for (let s = 0; s < m; s += 256) {
         const rows = Array.from({ length: Math.min(256, m - s) }, (_, i) => s + i);
-        images.set(tf.tidy(() => inverter.forward(codes(rows)).dataSync() as Float32Array), s * per);
+        const [img] = await tidyRead(() => [inverter.forward(codes(rows))]);
+        images.set(img as Float32Array, s * per);
       }
       const method = variant === 'lite' ? 'model-inversion' : 'model-inversion-bulky';
       return toCondensedSet(ds, clusters, images, method, (performance.now() - t0) / 1000, lossHistory);
@@ -212,5 +214,5 @@ export function modelInversionCondensation(ds: Dataset, clusters: Cluster[], o: 
       owned.forEach((mod) => mod.dispose());
     }
   };
-  return o.timer ? o.timer.time('condensation', run) : run();
+  return o.timer ? o.timer.timeAsync('condensation', run) : run();
 }

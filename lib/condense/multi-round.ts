@@ -21,27 +21,31 @@ export interface RoundResult extends ReducedRetainSet {
 /**
  * Multi-round reduction (2025 paper Sec. 4.5, docs/reference/blend-a-amu.md#a11): k-means once, then for every round F-sampling
  * with the cumulative forget set and a new Blend with a fresh random extractor. Round 0's timing
- * includes the k-means time (as the reference adds it to round 0).
+ * includes the k-means time (as the reference adds it to round 0). Built with MultiRoundReducer.create
+ * (the partition reads features from the device, which is asynchronous).
  */
 export class MultiRoundReducer {
-  readonly partition: Partition;
   private readonly forgotten = new Set<number>();
   private round = 0;
-  private readonly rng: Rng;
-  private kmeansSeconds: number;
 
-  constructor(
+  private constructor(
     readonly train: Dataset,
     readonly o: MultiRoundOptions,
-  ) {
-    this.rng = new Rng(o.seed).fork('multi-round');
+    private readonly rng: Rng,
+    readonly partition: Partition,
+    private kmeansSeconds: number,
+  ) {}
+
+  /** Partitions `train` once (k-means) for all the rounds to come. */
+  static async create(train: Dataset, o: MultiRoundOptions): Promise<MultiRoundReducer> {
+    const rng = new Rng(o.seed).fork('multi-round');
     const timer = new PhaseTimer();
-    this.partition = partitionDataset(train, { ...o.partition, seed: this.rng.fork('partition').uint32(), timer });
-    this.kmeansSeconds = timer.seconds('kmeans');
+    const partition = await partitionDataset(train, { ...o.partition, seed: rng.fork('partition').uint32(), timer });
+    return new MultiRoundReducer(train, o, rng, partition, timer.seconds('kmeans'));
   }
 
   /** Adds this round's forget ids to the cumulative forget set and rebuilds the reduced retain set. */
-  next(newForgetIds: Iterable<number>): RoundResult {
+  async next(newForgetIds: Iterable<number>): Promise<RoundResult> {
     const fresh = [...newForgetIds];
     if (fresh.length === 0) throw new Error(`MultiRoundReducer: round ${this.round} has no forget ids; pass the ids to forget this round.`);
     for (const id of fresh) {
@@ -53,7 +57,7 @@ export class MultiRoundReducer {
       this.kmeansSeconds = 0;
     }
     const cumulative = [...this.forgotten, ...fresh];
-    const res = reduceRetainSet(this.train, this.partition, cumulative, {
+    const res = await reduceRetainSet(this.train, this.partition, cumulative, {
       ...this.o.blend,
       seed: this.rng.fork(`round${this.round}`).uint32(),
       timer,

@@ -44,8 +44,8 @@ export interface PartitionOptions {
 }
 
 /** Per-class k-means partition of a training set (Algorithm 1 of the 2025 paper). Partition once, reuse for every forget request. */
-export function partitionDataset(ds: Dataset, o: PartitionOptions): Partition {
-  const run = (): Partition => {
+export async function partitionDataset(ds: Dataset, o: PartitionOptions): Promise<Partition> {
+  const run = async (): Promise<Partition> => {
     const n = size(ds);
     if (n === 0) throw new Error(`partitionDataset: the dataset ${ds.name}/${ds.split} is empty; pass the training set.`);
     if (!Number.isInteger(o.k) || o.k < 1) throw new Error(`partitionDataset: k (clusters per class) must be a positive integer, got ${o.k}.`);
@@ -65,13 +65,13 @@ export function partitionDataset(ds: Dataset, o: PartitionOptions): Partition {
       const clusters: Cluster[] = [];
       const clusterOf = new Map<number, number>();
       const iterations: number[] = [];
-      byClass.forEach((pos, c) => {
+      for (const [c, pos] of byClass.entries()) {
         if (pos.length === 0) {
           iterations.push(0);
-          return;
+          continue;
         }
-        const feats = embedPositions(model, ds, pos, o.embedBatchSize);
-        const res = kmeans(feats, pos.length, model.embedDim, { k: o.k, rng: rng.fork(`class${c}`), maxIter: o.maxIter, tol: o.tol });
+        const feats = await embedPositions(model, ds, pos, o.embedBatchSize);
+        const res = await kmeans(feats, pos.length, model.embedDim, { k: o.k, rng: rng.fork(`class${c}`), maxIter: o.maxIter, tol: o.tol });
         iterations.push(res.iterations);
         const members: number[][] = Array.from({ length: o.k }, () => []);
         res.assignments.forEach((a, i) => members[a].push(ds.ids[pos[i]]));
@@ -80,7 +80,7 @@ export function partitionDataset(ds: Dataset, o: PartitionOptions): Partition {
           clusters.push({ id, label: c, memberIds: Int32Array.from(m) });
           for (const sid of m) clusterOf.set(sid, id);
         });
-      });
+      }
       const featureSource = owned
         ? `random ${model.spec.arch} ${JSON.stringify(model.spec.options)}`
         : `given ${model.spec.arch} (seed ${model.spec.seed})`;
@@ -89,5 +89,5 @@ export function partitionDataset(ds: Dataset, o: PartitionOptions): Partition {
       if (owned) model.dispose();
     }
   };
-  return o.timer ? o.timer.time('kmeans', run) : run();
+  return o.timer ? o.timer.timeAsync('kmeans', run) : run();
 }

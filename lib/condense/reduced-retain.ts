@@ -27,7 +27,7 @@ export type ReduceOptions = Omit<BlendOptions, 'timer' | 'ipc'> & { timer?: Phas
  * Builds the reduced retain set for one forget request (2025 paper Sec. 3.3): F-sampling, Blend of
  * the free clusters, union with the residual raw images. `train` must be the partitioned training set.
  */
-export function reduceRetainSet(train: Dataset, partition: Partition, forgetIds: Iterable<number>, o: ReduceOptions): ReducedRetainSet {
+export async function reduceRetainSet(train: Dataset, partition: Partition, forgetIds: Iterable<number>, o: ReduceOptions): Promise<ReducedRetainSet> {
   const forget = Array.from(forgetIds);
   if (forget.length === 0) throw new Error('reduceRetainSet: the forget set is empty. Pass the ids of at least one training sample to forget.');
   const timer = o.timer ?? new PhaseTimer();
@@ -42,7 +42,7 @@ export function reduceRetainSet(train: Dataset, partition: Partition, forgetIds:
   const parts: Dataset[] = [residual];
   let provenance = new Map<number, Int32Array>();
   if (sample.freeClusters.length > 0) {
-    const condensed = blend(train, sample.freeClusters, { ...o, ipc: partition.k, timer });
+    const condensed = await blend(train, sample.freeClusters, { ...o, ipc: partition.k, timer });
     parts.push(condensed.dataset);
     provenance = condensed.provenance;
   } else {

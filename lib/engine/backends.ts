@@ -81,6 +81,18 @@ interface DawnModule {
   globals: object;
 }
 
+/**
+ * Software WebGPU adapters (Mesa's lavapipe/llvmpipe, SwiftShader) are slower than wasm and refused,
+ * unless UNLEARN_WEBGPU_SOFTWARE=1: that runs the webgpu code path (asynchronous reads, WGSL kernels)
+ * on a machine without a GPU, as CI's webgpu test does on lavapipe.
+ */
+export function isSoftwareAdapter(described: string): boolean {
+  return /swiftshader|llvmpipe|lavapipe|\bsoftware\b|\bcpu\b/i.test(described);
+}
+export function softwareAdapterAllowed(): boolean {
+  return process.env.UNLEARN_WEBGPU_SOFTWARE === '1';
+}
+
 const loadWebgpu: BackendLoader = async () => {
   // The webgpu package is an ES module; Node >= 20.19 loads it with require().
   const dawn = optionalRequire('webgpu') as DawnModule;
@@ -90,8 +102,8 @@ const loadWebgpu: BackendLoader = async () => {
   if (adapter == null) throw new Error('no WebGPU adapter (needs a GPU driver with Vulkan and the Vulkan loader libvulkan1)');
   const info = adapter.info ?? {};
   const described = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ');
-  if (/swiftshader|llvmpipe|lavapipe|\bcpu\b/i.test(described)) {
-    throw new Error(`only a software WebGPU adapter was found (${described}); it is slower than wasm`);
+  if (isSoftwareAdapter(described) && !softwareAdapterAllowed()) {
+    throw new Error(`only a software WebGPU adapter was found (${described}); it is slower than wasm (UNLEARN_WEBGPU_SOFTWARE=1 uses it anyway, for tests)`);
   }
   Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
   optionalRequire('@tensorflow/tfjs-backend-webgpu');

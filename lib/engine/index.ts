@@ -5,3 +5,4 @@ export { registerWasmKernels, WASM_KERNELS } from './wasm-kernels/register';
 export { Rng } from './rng';
 export { PhaseTimer } from './timer';
 export { expectNoLeak, liveTensors, TensorCountLog } from './leaks';
+export { readAndDispose, readScalarAndDispose, tidyRead, tidyReadScalar } from './read';

@@ -7,6 +7,7 @@ export * from './shared/measure';
 export * from './shared/percent';
 export * from './shared/output';
 export * from './shared/committed';
+export { provenanceOf, gitState, settingsHash, type Provenance, type GitState, type MachineInfo } from './shared/provenance';
 export { startRun, checkRunOptions, checkMethods, withUnlearned, cellOrNull, meanOrNaN, type Run } from './shared/harness';
 export { PAPER_TABLE1, type PaperCell } from './shared/paper-000-table1';
 export * from './shared/suli-paper-numbers';
@@ -57,3 +58,4 @@ export {
 export * from './suli-class-wise';
 export * from './suli-instance-wise';
 export * from './suli-feature-space';
+export * from './memorisation-regime';

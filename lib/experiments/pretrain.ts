@@ -244,11 +244,11 @@ export async function pretrain(opts: {
     best.model?.dispose();
   }
   const keptEpoch = best.model != null ? best.epoch : history.epochs.length;
-  const testAccuracy = evaluate(model, test).accuracy;
+  const testAccuracy = (await evaluate(model, test)).accuracy;
   const trainImages = history.epochs.length * size(train);
   const trainSeconds = history.epochs.reduce((s, e) => s + e.seconds, 0);
   if (opts.checkpoint) {
-    saveCheckpoint(model, opts.checkpoint, { preset: opts.preset, dataset: p.dataset, seed, testAccuracy, keptEpoch, epochs: p.epochs });
+    await saveCheckpoint(model, opts.checkpoint, { preset: opts.preset, dataset: p.dataset, seed, testAccuracy, keptEpoch, epochs: p.epochs });
   }
   return {
     engine,

@@ -1,5 +1,6 @@
 import { aamuAnatomy } from './aamu-anatomy';
 import { condensationComparison } from './condensation-comparison';
+import { memorisationRegime } from './memorisation-regime';
 import { multiRound } from './multi-round';
 import { reducedRetainStrategies } from './reduced-retain-strategies';
 import { RUN_FLAG_HELP, type Experiment, type RunOptions } from './shared/experiment';
@@ -25,6 +26,7 @@ const EXPERIMENTS = [
   suliClassWise,
   suliInstanceWise,
   suliFeatureSpace,
+  memorisationRegime,
 ] as AnyExperiment[];
 
 export function experimentNames(): string[] {

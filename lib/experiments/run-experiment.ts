@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { datasetDir } from '../data/loaders';
 import { checkWritableDir, pathSetting } from '../io/preflight';
@@ -5,6 +6,7 @@ import { openRunFolder } from '../io/run-folder';
 import type { RunOptions } from './shared/experiment';
 import { checkRunOptions } from './shared/harness';
 import { writeExperimentOutput, type ExperimentOutput } from './shared/output';
+import { ProvenanceRecorder, provenanceMeta } from './shared/provenance';
 import { modelCacheDir } from './shared/scenario';
 import { getExperiment } from './registry';
 
@@ -16,6 +18,19 @@ import { getExperiment } from './registry';
 export function defaultResultsDir(root: string, experiment: string, o: Pick<RunOptions, 'preset' | 'seeds' | 'dataset'>): string {
   const parts = [o.preset, ...(o.dataset == null ? [] : [o.dataset]), ...(o.seeds == null ? [] : [`${o.seeds}seeds`])];
   return path.join(root, 'results', experiment, parts.join('-'));
+}
+
+/**
+ * A run folder of its own for the main job (`npm start`): <root>/runs/<UTC time>-<experiment>-<preset>,
+ * e.g. runs/20261130T142501Z-single-round-cpu (git-ignored), so a fresh `npm start` never overwrites the
+ * committed reference results in results/. A folder of the same second gets a -2, -3, ... suffix.
+ */
+export function newRunDir(root: string, experiment: string, preset: string, now: Date = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const base = path.join(root, 'runs', `${stamp}-${experiment}-${preset}`);
+  let dir = base;
+  for (let i = 2; fs.existsSync(dir) || fs.existsSync(`${dir}.lock`); i++) dir = `${base}-${i}`;
+  return dir;
 }
 
 /**
@@ -33,10 +48,12 @@ export function preflight(o: Pick<RunOptions, 'cacheDir' | 'dataset' | 'dataDir'
 
 /**
  * Runs an experiment by name and writes its outputs (results.json, CSVs, report.html). `command` is
- * recorded in the report so every committed result says how it was made. Before any compute: the
- * preflight, and the output folder's lock (a second writer fails at once). The outputs are written
- * into a temp folder beside `outDir` and swapped in whole at the end, so `outDir` holds either the
- * previous run or this one, never a mix; `show` (e.g. printing the tables) runs before any file is written.
+ * recorded with the run's provenance (results.json `provenance`, the report's meta lines: git commit,
+ * machine, versions, load, preset hash, phase times), so every committed result says how it was made;
+ * give a command that reruns it as written (the CLI records `npx unlearn-lab <experiment> ...`). Before
+ * any compute: the preflight, and the output folder's lock (a second writer fails at once). The outputs
+ * are written into a temp folder beside `outDir` and swapped in whole at the end, so `outDir` holds either
+ * the previous run or this one, never a mix; `show` (e.g. printing the tables) runs before any file is written.
  */
 export async function runExperiment(
   name: string,
@@ -44,15 +61,21 @@ export async function runExperiment(
 ): Promise<{ output: ExperimentOutput; files: string[] }> {
   const e = getExperiment(name);
   checkRunOptions(e, o);
+  const provenance = new ProvenanceRecorder({ experiment: e.name, command: o.command, preset: o.preset, settings: e.settings(o.preset), options: o });
   preflight(o);
   const folder = openRunFolder(o.outDir, { log: o.log });
   try {
-    const started = new Date().toISOString();
+    provenance.phase('run');
     const result = await e.run(o);
-    const output = e.output(result, o);
-    output.meta = [`command: ${o.command}`, `started ${started}`, ...output.meta];
+    provenance.phase('views');
+    let output = e.output(result, o);
     o.show?.(output);
-    const written = await writeExperimentOutput(folder.dir, output);
+    provenance.phase('write');
+    const written = await writeExperimentOutput(folder.dir, output, (out) => {
+      const p = provenance.finish();
+      output = { ...out, provenance: p, meta: [...provenanceMeta(p), ...out.meta] };
+      return output;
+    });
     folder.commit();
     return { output, files: written.map((f) => path.join(folder.target, path.relative(folder.dir, f))) };
   } catch (err) {

@@ -1,3 +1,4 @@
+import { isSoftwareAdapter, softwareAdapterAllowed } from '../engine/backends';
 /**
  * The GPU adapter behind the webgpu backend, found before anything else runs so that a machine
  * without one fails at once with the reason, not minutes later inside a benchmark.
@@ -21,6 +22,9 @@ export class NoGpuAdapterError extends Error {
   }
 }
 
+/** The Vulkan loader Dawn opens by name. */
+export const VULKAN_LOADER = 'libvulkan.so.1';
+
 /** Where the NVIDIA Vulkan driver's manifest lies on the lent GPU machines (docs: device README). */
 export const NVIDIA_ICD_JSON = '/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json';
 
@@ -40,9 +44,9 @@ interface Dawn {
  * loader is looked for the same way first (dlopen through Node): a library that is not a Node addon
  * loads and then fails to "self-register", which means it is there.
  */
-export function vulkanLoaderError(): string | null {
+export function vulkanLoaderError(library = VULKAN_LOADER): string | null {
   try {
-    process.dlopen({ exports: {} }, 'libvulkan.so.1');
+    process.dlopen({ exports: {} }, library);
     return null;
   } catch (e) {
     const msg = (e as Error).message;
@@ -86,7 +90,7 @@ export async function probeGpuAdapter(): Promise<AdapterReport> {
     limits: Object.fromEntries(LIMITS.filter((k) => typeof adapter.limits?.[k] === 'number').map((k) => [k, adapter.limits![k]])),
   };
   const described = [report.vendor, report.architecture, report.device, report.description].filter(Boolean).join(' ');
-  if (/swiftshader|llvmpipe|lavapipe|\bcpu\b/i.test(described)) {
+  if (isSoftwareAdapter(described) && !softwareAdapterAllowed()) {
     throw new NoGpuAdapterError(`only a software adapter was found (${described}); it is slower than wasm. Check the GPU driver (nvidia-smi) and VK_DRIVER_FILES.`);
   }
   return report;

@@ -90,7 +90,7 @@ export async function runSmoke(o: SmokeOptions): Promise<SmokeReport> {
     for (const method of o.methods) {
       const res = await getUnlearner(method).run({ original, retain: s.retain, forget: s.forget, testPool, config: smokeConfig(method), seed });
       try {
-        methods.push({ method, seconds: res.timing.seconds, ...measureUnlearning(res.model, s, seed, res.health) });
+        methods.push({ method, seconds: res.timing.seconds, ...(await measureUnlearning(res.model, s, seed, res.health)) });
       } finally {
         res.model.dispose();
       }
@@ -103,7 +103,7 @@ export async function runSmoke(o: SmokeOptions): Promise<SmokeReport> {
       epochs: o.epochs,
       trainSeconds,
       trainImagesPerSecond: (o.epochs * size(train)) / trainSeconds,
-      originalTestAcc: accuracy(original, s.testEval),
+      originalTestAcc: await accuracy(original, s.testEval),
       methods,
     };
   } finally {

@@ -54,7 +54,7 @@ export async function trainLiraShadows(population: Dataset, trainShadow: ShadowT
     const idx = Array.from({ length: n }, (_, i) => i).filter((i) => inMask[s][i] === 1);
     const model = await trainShadow(subsetByIndex(population, idx), rng.fork(`shadow${s}`).uint32());
     try {
-      phi.push(confidenceOf(predict(model, population)));
+      phi.push(confidenceOf(await predict(model, population)));
     } finally {
       model.dispose();
     }
@@ -142,9 +142,9 @@ export interface LiraResult {
  * Runs LiRA against a target model whose true membership on the population is known
  * (isMember[i] = 1 if the target trained on population example i): scores, ROC, AUC, TPR@FPR.
  */
-export function liraAttack(shadows: LiraShadows, target: Classifier, population: Dataset, isMember: ArrayLike<number>, opts: LiraScoreOptions): LiraResult {
+export async function liraAttack(shadows: LiraShadows, target: Classifier, population: Dataset, isMember: ArrayLike<number>, opts: LiraScoreOptions): Promise<LiraResult> {
   if (isMember.length !== size(population)) throw new Error(`liraAttack: isMember has ${isMember.length} entries but the population has ${size(population)} samples.`);
-  const scores = liraScores(shadows, confidenceOf(predict(target, population)), opts);
+  const scores = liraScores(shadows, confidenceOf(await predict(target, population)), opts);
   const roc = rocCurve(scores, isMember);
   return { scores, roc, auc: roc.auc, tprAt0_1pctFpr: tprAtFpr(roc, 0.001), tprAt1pctFpr: tprAtFpr(roc, 0.01) };
 }

@@ -74,10 +74,10 @@ export function blendMiaScore(forget: ScoredSet, test: ScoredSet, opts: BlendMia
 }
 
 /** The same score computed from a model: phi with the reference's clamping (docs/reference/blend-a-amu.md#a9-1). */
-export function blendMiaScoreOfModel(model: Classifier, forget: Dataset, test: Dataset, opts: BlendMiaOptions = {}): BlendMiaResult {
+export async function blendMiaScoreOfModel(model: Classifier, forget: Dataset, test: Dataset, opts: BlendMiaOptions = {}): Promise<BlendMiaResult> {
   if (size(forget) === 0) throw new Error(`${WHERE}: the forget set ${forget.name}/${forget.split} is empty.`);
   if (size(test) === 0) throw new Error(`${WHERE}: the test set ${test.name}/${test.split} is empty.`);
-  return blendMiaScoreOfPredictions(predict(model, forget), predict(model, test), opts);
+  return blendMiaScoreOfPredictions(await predict(model, forget), await predict(model, test), opts);
 }
 
 /** The same score from a model's predictions on the forget and test sets (callers that also need their accuracies). */

@@ -71,10 +71,10 @@ export function lossLogisticMia(forgetLosses: ScoredSet, testLosses: ScoredSet, 
 }
 
 /** The same attack computed from a model's per-sample CE on the forget and test datasets. */
-export function lossLogisticMiaOfModel(model: Classifier, forget: Dataset, test: Dataset, opts: LossMiaOptions): LossMiaResult {
+export async function lossLogisticMiaOfModel(model: Classifier, forget: Dataset, test: Dataset, opts: LossMiaOptions): Promise<LossMiaResult> {
   if (size(forget) === 0) throw new Error(`${WHERE}: the forget set ${forget.name}/${forget.split} is empty.`);
   if (size(test) === 0) throw new Error(`${WHERE}: the test set ${test.name}/${test.split} is empty.`);
-  const pf = predict(model, forget);
-  const pt = predict(model, test);
+  const pf = await predict(model, forget);
+  const pt = await predict(model, test);
   return lossLogisticMia({ values: pf.losses, classes: pf.labels }, { values: pt.losses, classes: pt.labels }, opts);
 }

@@ -66,7 +66,7 @@ export async function trainShadowAttack(shadowPool: Dataset, trainShadow: Shadow
     const model = await trainShadow(inSet, rng.fork(`shadow${s}`).uint32());
     try {
       for (const [set, label] of [[inSet, 1], [outSet, 0]] as const) {
-        for (const f of features(predict(model, set))) {
+        for (const f of features(await predict(model, set))) {
           X.push(f);
           y.push(label);
         }
@@ -92,12 +92,12 @@ export interface ShadowAttackResult {
 }
 
 /** Applies a trained shadow attack to the target: members vs non-members, balanced by random truncation. */
-export function applyShadowAttack(attack: ShadowAttack, target: Classifier, members: Dataset, nonMembers: Dataset, seed: number | string = 0): ShadowAttackResult {
+export async function applyShadowAttack(attack: ShadowAttack, target: Classifier, members: Dataset, nonMembers: Dataset, seed: number | string = 0): Promise<ShadowAttackResult> {
   const m = Math.min(size(members), size(nonMembers));
   if (m === 0) throw new Error(`applyShadowAttack: members (${size(members)}) and non-members (${size(nonMembers)}) must both be non-empty.`);
   const rng = new Rng(seed);
   const pick = (ds: Dataset, label: string): Dataset => subsetByIndex(ds, rng.fork(label).permutation(size(ds)).subarray(0, m));
-  const Z = [...features(predict(target, pick(members, 'in'))), ...features(predict(target, pick(nonMembers, 'out')))].map((r) =>
+  const Z = [...features(await predict(target, pick(members, 'in'))), ...features(await predict(target, pick(nonMembers, 'out')))].map((r) =>
     r.map((v, j) => (v - attack.featureMean[j]) / attack.featureStd[j]),
   );
   const y = [...Array(m).fill(1), ...Array(m).fill(0)];

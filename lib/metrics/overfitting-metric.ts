@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { size, type Dataset } from '../data/dataset';
+import { tidyRead } from '../engine/read';
 import type { Classifier } from '../models/classifier';
 import { parameterGradients } from './model-gradients';
 
@@ -11,24 +12,29 @@ import { parameterGradients } from './model-gradients';
  * = overfitted. No fixed ideal; compare across models. The paper's text writes mean(|grad|); the
  * code squares the gradient, and we follow the code.
  */
-export function overfittingScores(model: Classifier, ds: Dataset, opts: { training?: boolean } = {}): Float64Array {
+export async function overfittingScores(model: Classifier, ds: Dataset, opts: { training?: boolean } = {}): Promise<Float64Array> {
   const n = size(ds);
   if (n === 0) throw new Error(`overfittingScores: the dataset ${ds.name}/${ds.split} is empty.`);
   const training = opts.training ?? true;
   const totalParams = model.parameterCount();
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const { loss, grads } = parameterGradients(model, ds, [i], training);
+    const { loss, grads } = await parameterGradients(model, ds, [i], training);
+    let sums: tf.TypedArray[];
+    try {
+      sums = await tidyRead(() => grads.map((g) => tf.sum(tf.square(g))));
+    } finally {
+      tf.dispose(grads);
+    }
     let sq = 0;
-    for (const g of grads) sq += tf.tidy(() => tf.sum(tf.square(g)).dataSync()[0]);
-    tf.dispose(grads);
+    for (const s of sums) sq += s[0];
     out[i] = Math.abs(loss - sq / totalParams);
   }
   return out;
 }
 
 /** The reported overfitting metric: mean of o over the set (typically the forget set). */
-export function overfittingMetric(model: Classifier, ds: Dataset, opts: { training?: boolean } = {}): number {
-  const o = overfittingScores(model, ds, opts);
+export async function overfittingMetric(model: Classifier, ds: Dataset, opts: { training?: boolean } = {}): Promise<number> {
+  const o = await overfittingScores(model, ds, opts);
   return o.reduce((a, b) => a + b, 0) / o.length;
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { size, type Dataset } from '../data/dataset';
+import { tidyReadScalar } from '../engine/read';
 import type { Classifier } from '../models/classifier';
 import { parameterGradients } from './model-gradients';
 
@@ -23,19 +24,19 @@ export interface UnlearningMetricOptions {
   training?: boolean;
 }
 
-function rowDistance(gr: tf.Tensor, gf: tf.Tensor): number {
+async function rowDistance(gr: tf.Tensor, gf: tf.Tensor): Promise<number> {
   if (gr.rank < 2) return 0;
-  return tf.tidy(() => {
+  return tidyReadScalar(() => {
     const out = gr.shape[gr.rank - 1];
     const a = tf.transpose(tf.reshape(gr, [-1, out]));
     const b = tf.transpose(tf.reshape(gf, [-1, out]));
     const dot = tf.sum(tf.mul(a, b), 1);
     const norms = tf.maximum(tf.mul(tf.norm(a, 2, 1), tf.norm(b, 2, 1)), 1e-8);
-    return tf.mean(tf.sub(1, tf.div(dot, norms))).dataSync()[0];
+    return tf.mean(tf.sub(1, tf.div(dot, norms)));
   });
 }
 
-export function unlearningMetric(model: Classifier, forget: Dataset, retain: Dataset, opts: UnlearningMetricOptions = {}): number {
+export async function unlearningMetric(model: Classifier, forget: Dataset, retain: Dataset, opts: UnlearningMetricOptions = {}): Promise<number> {
   if (size(forget) === 0) throw new Error(`unlearningMetric: the forget set ${forget.name}/${forget.split} is empty.`);
   const classes = [...new Set(Array.from(forget.labels))].sort((a, b) => a - b);
   const training = opts.training ?? true;
@@ -46,12 +47,19 @@ export function unlearningMetric(model: Classifier, forget: Dataset, retain: Dat
     if (rPos.length === 0) {
       throw new Error(`unlearningMetric: the retain set has no samples of forget class ${c}, so g_R is undefined (class-wise forgetting of a whole class has no per-class retain gradient).`);
     }
-    const gF = parameterGradients(model, forget, fPos, training).grads;
-    const gR = parameterGradients(model, retain, rPos, training).grads;
-    let sum = 0;
-    for (let t = 0; t < gF.length; t++) sum += rowDistance(gR[t], gF[t]);
-    total += sum / gF.length;
-    tf.dispose([...gF, ...gR]);
+    const gF = (await parameterGradients(model, forget, fPos, training)).grads;
+    try {
+      const gR = (await parameterGradients(model, retain, rPos, training)).grads;
+      try {
+        let sum = 0;
+        for (let t = 0; t < gF.length; t++) sum += await rowDistance(gR[t], gF[t]);
+        total += sum / gF.length;
+      } finally {
+        tf.dispose(gR);
+      }
+    } finally {
+      tf.dispose(gF);
+    }
   }
   return (100 * total) / classes.length;
 }

@@ -57,7 +57,7 @@ function tensorsOf(model: Classifier): Array<{ name: string; kind: 'parameter' |
  * Writes a model's spec, every parameter and buffer (e.g. batch-norm running statistics) and optional
  * JSON-serialisable metadata to `file`, atomically. Creates the directory if needed.
  */
-export function saveCheckpoint(model: Classifier, file: string, meta: Record<string, unknown> = {}): void {
+export async function saveCheckpoint(model: Classifier, file: string, meta: Record<string, unknown> = {}): Promise<void> {
   checkLittleEndian();
   const entries = tensorsOf(model);
   for (const e of entries) {
@@ -69,7 +69,7 @@ export function saveCheckpoint(model: Classifier, file: string, meta: Record<str
     offset += e.v.size * 4;
     return t;
   });
-  const datas = entries.map((e) => e.v.dataSync() as Float32Array);
+  const datas = (await Promise.all(entries.map((e) => e.v.data()))) as Float32Array[];
   const hash = createHash('sha256');
   for (const d of datas) hash.update(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
   const header: CheckpointHeader = {

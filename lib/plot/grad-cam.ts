@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { batchTensors } from '../data/batches';
 import { indicesOfIds, type Dataset } from '../data/dataset';
+import { readAndDispose } from '../engine/read';
 import type { Classifier } from '../models/classifier';
 import { BatchNorm, Conv2d, Identity, InstanceNorm, ReLU } from '../models/nn/layers';
 import { Sequential, type Module } from '../models/nn/module';
@@ -42,7 +43,7 @@ export function splitAtLastConvBlock(model: Classifier): { head: Module[]; tail:
 }
 
 /** One Grad-CAM map per id, at the last conv block's resolution, each scaled to [0, 1] (all zeros when nothing is positive). */
-export function gradCam(model: Classifier, ds: Dataset, ids: ArrayLike<number>, opts: GradCamOptions = {}): HeatMap[] {
+export async function gradCam(model: Classifier, ds: Dataset, ids: ArrayLike<number>, opts: GradCamOptions = {}): Promise<HeatMap[]> {
   const target = opts.target ?? 'label';
   if (typeof target === 'number' && (!Number.isInteger(target) || target < 0 || target >= model.numClasses)) {
     throw new Error(`gradCam: target class ${target} is not in 0..${model.numClasses - 1}.`);
@@ -51,7 +52,7 @@ export function gradCam(model: Classifier, ds: Dataset, ids: ArrayLike<number>, 
   const { head, tail } = splitAtLastConvBlock(model);
   const idx = indicesOfIds(ds, Array.from(ids));
   const run = (mods: Module[], x: tf.Tensor) => mods.reduce((y, m) => m.forward(y, false), x);
-  const [maps, shape] = tf.tidy(() => {
+  const scaled = tf.tidy(() => {
     const { x, y } = batchTensors(ds, idx);
     const a = run(head, x) as tf.Tensor4D;
     const logitsOf = (act: tf.Tensor) => model.head.forward(run(tail, act), false) as tf.Tensor2D;
@@ -62,9 +63,9 @@ export function gradCam(model: Classifier, ds: Dataset, ids: ArrayLike<number>, 
     const weights = g.mean([1, 2], true);
     const cam = tf.relu(a.mul(weights).sum(3)) as tf.Tensor3D;
     const max = cam.max([1, 2], true);
-    const scaled = cam.div(tf.maximum(max, 1e-12));
-    return [scaled.dataSync() as Float32Array, scaled.shape as number[]];
+    return cam.div(tf.maximum(max, 1e-12)) as tf.Tensor3D;
   });
-  const [n, h, w] = shape;
+  const [n, h, w] = scaled.shape;
+  const maps = (await readAndDispose([scaled]))[0] as Float32Array;
   return Array.from({ length: n }, (_, i) => ({ values: maps.slice(i * h * w, (i + 1) * h * w), height: h, width: w }));
 }

@@ -15,8 +15,11 @@ export interface Predictions {
   numClasses: number;
 }
 
-/** Logits, per-sample losses and predictions of a model (evaluation mode) on every sample. */
-export function predict(model: Classifier, ds: Dataset, batchSize = 500): Predictions {
+/**
+ * Logits, per-sample losses and predictions of a model (evaluation mode) on every sample. Reads with
+ * `await data()`: the webgpu backend has no synchronous read in Node (its dataSync needs OffscreenCanvas).
+ */
+export async function predict(model: Classifier, ds: Dataset, batchSize = 500): Promise<Predictions> {
   const n = size(ds);
   const k = model.numClasses;
   const logits = new Float32Array(n * k);
@@ -24,14 +27,19 @@ export function predict(model: Classifier, ds: Dataset, batchSize = 500): Predic
   const predicted = new Int32Array(n);
   for (let s = 0; s < n; s += batchSize) {
     const idx = Int32Array.from({ length: Math.min(batchSize, n - s) }, (_, i) => s + i);
-    const [lg, ls, pr] = tf.tidy(() => {
+    const batch = tf.tidy(() => {
       const { x, y } = batchTensors(ds, idx);
       const out = model.predict(x);
-      return [out.dataSync(), perSampleCrossEntropy(out, y).dataSync(), tf.argMax(out, 1).dataSync()];
+      return [out, perSampleCrossEntropy(out, y), tf.argMax(out, 1)];
     });
-    logits.set(lg, s * k);
-    losses.set(ls, s);
-    predicted.set(pr, s);
+    try {
+      const [lg, ls, pr] = await Promise.all(batch.map((t) => t.data()));
+      logits.set(lg, s * k);
+      losses.set(ls, s);
+      predicted.set(pr, s);
+    } finally {
+      tf.dispose(batch);
+    }
   }
   return { logits, losses, predicted, labels: ds.labels, numClasses: k };
 }
@@ -61,19 +69,19 @@ export function accuracyOf(p: Predictions, keep?: (label: number) => boolean): n
 }
 
 /** Top-1 accuracy (a fraction in [0, 1]) of a model on the samples of `ds` with the given stable ids (all of `ds` when omitted). */
-export function accuracy(model: Classifier, ds: Dataset, ids?: Iterable<number>): number {
+export async function accuracy(model: Classifier, ds: Dataset, ids?: Iterable<number>): Promise<number> {
   const sub = ids === undefined ? ds : subsetByIds(ds, ids);
   if (size(sub) === 0) {
     throw new Error(`accuracy: no samples selected from ${ds.name}/${ds.split}${ids === undefined ? ' (the dataset is empty)' : ' (the id set is empty)'}; pass a non-empty dataset or id set.`);
   }
-  return accuracyOf(predict(model, sub));
+  return accuracyOf(await predict(model, sub));
 }
 
 /** Accuracy (fraction) and mean cross-entropy on a dataset; NaN for an empty one. */
-export function evaluate(model: Classifier, ds: Dataset, batchSize = 500): Evaluation {
+export async function evaluate(model: Classifier, ds: Dataset, batchSize = 500): Promise<Evaluation> {
   const n = size(ds);
   if (n === 0) return { accuracy: NaN, loss: NaN, n: 0 };
-  const p = predict(model, ds, batchSize);
+  const p = await predict(model, ds, batchSize);
   let loss = 0;
   for (let i = 0; i < n; i++) loss += p.losses[i];
   return { accuracy: accuracyOf(p), loss: loss / n, n };

@@ -89,7 +89,7 @@ export async function fit(model: Classifier, ds: Dataset, o: FitOptions): Promis
     readLoss: 'epoch',
     afterEpoch: async (e) => {
       const record: EpochRecord = { epoch: e.epoch + 1, lr: e.lr, loss: e.loss, seconds: e.seconds, imagesPerSecond: n / e.seconds };
-      if (o.validation) record.validationAccuracy = accuracy(model, o.validation);
+      if (o.validation) record.validationAccuracy = await accuracy(model, o.validation);
       schedule.observe(monitorsAccuracy ? record.validationAccuracy! : e.loss);
       history.push(record);
       await o.onEpochEnd?.(record);

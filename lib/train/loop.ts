@@ -44,8 +44,8 @@ export interface LoopOptions {
   optimizer: () => Optimizer;
   freshOptimizerEachEpoch?: boolean;
   lr: (epoch: number) => number;
-  /** The passes of an epoch, built at its start, after beforeEpoch. */
-  passes: (epoch: number) => LoopPass[];
+  /** The passes of an epoch, built at its start, after beforeEpoch (asynchronously when building reads from the device). */
+  passes: (epoch: number) => LoopPass[] | Promise<LoopPass[]>;
   /** Name of the pass whose mean loss is the epoch's loss (default: the first pass). */
   mainPass?: string;
   /**
@@ -55,16 +55,17 @@ export interface LoopOptions {
    */
   readLoss: 'epoch' | 'step';
   /** Optional stop rule, checked after every step or at the end of every epoch; true ends the loop. */
-  stop?: { every: 'step' | 'epoch'; check: (epoch: number) => boolean };
-  beforeEpoch?: (epoch: number) => void;
+  stop?: { every: 'step' | 'epoch'; check: (epoch: number) => boolean | Promise<boolean> };
+  /** Runs at each epoch's start (e.g. a pruning round, which reads the weights: hence it may be async). */
+  beforeEpoch?: (epoch: number) => void | Promise<void>;
   /** Runs after every optimiser step (e.g. re-apply pruning masks). */
   afterStep?: () => void;
   /** Runs at each epoch's end (history, schedules, validation); info is shown with the progress event. */
   afterEpoch?: (e: LoopEpoch) => void | { info?: Record<string, number> } | Promise<void | { info?: Record<string, number> }>;
   /** Wraps every step (e.g. to time it as a phase). */
   timeStep?: <T>(fn: () => T) => T;
-  /** Wraps the building of an epoch's passes (e.g. to time re-labelling as a phase). */
-  timeBuild?: <T>(fn: () => T) => T;
+  /** Wraps the building of an epoch's passes (e.g. to time re-labelling as a phase, with PhaseTimer.timeAsync). */
+  timeBuild?: <T>(fn: () => Promise<T>) => Promise<T>;
   /** Progress total in steps; progress counts epochs when it is omitted. */
   totalSteps?: number;
   onProgress?: ProgressSink;
@@ -73,6 +74,16 @@ export interface LoopOptions {
 }
 
 const direct = <T>(fn: () => T): T => fn();
+const directAsync = <T>(fn: () => Promise<T>): Promise<T> => fn();
+
+/** A scalar's value, read with `await data()` (webgpu in Node has no dataSync); `dispose` frees it after the read. */
+async function readScalar(t: tf.Scalar, dispose: boolean): Promise<number> {
+  try {
+    return (await t.data())[0];
+  } finally {
+    if (dispose) t.dispose();
+  }
+}
 
 function checkFinite(o: LoopOptions, loss: number, where: string, lr: number): void {
   if (!Number.isFinite(loss)) {
@@ -88,7 +99,7 @@ function checkFinite(o: LoopOptions, loss: number, where: string, lr: number): v
  */
 export async function trainLoop(o: LoopOptions): Promise<LoopEpoch[]> {
   const timeStep = o.timeStep ?? direct;
-  const timeBuild = o.timeBuild ?? direct;
+  const timeBuild = o.timeBuild ?? directAsync;
   const tracker = new ProgressTracker(o.task, Math.max(1, o.totalSteps ?? o.epochs), o.onProgress);
   const progressUnit = (steps: number, epoch: number) => (o.totalSteps != null ? steps : epoch);
   const records: LoopEpoch[] = [];
@@ -98,52 +109,53 @@ export async function trainLoop(o: LoopOptions): Promise<LoopEpoch[]> {
   try {
     for (let epoch = 0; epoch < o.epochs && !stopped; epoch++) {
       const t0 = performance.now();
-      o.beforeEpoch?.(epoch);
+      await o.beforeEpoch?.(epoch);
       if (optimizer == null || o.freshOptimizerEachEpoch) {
         optimizer?.dispose();
         optimizer = o.optimizer();
       }
       const opt = optimizer;
       const lr = o.lr(epoch);
-      const passes = timeBuild(() => o.passes(epoch));
+      const passes = await timeBuild(async () => o.passes(epoch));
       const passLosses: Record<string, number> = {};
       let epochSteps = 0;
       for (const pass of passes) {
         let weight = 0;
         let hostSum = 0;
         // 'epoch' reads: the weighted sum stays on the device until the pass ends.
-        let deviceSum: tf.Scalar | null = o.readLoss === 'epoch' ? tf.keep(tf.scalar(0)) : null;
+        let deviceSum: tf.Scalar | null = o.readLoss === 'epoch' ? tf.scalar(0) : null;
         try {
           for (const step of pass.steps) {
-            const value = timeStep(() =>
+            const summed = deviceSum;
+            const kept = timeStep(() =>
               tf.tidy(() => {
                 const v = descend(o.params, opt, step.build(), lr);
-                if (deviceSum == null) return v.dataSync()[0];
-                return tf.keep(tf.add(deviceSum, tf.mul(v, step.weight)) as tf.Scalar);
+                return summed == null ? v : (tf.add(summed, tf.mul(v, step.weight)) as tf.Scalar);
               }),
             );
             weight += step.weight;
             epochSteps++;
             done++;
-            if (typeof value === 'number') {
+            if (deviceSum == null) {
+              const value = await readScalar(kept, true);
               checkFinite(o, value, `${pass.name} loss became ${value} at step ${epochSteps} of epoch ${epoch + 1}`, lr);
               hostSum += value * step.weight;
             } else {
-              deviceSum!.dispose();
-              deviceSum = value;
+              deviceSum.dispose();
+              deviceSum = kept;
             }
             o.afterStep?.();
             // Mid-epoch updates only when progress counts steps; counted in epochs, the epoch-end update says it all.
             if (o.totalSteps != null && tracker.due(done)) {
-              const running = deviceSum == null ? hostSum / weight : deviceSum.dataSync()[0] / weight;
+              const running = deviceSum == null ? hostSum / weight : (await readScalar(deviceSum, false)) / weight;
               tracker.update(done, { epoch: epoch + 1, epochs: o.epochs, loss: running });
             }
-            if (o.stop?.every === 'step' && o.stop.check(epoch)) {
+            if (o.stop?.every === 'step' && (await o.stop.check(epoch))) {
               stopped = true;
               break;
             }
           }
-          const loss = weight === 0 ? NaN : (deviceSum == null ? hostSum : deviceSum.dataSync()[0]) / weight;
+          const loss = weight === 0 ? NaN : (deviceSum == null ? hostSum : await readScalar(deviceSum, false)) / weight;
           if (weight > 0) checkFinite(o, loss, `${pass.name} loss became ${loss} in epoch ${epoch + 1}`, lr);
           passLosses[pass.name] = loss;
         } finally {
@@ -153,9 +165,9 @@ export async function trainLoop(o: LoopOptions): Promise<LoopEpoch[]> {
       }
       // A NaN can sit in a weight while the loss stays finite (e.g. a NaN-blind kernel, or a layer the loss
       // does not reach): the weights themselves are checked once per epoch.
-      const bad = nonFiniteParameter(o.params);
+      const bad = await nonFiniteParameter(o.params);
       if (bad != null) checkFinite(o, NaN, `weights became NaN or infinite in epoch ${epoch + 1} (parameter ${bad})`, lr);
-      if (!stopped && o.stop?.every === 'epoch') stopped = o.stop.check(epoch);
+      if (!stopped && o.stop?.every === 'epoch') stopped = await o.stop.check(epoch);
       const main = o.mainPass ?? passes[0]?.name;
       const record: LoopEpoch = {
         epoch,

@@ -18,6 +18,6 @@ describe('engine benchmark (lib/bench, above engine, models and train)', () => {
     expect(s.trainImagesPerSecond).toBeGreaterThan(0);
     expect(Number.isFinite(s.trainImagesPerSecond)).toBe(true);
     expect(s.inferenceImagesPerSecond).toBeGreaterThan(0);
-    expect(() => measureThroughput({ model: 'nope', inputShape: [8, 8, 1], batch: 1, trainSteps: 1, inferenceSteps: 1 })).toThrow(/Unknown model 'nope'/);
+    await expect(measureThroughput({ model: 'nope', inputShape: [8, 8, 1], batch: 1, trainSteps: 1, inferenceSteps: 1 })).rejects.toThrow(/Unknown model 'nope'/);
   });
 });

@@ -8,7 +8,7 @@ import { init } from '../../lib/engine/init';
 async function main(): Promise<void> {
   await init({ backend: process.env.UNLEARN_BACKEND ?? 'wasm' });
   const quick = process.argv.includes('quick');
-  if (!process.argv.includes('no-ratios')) console.log(JSON.stringify(reducedRetainRatios({ quick }), null, 1));
+  if (!process.argv.includes('no-ratios')) console.log(JSON.stringify(await reducedRetainRatios({ quick }), null, 1));
   if (!process.argv.includes('no-bench')) console.log(JSON.stringify(await benchCondensation({ quick }), null, 1));
 }
 

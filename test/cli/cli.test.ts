@@ -34,6 +34,8 @@ const LATE_FAILING: Record<RunFlag, { arg: string; error: RegExp } | null> = {
   seeds: null,
   dataset: null,
   methods: { arg: 'cf,nope', error: /Unknown unlearning method 'nope'/ },
+  candidate: null,
+  shadows: null,
 };
 
 describe('the command line comes from the experiment registry', () => {
@@ -54,7 +56,13 @@ describe('the command line comes from the experiment registry', () => {
   });
 
   it('every advertised flag is accepted by its runner, every other run option is rejected by it', () => {
-    const values: Record<RunFlag, Partial<RunOptions>> = { seeds: { seeds: 2 }, dataset: { dataset: 'fashion-mnist' }, methods: { methods: ['cf'] } };
+    const values: Record<RunFlag, Partial<RunOptions>> = {
+      seeds: { seeds: 2 },
+      dataset: { dataset: 'fashion-mnist' },
+      methods: { methods: ['cf'] },
+      candidate: { candidate: 'n300-w32-sgd0.05-const-e30-b64' },
+      shadows: { shadows: 2 },
+    };
     for (const e of allExperiments()) {
       for (const f of RUN_FLAGS) {
         const o: RunOptions = { preset: 'smoke', ...values[f] };

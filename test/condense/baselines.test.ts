@@ -26,23 +26,23 @@ describe('condensation baselines and the evaluation protocol', () => {
     expect(Array.from(dm.dataset.labels.slice(0, 4))).toEqual([0, 0, 1, 1]);
     expect(Array.from(dm.dataset.ids).every((id) => id < 0)).toBe(true);
     expect(dm.lossHistory.every(Number.isFinite)).toBe(true);
-    const still = distributionMatching(ds, { ipc: 2, seed: 1, iterations: 0, extractorSpec: TINY_EXTRACTOR });
+    const still = await distributionMatching(ds, { ipc: 2, seed: 1, iterations: 0, extractorSpec: TINY_EXTRACTOR });
     let moved = 0;
     dm.dataset.images.forEach((v, i) => (moved += Math.abs(v - still.dataset.images[i])));
     expect(moved).toBeGreaterThan(0);
-    const again = distributionMatching(ds, { ipc: 2, seed: 1, iterations: 3, lr: 1, realBatchPerClass: 8, extractorSpec: TINY_EXTRACTOR });
+    const again = await distributionMatching(ds, { ipc: 2, seed: 1, iterations: 3, lr: 1, realBatchPerClass: 8, extractorSpec: TINY_EXTRACTOR });
     expect(Array.from(again.dataset.images)).toEqual(Array.from(dm.dataset.images));
     const idm = await expectNoLeak('idm', () =>
       improvedDistributionMatching(ds, { ipc: 1, seed: 2, iterations: 2, realBatchPerClass: 8, extractorSpec: TINY_EXTRACTOR }),
     );
     expect(idm.method).toBe('idm');
     expect(idm.lossHistory.length).toBe(2);
-    expect(() => distributionMatching(ds, { ipc: 25, seed: 1, iterations: 1 })).toThrow(/fewer than ipc = 25/);
+    await expect(distributionMatching(ds, { ipc: 25, seed: 1, iterations: 1 })).rejects.toThrow(/fewer than ipc = 25/);
   });
 
   it('fast DM lowers its feature loss on a given model\'s features', async () => {
     const model = createModel('convnet', { inputShape: ds.shape, numClasses: 10, seed: 4, options: { width: 8 } });
-    const p = partitionDataset(ds, { k: 2, seed: 1, featureModel: model });
+    const p = await partitionDataset(ds, { k: 2, seed: 1, featureModel: model });
     const out = await expectNoLeak('fast-dm', () => fastDistributionMatching(ds, p.clusters.slice(0, 6), { featureModel: model, iterations: 15, lr: 1e-2 }));
     expect(out.lossHistory[14]).toBeLessThan(out.lossHistory[0]);
     expect(out.provenance.size).toBe(6);
@@ -51,7 +51,7 @@ describe('condensation baselines and the evaluation protocol', () => {
 
   it('the evaluation protocol trains a fresh ConvNet on a condensed set and reports test accuracy', async () => {
     const test = subsetByIndex(loadFashionMnist('test'), Int32Array.from({ length: 300 }, (_, i) => i));
-    const dm = distributionMatching(ds, { ipc: 5, seed: 1, iterations: 0, extractorSpec: TINY_EXTRACTOR });
+    const dm = await distributionMatching(ds, { ipc: 5, seed: 1, iterations: 0, extractorSpec: TINY_EXTRACTOR });
     const ev = await evaluateCondensedSet(dm.dataset, test, { seed: 1, modelOptions: { width: 8 }, epochs: 30, lr: 0.05, trackBest: true });
     expect(ev.trainSize).toBe(50);
     expect(ev.testAccuracy).toBeGreaterThan(0.3); // 50 real images are far better than chance (0.1)

@@ -106,7 +106,7 @@ describe('differentiable siamese augmentation (one implementation for GM, DM, ID
     );
     expect(dm.lossHistory.every((l) => l < 1e-6)).toBe(true);
     // Control: a different real/synthetic pair per class gives a clearly non-zero loss.
-    const dmControl = distributionMatching(pairs, { ipc: 1, seed: 1, iterations: 2, lr: 1, realBatchPerClass: 2, extractorSpec: TINY_EXTRACTOR });
+    const dmControl = await distributionMatching(pairs, { ipc: 1, seed: 1, iterations: 2, lr: 1, realBatchPerClass: 2, extractorSpec: TINY_EXTRACTOR });
     expect(Math.max(...dmControl.lossHistory)).toBeGreaterThan(1e-2);
 
     const net = createModel('convnet', { inputShape: ds.shape, numClasses: 10, seed: 5, options: { width: 8, depth: 2 } });
@@ -114,16 +114,16 @@ describe('differentiable siamese augmentation (one implementation for GM, DM, ID
       gradientMatching(pairs, { ipc: 2, seed: 1, iterations: 2, realBatchPerClass: 2, initialNet: net, dsaMode: 'multiple' }),
     );
     expect(gm.lossHistory.every((l) => l < 5e-3)).toBe(true);
-    const gmControl = gradientMatching(pairs, { ipc: 1, seed: 1, iterations: 2, realBatchPerClass: 2, initialNet: net });
+    const gmControl = await gradientMatching(pairs, { ipc: 1, seed: 1, iterations: 2, realBatchPerClass: 2, initialNet: net });
     expect(Math.max(...gmControl.lossHistory)).toBeGreaterThan(0.05);
     net.dispose();
   });
 
-  it('rejects bad strategies and modes with errors that say what to change', () => {
+  it('rejects bad strategies and modes with errors that say what to change', async () => {
     expect(() => sampleDsaParams(new Rng(1), ['zoom' as never])).toThrow(/unknown DSA transform 'zoom'; choose from color, crop/);
     expect(() => sampleDsaParams(new Rng(1), [])).toThrow(/strategy is empty/);
     expect(() => sampleDsaParams(new Rng(1), ['flip'], 'S' as never)).toThrow(/mode must be 'single' or 'multiple'/);
-    expect(() => distributionMatching(ds, { ipc: 1, seed: 1, iterations: 1, dsa: ['zoom' as never] })).toThrow(/unknown DSA transform 'zoom'/);
-    expect(() => distributionMatching(ds, { ipc: 1, seed: 1, iterations: 1, dsaMode: 'M' as never })).toThrow(/mode must be 'single' or 'multiple'/);
+    await expect(distributionMatching(ds, { ipc: 1, seed: 1, iterations: 1, dsa: ['zoom' as never] })).rejects.toThrow(/unknown DSA transform 'zoom'/);
+    await expect(distributionMatching(ds, { ipc: 1, seed: 1, iterations: 1, dsaMode: 'M' as never })).rejects.toThrow(/mode must be 'single' or 'multiple'/);
   });
 });

@@ -67,7 +67,7 @@ describe('gradient matching (GM/DSA)', () => {
     expect(new Set(gm.dataset.ids).size).toBe(10);
     expect(Array.from(gm.dataset.ids).every((id) => id < 0)).toBe(true);
     expect(gm.dataset.images.length).toBe(10 * 28 * 28);
-    const again = gradientMatching(ds, opts);
+    const again = await gradientMatching(ds, opts);
     expect(Array.from(again.dataset.images)).toEqual(Array.from(gm.dataset.images));
     net.dispose();
   });
@@ -80,22 +80,22 @@ describe('gradient matching (GM/DSA)', () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(out.lossHistory.length).toBe(2);
     expect(out.lossHistory.every((l) => Number.isFinite(l) && l > 0)).toBe(true);
-    const start = gradientMatching(ds, { ipc: 2, seed: 2, iterations: 0, outerLoop: 2, innerLoop: 2, netSpec: TINY_EXTRACTOR });
+    const start = await gradientMatching(ds, { ipc: 2, seed: 2, iterations: 0, outerLoop: 2, innerLoop: 2, netSpec: TINY_EXTRACTOR });
     let moved = 0;
     out.dataset.images.forEach((v, i) => (moved += Math.abs(v - start.dataset.images[i])));
     expect(moved).toBeGreaterThan(0);
   });
 
-  it('rejects bad options with errors that say what to change', () => {
+  it('rejects bad options with errors that say what to change', async () => {
     expect(gmLoops(1)).toEqual({ outerLoop: 1, innerLoop: 1 });
     expect(gmLoops(10)).toEqual({ outerLoop: 10, innerLoop: 50 });
-    expect(() => gradientMatching(ds, { ipc: 7, seed: 1, iterations: 1 })).toThrow(/no reference loop settings for ipc = 7; pass outerLoop and innerLoop/);
-    expect(() => gradientMatching(ds, { ipc: 1, seed: 1, lr: -1 })).toThrow(/lr must be a positive number/);
-    expect(() => gradientMatching(ds, { ipc: 0, seed: 1 })).toThrow(/ipc must be an integer >= 1/);
-    expect(() => gradientMatching(ds, { ipc: 1, seed: 1, iterations: 1, dsa: ['zoom' as never] })).toThrow(/unknown DSA transform/);
-    expect(() => gradientMatching(ds, { ipc: 1, seed: 1, iterations: 1, netSpec: { arch: 'convnet', options: { width: 4, norm: 'batch' } } })).toThrow(
+    await expect(gradientMatching(ds, { ipc: 7, seed: 1, iterations: 1 })).rejects.toThrow(/no reference loop settings for ipc = 7; pass outerLoop and innerLoop/);
+    await expect(gradientMatching(ds, { ipc: 1, seed: 1, lr: -1 })).rejects.toThrow(/lr must be a positive number/);
+    await expect(gradientMatching(ds, { ipc: 0, seed: 1 })).rejects.toThrow(/ipc must be an integer >= 1/);
+    await expect(gradientMatching(ds, { ipc: 1, seed: 1, iterations: 1, dsa: ['zoom' as never] })).rejects.toThrow(/unknown DSA transform/);
+    await expect(gradientMatching(ds, { ipc: 1, seed: 1, iterations: 1, netSpec: { arch: 'convnet', options: { width: 4, norm: 'batch' } } })).rejects.toThrow(
       /BatchNorm.*not supported/,
     );
-    expect(() => gradientMatching(ds, { ipc: 30, seed: 1, iterations: 1 })).toThrow(/fewer than ipc = 30/);
+    await expect(gradientMatching(ds, { ipc: 30, seed: 1, iterations: 1 })).rejects.toThrow(/fewer than ipc = 30/);
   });
 });

@@ -20,7 +20,7 @@ describe('model-inversion condensation (InverterNet)', () => {
     ds = smallTrain(200);
     model = createModel('mlp', { inputShape: ds.shape, numClasses: 10, seed: 1, options: { hidden: [32] } });
     await fit(model, ds, { epochs: 3, batchSize: 50, lr: 1e-2, optimizer: { kind: 'adam' }, seed: 1, onProgress: () => undefined, task: 'pretrain' });
-    clusters = partitionDataset(ds, { k: 2, seed: 1, featureModel: model }).clusters.filter((c) => c.memberIds.length > 0);
+    clusters = (await partitionDataset(ds, { k: 2, seed: 1, featureModel: model })).clusters.filter((c) => c.memberIds.length > 0);
   });
 
   it('lite: the loss falls, one image per cluster with its class, synthetic id and members, seeded, no leaks', async () => {
@@ -40,11 +40,11 @@ describe('model-inversion condensation (InverterNet)', () => {
     let diff = 0;
     for (let i = 0; i < per; i++) diff += Math.abs(out.dataset.images[i] - out.dataset.images[per + i]);
     expect(diff).toBeGreaterThan(0);
-    const again = modelInversionCondensation(ds, clusters, o);
+    const again = await modelInversionCondensation(ds, clusters, o);
     expect(Array.from(again.dataset.images)).toEqual(Array.from(out.dataset.images));
   });
 
-  it('lite images move towards their cluster means as the MSE term trains', () => {
+  it('lite images move towards their cluster means as the MSE term trains', async () => {
     const posOf = new Map(Array.from(ds.ids, (id, i) => [id, i] as [number, number]));
     const per = 28 * 28;
     const meanGap = (images: Float32Array) => {
@@ -57,8 +57,8 @@ describe('model-inversion condensation (InverterNet)', () => {
       return gap / clusters.length;
     };
     const o = { seed: 4, classifier: model, batchSize: 50, lr: 1e-3, inverterHidden: [32, 64] };
-    const early = modelInversionCondensation(ds, clusters, { ...o, epochs: 1 });
-    const late = modelInversionCondensation(ds, clusters, { ...o, epochs: 12 });
+    const early = await modelInversionCondensation(ds, clusters, { ...o, epochs: 1 });
+    const late = await modelInversionCondensation(ds, clusters, { ...o, epochs: 12 });
     expect(meanGap(late.dataset.images)).toBeLessThan(meanGap(early.dataset.images));
   });
 
@@ -73,15 +73,15 @@ describe('model-inversion condensation (InverterNet)', () => {
     expect(out.dataset.labels.length).toBe(clusters.length);
   });
 
-  it('rejects bad options with errors that say what to change', () => {
-    expect(() => modelInversionCondensation(ds, clusters, { seed: 1 })).toThrow(/needs the pretrained classifier/);
-    expect(() => modelInversionCondensation(ds, [], { seed: 1, classifier: model })).toThrow(/no clusters to condense/);
-    expect(() => modelInversionCondensation(ds, clusters, { seed: 1, classifier: model, epochs: -1 })).toThrow(/epochs must be an integer >= 0/);
-    expect(() => modelInversionCondensation(ds, clusters, { seed: 1, classifier: model, lr: 0 })).toThrow(/lr must be a positive number/);
-    expect(() => modelInversionCondensation(ds, clusters, { seed: 1, classifier: model, inverterHidden: [0] })).toThrow(/inverterHidden must be a list/);
-    expect(() => modelInversionCondensation(ds, clusters, { seed: 1, variant: 'huge' as never })).toThrow(/variant must be 'lite' or 'bulky'/);
+  it('rejects bad options with errors that say what to change', async () => {
+    await expect(modelInversionCondensation(ds, clusters, { seed: 1 })).rejects.toThrow(/needs the pretrained classifier/);
+    await expect(modelInversionCondensation(ds, [], { seed: 1, classifier: model })).rejects.toThrow(/no clusters to condense/);
+    await expect(modelInversionCondensation(ds, clusters, { seed: 1, classifier: model, epochs: -1 })).rejects.toThrow(/epochs must be an integer >= 0/);
+    await expect(modelInversionCondensation(ds, clusters, { seed: 1, classifier: model, lr: 0 })).rejects.toThrow(/lr must be a positive number/);
+    await expect(modelInversionCondensation(ds, clusters, { seed: 1, classifier: model, inverterHidden: [0] })).rejects.toThrow(/inverterHidden must be a list/);
+    await expect(modelInversionCondensation(ds, clusters, { seed: 1, variant: 'huge' as never })).rejects.toThrow(/variant must be 'lite' or 'bulky'/);
     const wrong = createModel('mlp', { inputShape: ds.shape, numClasses: 5, seed: 1, options: { hidden: [8] } });
-    expect(() => modelInversionCondensation(ds, clusters, { seed: 1, classifier: wrong })).toThrow(/has 5 classes, the dataset 10/);
+    await expect(modelInversionCondensation(ds, clusters, { seed: 1, classifier: wrong })).rejects.toThrow(/has 5 classes, the dataset 10/);
     wrong.dispose();
   });
 });

@@ -50,7 +50,7 @@ describe('F-sampling, Blend and the reduced retain set', () => {
   beforeAll(async () => {
     await init({ backend: 'wasm', log: false });
     ds = smallTrain(200);
-    partition = partitionDataset(ds, { k: 4, seed: 3, extractor: TINY_EXTRACTOR });
+    partition = await partitionDataset(ds, { k: 4, seed: 3, extractor: TINY_EXTRACTOR });
   });
 
   it('splits clusters into free and residual ones (collection protocol = F-sampling)', () => {
@@ -65,41 +65,41 @@ describe('F-sampling, Blend and the reduced retain set', () => {
     expect(() => fSample(partition, [999999])).toThrow(/forget id 999999 is not in the partitioned training set/);
   });
 
-  it('keeps no forget id and represents every retain id exactly once; same seed, same images', () => {
+  it('keeps no forget id and represents every retain id exactly once; same seed, same images', async () => {
     const forget = new Rng(9).sample(ds.ids, 20);
-    const r1 = reduceRetainSet(ds, partition, forget, { seed: 5, extractorSpec: TINY_EXTRACTOR });
+    const r1 = await reduceRetainSet(ds, partition, forget, { seed: 5, extractorSpec: TINY_EXTRACTOR });
     checkReduced(ds, partition, new Set(forget), r1);
     expect(r1.blendedCount).toBeGreaterThan(0);
     expect(r1.residualCount).toBeGreaterThan(0);
     expect(r1.ratio).toBeLessThan(1);
     expect(Object.keys(r1.timing)).toEqual(['sampling', 'condensation']);
-    const r2 = reduceRetainSet(ds, partition, forget, { seed: 5, extractorSpec: TINY_EXTRACTOR });
+    const r2 = await reduceRetainSet(ds, partition, forget, { seed: 5, extractorSpec: TINY_EXTRACTOR });
     expect(Array.from(r2.dataset.images)).toEqual(Array.from(r1.dataset.images));
     // One-class forgetting: only the other classes' blended images remain.
     const cls = Array.from(ds.ids).filter((_, i) => ds.labels[i] === 2);
-    const r3 = reduceRetainSet(ds, partition, cls, { seed: 5, extractorSpec: TINY_EXTRACTOR });
+    const r3 = await reduceRetainSet(ds, partition, cls, { seed: 5, extractorSpec: TINY_EXTRACTOR });
     checkReduced(ds, partition, new Set(cls), r3);
     expect(r3.residualCount).toBe(0);
     expect(r3.blendedCount).toBe(36);
   });
 
-  it('rejects an empty forget set and one that covers the whole training set (no ratio of 0.2 or NaN)', () => {
+  it('rejects an empty forget set and one that covers the whole training set (no ratio of 0.2 or NaN)', async () => {
     const o = { seed: 5, extractorSpec: TINY_EXTRACTOR };
-    expect(() => reduceRetainSet(ds, partition, [], o)).toThrow(/reduceRetainSet: the forget set is empty/);
-    expect(() => reduceRetainSet(ds, partition, ds.ids, o)).toThrow(/the forget set covers all 200 training samples of .*, so there is no retain set to reduce/);
+    await expect(reduceRetainSet(ds, partition, [], o)).rejects.toThrow(/reduceRetainSet: the forget set is empty/);
+    await expect(reduceRetainSet(ds, partition, ds.ids, o)).rejects.toThrow(/the forget set covers all 200 training samples of .*, so there is no retain set to reduce/);
   });
 
-  it('blends with sum-normalised weights that lower the feature-matching loss', () => {
+  it('blends with sum-normalised weights that lower the feature-matching loss', async () => {
     const clusters = partition.clusters.slice(0, 12);
     expect(blendLearningRate(10)).toBeCloseTo(0.1656, 3);
     expect(blendLearningRate(1000)).toBeCloseTo(9998.7, 0);
     // Without the 1/M factor and with a large lr the loss must fall visibly within 12 iterations.
-    const out = blend(ds, clusters, { seed: 1, lr: 2, iterations: 12, averageOverClusters: false, extractorSpec: TINY_EXTRACTOR, chunkClusters: 5 });
+    const out = await blend(ds, clusters, { seed: 1, lr: 2, iterations: 12, averageOverClusters: false, extractorSpec: TINY_EXTRACTOR, chunkClusters: 5 });
     expect(out.lossHistory.length).toBe(12);
     expect(out.lossHistory[11]).toBeLessThan(out.lossHistory[0]);
     expect(out.dataset.labels.length).toBe(12);
     // Zero iterations: each image is the plain mean of its members (weights 1/n).
-    const mean = blend(ds, clusters.slice(0, 1), { seed: 1, lr: 1, iterations: 0, extractorSpec: TINY_EXTRACTOR });
+    const mean = await blend(ds, clusters.slice(0, 1), { seed: 1, lr: 1, iterations: 0, extractorSpec: TINY_EXTRACTOR });
     const members = clusters[0].memberIds;
     const per = 28 * 28;
     const pos = Array.from(members, (id) => Array.from(ds.ids).indexOf(id));
@@ -107,19 +107,19 @@ describe('F-sampling, Blend and the reduced retain set', () => {
       const expected = pos.reduce((s, q) => s + ds.images[q * per + p], 0) / pos.length;
       expect(mean.dataset.images[p]).toBeCloseTo(expected, 4);
     }
-    expect(() => blend(ds, [], { seed: 1, ipc: 4 })).toThrow(/no clusters to condense/);
-    expect(() => blend(ds, clusters, { seed: 1 })).toThrow(/give ipc/);
+    await expect(blend(ds, [], { seed: 1, ipc: 4 })).rejects.toThrow(/no clusters to condense/);
+    await expect(blend(ds, clusters, { seed: 1 })).rejects.toThrow(/give ipc/);
   });
 
-  it('multi-round: partitions once, reduces for the cumulative forget set, no tensor leak across rounds', () => {
-    const reducer = new MultiRoundReducer(ds, { seed: 2, partition: { k: 4, extractor: TINY_EXTRACTOR }, blend: { extractorSpec: TINY_EXTRACTOR } });
+  it('multi-round: partitions once, reduces for the cumulative forget set, no tensor leak across rounds', async () => {
+    const reducer = await MultiRoundReducer.create(ds, { seed: 2, partition: { k: 4, extractor: TINY_EXTRACTOR }, blend: { extractorSpec: TINY_EXTRACTOR } });
     const order = new Rng(6).permutation(200);
     const forgotten = new Set<number>();
     const counts: number[] = [];
     for (let r = 0; r < 3; r++) {
       const fresh = Array.from(order.subarray(r * 10, (r + 1) * 10), (i) => ds.ids[i]);
       fresh.forEach((id) => forgotten.add(id));
-      const res = reducer.next(fresh);
+      const res = await reducer.next(fresh);
       counts.push(tf.memory().numTensors);
       expect(res.round).toBe(r);
       expect(res.forgetCount).toBe(forgotten.size);
@@ -128,8 +128,8 @@ describe('F-sampling, Blend and the reduced retain set', () => {
     }
     expect(counts[2]).toBe(counts[0]);
     expect(counts[1]).toBe(counts[0]);
-    expect(() => reducer.next([ds.ids[order[0]]])).toThrow(/already forgotten/);
-    expect(() => reducer.next([])).toThrow(/no forget ids/);
-    expect(() => reducer.next([123456789])).toThrow(/not in the partitioned training set/);
+    await expect(reducer.next([ds.ids[order[0]]])).rejects.toThrow(/already forgotten/);
+    await expect(reducer.next([])).rejects.toThrow(/no forget ids/);
+    await expect(reducer.next([123456789])).rejects.toThrow(/not in the partitioned training set/);
   });
 });

@@ -52,7 +52,7 @@ const CASES: Case[] = [
 ];
 
 function gradsOn(backend: string, c: Case, x: Float32Array, f: Float32Array, dy: Float32Array): Float32Array[] {
-  tf.setBackend(backend);
+  void tf.setBackend(backend);
   return tf.tidy(() => {
     const xt = tf.tensor4d(x, [c.n, c.h, c.w, c.cin]);
     const ft = tf.tensor4d(f, [c.k, c.k, c.cin, c.cout]);
@@ -80,7 +80,7 @@ describe('wasm conv2d gradients (project kernels) match the cpu backend', () => 
       const dy = rng.normalArray(out.reduce((a, b) => a * b, 1));
       const [dxWasm, dfWasm] = gradsOn('wasm', c, x, f, dy);
       const [dxCpu, dfCpu] = gradsOn('cpu', c, x, f, dy);
-      tf.setBackend('wasm');
+      void tf.setBackend('wasm');
       expect(relativeError(dxWasm, dxCpu)).toBeLessThanOrEqual(1e-4);
       expect(relativeError(dfWasm, dfCpu)).toBeLessThanOrEqual(1e-4);
     });
@@ -94,7 +94,7 @@ describe('wasm conv2d gradients (project kernels) match the cpu backend', () => 
   });
 
   it('frees every intermediate tensor of the gradient kernels', () => {
-    tf.setBackend('wasm');
+    void tf.setBackend('wasm');
     const x = tf.randomNormal([2, 9, 9, 3]) as tf.Tensor4D;
     const f = tf.randomNormal([3, 3, 3, 4]) as tf.Tensor4D;
     const run = () => tf.tidy(() => tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same')))([x, f]).forEach((g) => g.dataSync()));

@@ -54,7 +54,7 @@ function inputValues(c: Case): Record<string, Float32Array> {
 }
 
 function runOn(backend: string, c: Case, values: Record<string, Float32Array>): Float32Array {
-  tf.setBackend(backend);
+  void tf.setBackend(backend);
   return tf.tidy(() => {
     const inputs: Record<string, tf.Tensor> = {};
     for (const [name, { shape }] of Object.entries(c.inputs)) inputs[name] = tf.tensor(values[name], shape);
@@ -85,7 +85,7 @@ describe('non-finite values pass through the project wasm kernels as through the
       const values = inputValues(c);
       const wasm = runOn('wasm', c, values);
       const cpu = runOn('cpu', c, values);
-      tf.setBackend('wasm');
+      void tf.setBackend('wasm');
       expect(wasm.length).toBe(cpu.length);
       const cpuKinds = Array.from(cpu, kindOf);
       expect(cpuKinds.some((k) => k !== 'finite')).toBe(true); // the case does poison the output

@@ -8,11 +8,11 @@ import { relativeError } from '../helpers/compare';
 function onBoth(shape: number[], seed: string, fn: (x: tf.Tensor) => tf.Tensor): [Float32Array, Float32Array] {
   const values = new Rng(seed).normalArray(shape.reduce((a, b) => a * b, 1), 0.3, 1);
   const run = (backend: string) => {
-    tf.setBackend(backend);
+    void tf.setBackend(backend);
     return tf.tidy(() => fn(tf.tensor(values, shape)).dataSync() as Float32Array);
   };
   const out: [Float32Array, Float32Array] = [run('wasm'), run('cpu')];
-  tf.setBackend('wasm');
+  void tf.setBackend('wasm');
   return out;
 }
 

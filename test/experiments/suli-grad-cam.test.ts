@@ -36,13 +36,13 @@ describe('gradCam', () => {
     m.dispose();
   });
 
-  it('rejects a model without a sequential conv feature extractor, and bad targets', () => {
+  it('rejects a model without a sequential conv feature extractor, and bad targets', async () => {
     const mlp = createModel('mlp', { inputShape: [16, 16, 1], numClasses: 2, seed: 0, options: {} });
     const ds = patchData(2);
-    expect(() => gradCam(mlp, ds, [0])).toThrow(/no convolution|not a Sequential/);
+    await expect(gradCam(mlp, ds, [0])).rejects.toThrow(/no convolution|not a Sequential/);
     const m = createModel('convnet', { inputShape: [16, 16, 1], numClasses: 2, seed: 0, options: { width: 4, depth: 2 } });
-    expect(() => gradCam(m, ds, [0], { target: 5 })).toThrow(/target class 5/);
-    expect(() => gradCam(m, ds, [])).toThrow(/no ids/);
+    await expect(gradCam(m, ds, [0], { target: 5 })).rejects.toThrow(/target class 5/);
+    await expect(gradCam(m, ds, [])).rejects.toThrow(/no ids/);
     mlp.dispose();
     m.dispose();
   });
@@ -52,7 +52,7 @@ describe('gradCam', () => {
     const m = createModel('convnet', { inputShape: [16, 16, 1], numClasses: 2, seed: 1, options: { width: 8, depth: 2, norm: 'none' } });
     await fit(m, ds, { epochs: 15, batchSize: 16, lr: 0.05, optimizer: { kind: 'sgd', momentum: 0.9 }, seed: 0 });
     const before = tf.memory().numTensors;
-    const maps = gradCam(m, ds, [0, 1]);
+    const maps = await gradCam(m, ds, [0, 1]);
     expect(tf.memory().numTensors).toBe(before);
     expect(maps[0].height).toBe(8);
     expect(maps[0].width).toBe(8);

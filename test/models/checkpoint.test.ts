@@ -45,10 +45,10 @@ describe('checkpoints', () => {
     ['mlp', { hidden: [7] }, [4, 4, 2]],
   ];
   for (const [arch, options, shape] of cases) {
-    it(`${arch}: bit-exact round trip of every parameter and buffer, spec and meta`, () => {
+    it(`${arch}: bit-exact round trip of every parameter and buffer, spec and meta`, async () => {
       const m = trained(arch, options, shape);
       const file = path.join(dir, 'sub', `${arch}.ckpt`);
-      saveCheckpoint(m, file, { epoch: 3, note: 'test' });
+      await saveCheckpoint(m, file, { epoch: 3, note: 'test' });
       const before = tf.memory().numTensors;
       const loaded = loadCheckpoint(file);
       expect(loaded.spec).toEqual(m.spec);
@@ -67,10 +67,10 @@ describe('checkpoints', () => {
     });
   }
 
-  it('includes the batch-norm running statistics, changed by training', () => {
+  it('includes the batch-norm running statistics, changed by training', async () => {
     const m = trained('convnet', { width: 6, depth: 2, norm: 'batch' }, [8, 8, 1]);
     const file = path.join(dir, 'bn.ckpt');
-    saveCheckpoint(m, file);
+    await saveCheckpoint(m, file);
     const h = readCheckpointHeader(file);
     expect(h.tensors.filter((t) => t.kind === 'buffer').map((t) => t.name)).toEqual([
       'features.1.running_mean',
@@ -85,11 +85,11 @@ describe('checkpoints', () => {
     m.dispose();
   });
 
-  it('overwrites atomically and gives clear errors on bad files', () => {
+  it('overwrites atomically and gives clear errors on bad files', async () => {
     const m = createModel('convnet', { inputShape: [8, 8, 1], numClasses: 3, options: { width: 4, depth: 1 } });
     const file = path.join(dir, 'm.ckpt');
-    saveCheckpoint(m, file);
-    saveCheckpoint(m, file, { again: true });
+    await saveCheckpoint(m, file);
+    await saveCheckpoint(m, file, { again: true });
     expect(readCheckpointHeader(file).meta).toEqual({ again: true });
     const good = fs.readFileSync(file);
     const before = tf.memory().numTensors;
@@ -120,7 +120,7 @@ describe('checkpoints', () => {
     expect(() => loadCheckpointInto(deeper, file)).toThrow(/stored tensors/);
     tf.dispose([other, deeper].flatMap((x) => x.parameters()));
     expect(tf.memory().numTensors).toBe(before);
-    expect(() => saveCheckpoint(m, path.join(dir, 'x.ckpt'), { n: BigInt(1) })).toThrow(/not JSON-serialisable/);
+    await expect(saveCheckpoint(m, path.join(dir, 'x.ckpt'), { n: BigInt(1) })).rejects.toThrow(/not JSON-serialisable/);
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp') || f === 'x.ckpt')).toEqual([]);
     m.dispose();
   });

@@ -29,14 +29,14 @@ describe('accuracy', () => {
     expect(() => accuracyOf(p, (y) => y === 7)).toThrow(/accuracyOf: no sample selected .*none kept by the label filter/);
   });
 
-  it('of a model equals evaluate() bit for bit, selects by stable id, and refuses an empty id set', () => {
-    expect(accuracy(model, data)).toBe(evaluate(model, data).accuracy);
+  it('of a model equals evaluate() bit for bit, selects by stable id, and refuses an empty id set', async () => {
+    expect(await accuracy(model, data)).toBe((await evaluate(model, data)).accuracy);
     const ids = Array.from(data.ids.subarray(5, 15));
-    const pr = predict(model, data);
+    const pr = await predict(model, data);
     let hit = 0;
     for (let i = 5; i < 15; i++) if (pr.predicted[i] === pr.labels[i]) hit++;
-    expect(accuracy(model, data, ids)).toBe(hit / 10);
-    expect(() => accuracy(model, data, [])).toThrow(/accuracy: no samples selected from fashion-mnist\/test \(the id set is empty\)/);
+    expect(await accuracy(model, data, ids)).toBe(hit / 10);
+    await expect(accuracy(model, data, [])).rejects.toThrow(/accuracy: no samples selected from fashion-mnist\/test \(the id set is empty\)/);
   });
 });
 

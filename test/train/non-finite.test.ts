@@ -11,11 +11,11 @@ describe('trainLoop guards the weights, not only the loss', () => {
     await init({ backend: 'wasm', log: false });
   });
 
-  it('names the first non-finite parameter, or null when all are finite', () => {
+  it('names the first non-finite parameter, or null when all are finite', async () => {
     const a = tf.variable(tf.tensor1d([1, 2]), true, 'nf-a');
     const b = tf.variable(tf.tensor1d([3, Infinity]), true, 'nf-b');
-    expect(nonFiniteParameter([a])).toBeNull();
-    expect(nonFiniteParameter([a, b])).toBe('nf-b');
+    expect(await nonFiniteParameter([a])).toBeNull();
+    expect(await nonFiniteParameter([a, b])).toBe('nf-b');
     a.dispose();
     b.dispose();
   });

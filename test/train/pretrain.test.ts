@@ -74,7 +74,7 @@ describe('pretraining presets', () => {
     expect(r.testAccuracy).toBeGreaterThan(0.5);
     expect(readCheckpointHeader(file).meta).toMatchObject({ preset: 'smoke', seed: 1, keptEpoch: r.keptEpoch });
     const loaded = loadCheckpoint(file);
-    expect(evaluate(loaded, r.test).accuracy).toBe(r.testAccuracy);
+    expect((await evaluate(loaded, r.test)).accuracy).toBe(r.testAccuracy);
     loaded.dispose();
     r.model.dispose();
     expect(tf.memory().numTensors).toBe(before);

@@ -19,7 +19,7 @@ describe('a ConvNet trains on the wasm backend', () => {
     const train = subsetByIndex(all, rng.permutation(all.labels.length).subarray(0, 1500));
     const test = subsetByIndex(loadFashionMnist('test'), Int32Array.from({ length: 1000 }, (_, i) => i));
     const model = createModel('convnet', { inputShape: [28, 28, 1], numClasses: 10, seed: 3, options: { width: 16 } });
-    const before = evaluate(model, test).accuracy;
+    const before = (await evaluate(model, test)).accuracy;
     const counts: number[] = [];
     const history = await fit(model, train, {
       epochs: 5,
@@ -31,7 +31,7 @@ describe('a ConvNet trains on the wasm backend', () => {
         counts.push(tf.memory().numTensors);
       },
     });
-    const after = evaluate(model, test).accuracy;
+    const after = (await evaluate(model, test)).accuracy;
     expect(tf.getBackend()).toBe('wasm');
     expect(history.epochs.at(-1)!.loss).toBeLessThan(history.epochs[0].loss * 0.7);
     expect(before).toBeLessThan(0.3);

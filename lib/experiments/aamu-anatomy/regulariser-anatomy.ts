@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { batchTensors } from '../../data/batches';
 import { size, type Dataset } from '../../data/dataset';
+import { tidyRead, tidyReadScalar } from '../../engine/read';
 import { Rng } from '../../engine/rng';
 import { jStat } from '../../metrics/jstat';
 import { gaussianisedLosses, miaRegulariser } from '../../metrics/mia-regulariser';
@@ -51,10 +52,11 @@ function lossesOf(model: Classifier, ds: Dataset, positions: Int32Array): tf.Ten
   });
 }
 
-function anatomySet(losses: tf.Tensor1D, k: number): AnatomySet {
-  const loss = Array.from(losses.dataSync());
-  const z = tf.tidy(() => Array.from(gaussianisedLosses(losses, k, true).dataSync()));
-  const zPaper = tf.tidy(() => Array.from(gaussianisedLosses(losses, k, false).dataSync()));
+async function anatomySet(losses: tf.Tensor1D, k: number): Promise<AnatomySet> {
+  const loss = Array.from(await losses.data());
+  const [zRef, zNoRelu] = await tidyRead(() => [gaussianisedLosses(losses, k, true), gaussianisedLosses(losses, k, false)]);
+  const z = Array.from(zRef);
+  const zPaper = Array.from(zNoRelu);
   return {
     loss: rounded(loss),
     log1p: rounded(loss.map((c) => Math.log(1 + c + 1e-8))),
@@ -75,7 +77,12 @@ function meanKernel(a: number[], b: number[], sigma: number): number {
  * The regulariser of one A-AMU step on the original model: a random forget sample and a test-pool sample
  * restricted to its classes (as A-AMU draws them), each through log1p -> smoothed CDF -> probit, then MMD^2.
  */
-export function regulariserAnatomy(model: Classifier, forget: Dataset, testPool: Dataset, o: { samples: number; seed: number | string; k?: number; sigma?: number }): AnatomySteps {
+export async function regulariserAnatomy(
+  model: Classifier,
+  forget: Dataset,
+  testPool: Dataset,
+  o: { samples: number; seed: number | string; k?: number; sigma?: number },
+): Promise<AnatomySteps> {
   if (!Number.isInteger(o.samples) || o.samples < 2) throw new Error(`regulariserAnatomy: samples must be an integer >= 2, got ${o.samples}.`);
   if (size(forget) < 2) throw new Error(`regulariserAnatomy: the forget set has ${size(forget)} samples; need at least 2.`);
   const k = o.k ?? AMU_DEFAULTS.k;
@@ -88,10 +95,10 @@ export function regulariserAnatomy(model: Classifier, forget: Dataset, testPool:
   const lf = lossesOf(model, forget, draw.forget);
   const lt = lossesOf(model, testPool, draw.test);
   try {
-    const f = anatomySet(lf, k);
-    const t = anatomySet(lt, k);
-    const mmd = tf.tidy(() => miaRegulariser(lf, lt, { k, sigma }).dataSync()[0]);
-    const mmdPaper = tf.tidy(() => miaRegulariser(lf, lt, { k, sigma, referenceRelu: false }).dataSync()[0]);
+    const f = await anatomySet(lf, k);
+    const t = await anatomySet(lt, k);
+    const mmd = await tidyReadScalar(() => miaRegulariser(lf, lt, { k, sigma }));
+    const mmdPaper = await tidyReadScalar(() => miaRegulariser(lf, lt, { k, sigma, referenceRelu: false }));
     return { k, sigma, forget: f, test: t, kernel: { ff: meanKernel(f.z, f.z, sigma), tt: meanKernel(t.z, t.z, sigma), ft: meanKernel(f.z, t.z, sigma) }, mmd, mmdPaper };
   } finally {
     lf.dispose();

@@ -76,23 +76,23 @@ export interface AamuAnatomyOptions extends RunOptions {
 }
 
 /** miaRegulariser on `n` random forget vs `n` random evaluation-split samples of the classes in the forget draw. */
-function regulariserValue(model: Classifier, forget: Dataset, test: Dataset, n: number, seed: number | string): number {
-  return regulariserAnatomy(model, forget, test, { samples: n, seed }).mmd;
+async function regulariserValue(model: Classifier, forget: Dataset, test: Dataset, n: number, seed: number | string): Promise<number> {
+  return (await regulariserAnatomy(model, forget, test, { samples: n, seed })).mmd;
 }
 
-function modelLosses(name: string, model: Classifier, health: RunHealth, s: Scenario, seconds: number, samples: number): ModelLosses {
+async function modelLosses(name: string, model: Classifier, health: RunHealth, s: Scenario, seconds: number, samples: number): Promise<ModelLosses> {
   return {
     name,
     seconds,
-    ...measureUnlearning(model, s, s.seed, health),
-    forgetLosses: rounded(predict(model, s.forget).losses),
-    testLosses: rounded(predict(model, s.testEval).losses),
-    mmd: regulariserValue(model, s.forget, s.testEval, samples, `${s.seed}/mmd-${name}`),
+    ...(await measureUnlearning(model, s, s.seed, health)),
+    forgetLosses: rounded((await predict(model, s.forget)).losses),
+    testLosses: rounded((await predict(model, s.testEval)).losses),
+    mmd: await regulariserValue(model, s.forget, s.testEval, samples, `${s.seed}/mmd-${name}`),
   };
 }
 
 /** Runs A-CF or CF on (a subset of) the retain set and hands the result to `use`; the model is freed after. */
-function runMeasured<T>(s: Scenario, method: string, config: Record<string, unknown>, retain: Dataset, onProgress: ProgressSink | undefined, use: (res: UnlearnResult) => T): Promise<T> {
+function runMeasured<T>(s: Scenario, method: string, config: Record<string, unknown>, retain: Dataset, onProgress: ProgressSink | undefined, use: (res: UnlearnResult) => T | Promise<T>): Promise<T> {
   return withUnlearned(method, { original: s.original, retain, forget: s.forget, testPool: s.testPool, config, seed: s.seed, onProgress }, use);
 }
 
@@ -116,12 +116,12 @@ export async function runAamuAnatomy(o: AamuAnatomyOptions): Promise<AamuAnatomy
   return run.withScenario(st, { kind: 'uniform', fraction: 0.1 }, seed, async (s) => {
     const cfConfig = methodConfig(st.methodPreset, 'cf');
     const aCfConfig = methodConfig(st.methodPreset, 'a-cf');
-    const anatomy = regulariserAnatomy(s.original, s.forget, s.testPool, { samples: p.anatomySamples, seed });
+    const anatomy = await regulariserAnatomy(s.original, s.forget, s.testPool, { samples: p.anatomySamples, seed });
     log(`anatomy: MMD^2 on the original model ${anatomy.mmd.toFixed(4)} (paper formula ${anatomy.mmdPaper.toFixed(4)})`);
-    const models: ModelLosses[] = [modelLosses('original', s.original, HEALTHY, s, 0, p.anatomySamples)];
+    const models: ModelLosses[] = [await modelLosses('original', s.original, HEALTHY, s, 0, p.anatomySamples)];
     models.push(await runMeasured(s, 'cf', cfConfig, s.retain, o.onProgress, (res) => modelLosses('cf', res.model, res.health, s, res.timing.seconds, p.anatomySamples)));
-    const { kDefault, lambdaDefault, batchSize } = await runMeasured(s, 'a-cf', aCfConfig, s.retain, o.onProgress, (res) => {
-      models.push(modelLosses('a-cf', res.model, res.health, s, res.timing.seconds, p.anatomySamples));
+    const { kDefault, lambdaDefault, batchSize } = await runMeasured(s, 'a-cf', aCfConfig, s.retain, o.onProgress, async (res) => {
+      models.push(await modelLosses('a-cf', res.model, res.health, s, res.timing.seconds, p.anatomySamples));
       return { kDefault: Number(res.config.k), lambdaDefault: Number(res.config.lambda), batchSize: Number(res.config.batchSize) };
     });
     const a = models[models.length - 1];
@@ -149,7 +149,7 @@ export async function runAamuAnatomy(o: AamuAnatomyOptions): Promise<AamuAnatomy
       }
       const subset = subsetOf(fraction);
       const n = size(subset);
-      checkpoints.push(await runMeasured(s, 'a-cf', aCfConfig, subset, o.onProgress, (res) => ({ fraction, steps: Math.ceil(n / batchSize), retainSamples: n, seconds: res.timing.seconds, ...measureUnlearning(res.model, s, seed, res.health) })));
+      checkpoints.push(await runMeasured(s, 'a-cf', aCfConfig, subset, o.onProgress, async (res) => ({ fraction, steps: Math.ceil(n / batchSize), retainSamples: n, seconds: res.timing.seconds, ...(await measureUnlearning(res.model, s, seed, res.health)) })));
       const c = checkpoints[checkpoints.length - 1];
       log(`a-cf stopped after ${c.steps} steps: MIA ${c.mia.toFixed(1)} forget ${percent(c.forgetAcc).toFixed(2)} time ${c.seconds.toFixed(1)}s`);
     }
@@ -165,7 +165,7 @@ export async function runAamuAnatomy(o: AamuAnatomyOptions): Promise<AamuAnatomy
           sweep.push({ parameter, value, fraction: p.sweepFraction, seconds: base.seconds, retainAcc: base.retainAcc, forgetAcc: base.forgetAcc, testAcc: base.testAcc, mia: base.mia, status: base.status, statusReason: base.statusReason });
           continue;
         }
-        sweep.push(await runMeasured(s, 'a-cf', { ...aCfConfig, [parameter]: value }, sweepData, o.onProgress, (res) => ({ parameter, value, fraction: p.sweepFraction, seconds: res.timing.seconds, ...measureUnlearning(res.model, s, seed, res.health) })));
+        sweep.push(await runMeasured(s, 'a-cf', { ...aCfConfig, [parameter]: value }, sweepData, o.onProgress, async (res) => ({ parameter, value, fraction: p.sweepFraction, seconds: res.timing.seconds, ...(await measureUnlearning(res.model, s, seed, res.health)) })));
         const r = sweep[sweep.length - 1];
         log(`a-cf ${parameter}=${value}: forget ${percent(r.forgetAcc).toFixed(2)} test ${percent(r.testAcc).toFixed(2)} MIA ${r.mia.toFixed(1)} time ${r.seconds.toFixed(1)}s`);
       }

@@ -80,15 +80,15 @@ async function condense(method: CondensationMethod, train: Dataset, ipc: number,
   if (method === 'blend') {
     // As the reference benchmark: k-means over the whole training set, every cluster blended (10 x IPC images).
     const timer = new PhaseTimer();
-    const partition = partitionDataset(train, { k: ipc, seed, extractor: p.net, timer, maxIter: p.kmeansMaxIter });
-    const set = blend(train, partition.clusters, { seed, ipc, iterations: its, extractorSpec: p.net, timer });
+    const partition = await partitionDataset(train, { k: ipc, seed, extractor: p.net, timer, maxIter: p.kmeansMaxIter });
+    const set = await blend(train, partition.clusters, { seed, ipc, iterations: its, extractorSpec: p.net, timer });
     return { set, kmeansSeconds: timer.seconds('kmeans') };
   }
   if (method === 'gm') {
-    return { set: gradientMatching(train, { ipc, seed, iterations: its, realBatchPerClass: p.realBatchPerClass, netSpec: p.net }), kmeansSeconds: 0 };
+    return { set: await gradientMatching(train, { ipc, seed, iterations: its, realBatchPerClass: p.realBatchPerClass, netSpec: p.net }), kmeansSeconds: 0 };
   }
   const common = { ipc, seed, iterations: its, realBatchPerClass: p.realBatchPerClass, extractorSpec: p.net };
-  const set = method === 'dm' ? distributionMatching(train, common) : improvedDistributionMatching(train, common);
+  const set = await (method === 'dm' ? distributionMatching(train, common) : improvedDistributionMatching(train, common));
   return { set, kmeansSeconds: 0 };
 }
 

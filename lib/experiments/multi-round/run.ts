@@ -58,16 +58,20 @@ interface RoundData {
 }
 
 /** The rounds' real retain/forget sets and, when asked, each round's Blend-reduced retain set. */
-function roundData(s: Scenario, p: MultiRoundPreset, withBlend: boolean): RoundData[] {
+async function roundData(s: Scenario, p: MultiRoundPreset, withBlend: boolean): Promise<RoundData[]> {
   const rng = new Rng(s.seed);
   const splits = sequentialSplits(s.train, { rounds: p.rounds, fraction: p.fraction, seed: rng.fork('multi-round-forget') });
-  const reducer = withBlend ? new MultiRoundReducer(s.train, { seed: s.seed, partition: p.setting.partition, blend: p.setting.blend }) : null;
-  return splits.map((r) => ({
-    retain: subsetByIds(s.train, r.retain),
-    forget: subsetByIds(s.train, r.forget),
-    cumulativeForget: r.cumulativeForget.length,
-    reduced: reducer?.next(r.forget),
-  }));
+  const reducer = withBlend ? await MultiRoundReducer.create(s.train, { seed: s.seed, partition: p.setting.partition, blend: p.setting.blend }) : null;
+  const rounds: RoundData[] = [];
+  for (const r of splits) {
+    rounds.push({
+      retain: subsetByIds(s.train, r.retain),
+      forget: subsetByIds(s.train, r.forget),
+      cumulativeForget: r.cumulativeForget.length,
+      reduced: await reducer?.next(r.forget),
+    });
+  }
+  return rounds;
 }
 
 /** Blend seconds a round adds to each method's time: condensation, plus k-means in round 0 (not F-sampling). */
@@ -90,7 +94,7 @@ export async function runMultiRound(o: MultiRoundOptions): Promise<MultiRoundRes
     // The request only decides the original model's cache key (trained on the whole training set either way).
     await run.withScenario(st, { kind: 'uniform', fraction: p.fraction }, seed, async (s) => {
       setups.push({ seed, originalTestAcc: s.originalTestAccuracy, originalSource: s.originalSource });
-      const data = roundData(s, p, variants.includes('blend'));
+      const data = await roundData(s, p, variants.includes('blend'));
       data.forEach((d, round) => {
         const red = d.reduced;
         reductions.push({
@@ -115,9 +119,9 @@ export async function runMultiRound(o: MultiRoundOptions): Promise<MultiRoundRes
             seed,
             config: methodConfig(st.methodPreset, method, variant),
             onProgress: run.onProgress,
-            onRoundEnd: (round, res) => {
+            onRoundEnd: async (round, res) => {
               const d = data[round];
-              const m = measureUnlearning(res.model, { retain: d.retain, forget: d.forget, testEval: s.testEval }, `${seed}/round-${round}`, res.health);
+              const m = await measureUnlearning(res.model, { retain: d.retain, forget: d.forget, testEval: s.testEval }, `${seed}/round-${round}`, res.health);
               // The next round clones this model, so the one before it is no longer needed.
               previous?.dispose();
               previous = res.model;

@@ -70,11 +70,11 @@ function minClassCount(ds: Dataset): number {
 }
 
 /** Blend over a new k-means partition of `ds` (new random extractor), as the reference's v1/v3/v5. */
-function blendReclustered(ds: Dataset, p: ReducedRetainPreset, seed: number, tag: string): Dataset {
+async function blendReclustered(ds: Dataset, p: ReducedRetainPreset, seed: number, tag: string): Promise<Dataset> {
   if (size(ds) === 0) throw new Error(`reduced-retain-strategies: the set to re-cluster for ${tag} is empty; use a larger training set or forget fraction.`);
   const k = Math.min(p.partition.k, minClassCount(ds));
-  const partition = partitionDataset(ds, { ...p.partition, k, seed: `${seed}-recluster-${tag}` });
-  return blend(ds, partition.clusters, { ...p.blend, ipc: k, seed: `${seed}-blend-${tag}` }).dataset;
+  const partition = await partitionDataset(ds, { ...p.partition, k, seed: `${seed}-recluster-${tag}` });
+  return (await blend(ds, partition.clusters, { ...p.blend, ipc: k, seed: `${seed}-blend-${tag}` })).dataset;
 }
 
 function ratioRow(seed: number, request: string, partition: Partition, forgetIds: Iterable<number>): RatioRow {
@@ -97,7 +97,7 @@ export async function runReducedRetainStrategies(o: RunOptions): Promise<Reduced
   for (let seed = 0; seed < run.seeds; seed++) {
     await run.withScenario(p, { kind: 'uniform', fraction: p.fraction }, seed, async (s) => {
       const timer = new PhaseTimer();
-      const partition = partitionDataset(s.train, { ...p.partition, seed, timer });
+      const partition = await partitionDataset(s.train, { ...p.partition, seed, timer });
       const sample = fSample(partition, s.forget.ids);
       const freeIds = sample.freeClusters.flatMap((c) => Array.from(c.memberIds));
       const free = subsetByIds(s.train, freeIds);
@@ -113,24 +113,24 @@ export async function runReducedRetainStrategies(o: RunOptions): Promise<Reduced
         kmeansSeconds: timer.seconds('kmeans'),
       });
       run.log(`seed ${seed}: original test acc ${percent(s.originalTestAccuracy).toFixed(2)}% (${s.originalSource}); R ${size(s.retain)} = free ${size(free)} + residual ${size(residual)}`);
-      const build: Record<RetainStrategy, () => Dataset> = {
+      const build: Record<RetainStrategy, () => Dataset | Promise<Dataset>> = {
         full: () => s.retain,
         'blend-all': () => blendReclustered(s.retain, p, seed, 'all'),
         free: () => free,
         'blend-free': () => blendReclustered(free, p, seed, 'free'),
         residual: () => residual,
         'blend-residual': () => blendReclustered(residual, p, seed, 'residual'),
-        reduced: () => reduceRetainSet(s.train, partition, s.forget.ids, { ...p.blend, seed }).dataset,
+        reduced: async () => (await reduceRetainSet(s.train, partition, s.forget.ids, { ...p.blend, seed })).dataset,
       };
       let fullSeconds = NaN;
       for (const st of RETAIN_STRATEGIES) {
         const b0 = performance.now();
-        const trainSet = build[st.key]();
+        const trainSet = await build[st.key]();
         const buildSeconds = (performance.now() - b0) / 1000;
         const inputs = { original: s.original, retain: trainSet, forget: s.forget, testPool: s.testPool, config: p.l1, seed, onProgress: run.onProgress };
-        const row = await withUnlearned('l1-sparse', inputs, (res): StrategyRow => {
+        const row = await withUnlearned('l1-sparse', inputs, async (res): Promise<StrategyRow> => {
           // NaN for an empty set (no accuracy to measure); left out of the table.
-          const acc = (ds: Dataset) => (size(ds) > 0 ? accuracy(res.model, ds) : NaN);
+          const acc = async (ds: Dataset) => (size(ds) > 0 ? accuracy(res.model, ds) : NaN);
           if (st.key === 'full') fullSeconds = res.timing.seconds;
           return {
             seed,
@@ -138,9 +138,9 @@ export async function runReducedRetainStrategies(o: RunOptions): Promise<Reduced
             label: st.label,
             trainSize: size(trainSet),
             buildSeconds: st.key === 'full' || st.key === 'free' || st.key === 'residual' ? 0 : buildSeconds,
-            ...measureUnlearning(res.model, s, seed, res.health),
-            freeRetainAcc: acc(free),
-            residualRetainAcc: acc(residual),
+            ...(await measureUnlearning(res.model, s, seed, res.health)),
+            freeRetainAcc: await acc(free),
+            residualRetainAcc: await acc(residual),
             seconds: res.timing.seconds,
             timePercent: (100 * res.timing.seconds) / fullSeconds,
           };

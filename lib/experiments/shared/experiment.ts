@@ -7,7 +7,7 @@ import type { PresetName } from './presets';
  * `--out` and `--quiet`). The CLI offers an experiment exactly the flags it declares, and the harness
  * rejects any other option a caller sets, so no flag is advertised that a runner ignores or rejects.
  */
-export const RUN_FLAGS = ['seeds', 'dataset', 'methods'] as const;
+export const RUN_FLAGS = ['seeds', 'dataset', 'methods', 'candidate', 'shadows'] as const;
 export type RunFlag = (typeof RUN_FLAGS)[number];
 
 /** What each run flag means, for `--help` and the README's experiment table. */
@@ -15,6 +15,8 @@ export const RUN_FLAG_HELP: Record<RunFlag, { usage: string; description: string
   seeds: { usage: '--seeds <n>', description: "number of seeds 0..n-1 (default: the preset's)" },
   dataset: { usage: '--dataset <d>', description: "dataset (default: the preset's)" },
   methods: { usage: '--methods <m,...>', description: "comma-separated unlearning methods (default: the preset's)" },
+  candidate: { usage: '--candidate <name>', description: 'the candidate recipe the LiRA audit (--shadows) attacks (default: the chosen one)' },
+  shadows: { usage: '--shadows <n>', description: 'LiRA shadow models (even, >= 2; default 0: no LiRA audit)' },
 };
 
 /** Options every experiment runner accepts (the CLI fills them from its flags). */
@@ -26,6 +28,15 @@ export interface RunOptions {
   dataset?: string;
   /** Methods to run, where the experiment declares the 'methods' flag. */
   methods?: string[];
+  /** A candidate recipe by name, where the experiment declares the 'candidate' flag. */
+  candidate?: string;
+  /** Number of LiRA shadow models, where the experiment declares the 'shadows' flag. */
+  shadows?: number;
+  /**
+   * The results folder the run's outputs go to (runExperiment sets it). An experiment that resumes keeps
+   * its progress file there, so a killed run loses no finished cell; others ignore it.
+   */
+  outDir?: string;
   onProgress?: ProgressSink;
   /** One line per finished step (console.log in the CLI). */
   log?: (line: string) => void;
@@ -49,6 +60,12 @@ export interface ExperimentInfo {
  * (`unlearn-lab <name> --preset p`), the notebooks and the tests.
  */
 export interface Experiment<R = unknown> extends ExperimentInfo {
+  /**
+   * The settings a preset resolves to (data, model recipe, method hyperparameters, sizes), as plain
+   * JSON-able data: results record a hash of them (provenance.presetHash), so two results made with
+   * different settings under the same preset name can be told apart.
+   */
+  settings(preset: PresetName): unknown;
   run(o: RunOptions): Promise<R>;
   output(result: R, o: RunOptions): ExperimentOutput;
 }

@@ -21,11 +21,11 @@ export interface UnlearnMeasures {
  * score (docs/reference/blend-a-amu.md#a9), and the run's verdict: `health` (the unlearning result's loss
  * verdict; HEALTHY for a model that no unlearning run made) or 'chance' on the retain or test accuracy. The reference measured pruning's retain accuracy on the reduced set (a bug, not copied).
  */
-export function measureUnlearning(model: Classifier, s: Pick<Scenario, 'retain' | 'forget' | 'testEval'>, seed: number | string, health: RunHealth): UnlearnMeasures {
+export async function measureUnlearning(model: Classifier, s: Pick<Scenario, 'retain' | 'forget' | 'testEval'>, seed: number | string, health: RunHealth): Promise<UnlearnMeasures> {
   // One prediction pass per set: the accuracies and the MIA score share it.
-  const pf = predict(model, s.forget);
-  const pt = predict(model, s.testEval);
-  const retainAcc = accuracy(model, s.retain);
+  const pf = await predict(model, s.forget);
+  const pt = await predict(model, s.testEval);
+  const retainAcc = await accuracy(model, s.retain);
   const testAcc = accuracyOf(pt);
   const verdict = measuredHealth(health, [
     { name: 'retain accuracy', accuracy: retainAcc, set: s.retain },

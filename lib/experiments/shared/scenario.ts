@@ -178,7 +178,7 @@ async function originalModel(o: ScenarioOptions, train: Dataset, backend: string
     task: `original ${r.model} on ${o.data.dataset}`,
   });
   fs.mkdirSync(dir, { recursive: true });
-  saveCheckpoint(model, file, { dataset: o.data.dataset, trainPerClass: o.data.trainPerClass ?? null, ...parts });
+  await saveCheckpoint(model, file, { dataset: o.data.dataset, trainPerClass: o.data.trainPerClass ?? null, ...parts });
   return { model, source: 'trained', seconds: (performance.now() - t0) / 1000 };
 }
 
@@ -222,7 +222,7 @@ export async function prepareScenario(o: ScenarioOptions): Promise<Scenario> {
     testPool: subsetByIds(test, tp.pool),
     testEval,
     original: model,
-    originalTestAccuracy: accuracy(model, testEval),
+    originalTestAccuracy: await accuracy(model, testEval),
     originalSource: source,
     originalSeconds: seconds,
   };

@@ -222,7 +222,7 @@ export function withSuliMethod<T>(
   s: Scenario,
   seed: number,
   onProgress: ProgressSink | undefined,
-  use: (res: UnlearnResult) => T,
+  use: (res: UnlearnResult) => T | Promise<T>,
 ): Promise<T> {
   return withUnlearned(method, suliInputs(setting, method, mode, s, seed, onProgress), use);
 }
@@ -248,11 +248,11 @@ export async function measureSuliRuns(
   onProgress: ProgressSink | undefined,
   each: (method: string, m: SuliMeasures, cost: SuliCost) => void,
 ): Promise<void> {
-  each('original', measureSuli(s.original, s, test, mode, seed, HEALTHY), { seconds: 0, paperSeconds: 0, updates: 0 });
+  each('original', await measureSuli(s.original, s, test, mode, seed, HEALTHY), { seconds: 0, paperSeconds: 0, updates: 0 });
   for (const method of methods) {
-    const [m, cost] = await withSuliMethod(setting, method, mode, s, seed, onProgress, (res) => {
+    const [m, cost] = await withSuliMethod(setting, method, mode, s, seed, onProgress, async (res) => {
       const c: SuliCost = { seconds: res.timing.seconds, paperSeconds: paperSeconds(res), updates: res.history.length };
-      return [measureSuli(res.model, s, test, mode, seed, res.health), c] as const;
+      return [await measureSuli(res.model, s, test, mode, seed, res.health), c] as const;
     });
     each(method, m, cost);
   }
@@ -286,19 +286,19 @@ export interface SuliMeasures {
  * into the retained classes and the forgotten ones. MIA: 10-fold loss attack, forget vs
  * class-matched test (LOSS_MIA_PRESETS.suli, docs/reference/suli.md#s8).
  */
-export function measureSuli(
+export async function measureSuli(
   model: Classifier,
   s: Pick<Scenario, 'retain' | 'forget' | 'reference'>,
   test: Dataset,
   mode: 'class' | 'instance',
   seed: number,
   health: RunHealth,
-): SuliMeasures {
+): Promise<SuliMeasures> {
   // One prediction pass per set: accuracies and the attack's losses come from the same outputs.
-  const pf = predict(model, s.forget);
-  const pt = predict(model, test);
+  const pf = await predict(model, s.forget);
+  const pt = await predict(model, test);
   const mia = lossLogisticMia({ values: pf.losses, classes: pf.labels }, { values: pt.losses, classes: pt.labels }, { ...LOSS_MIA_PRESETS.suli, seed });
-  const retainAcc = accuracyOf(predict(model, s.retain));
+  const retainAcc = accuracyOf(await predict(model, s.retain));
   const testAcc = accuracyOf(pt);
   const verdict = measuredHealth(health, [
     { name: 'retain accuracy', accuracy: retainAcc, set: s.retain },
@@ -319,7 +319,7 @@ export function measureSuli(
     // A test split without the forgotten classes has no A_Dtf.
     if (pt.labels.some((y) => forgotten.has(y))) out.testForgetAcc = accuracyOf(pt, (y) => forgotten.has(y));
   } else if (s.reference) {
-    out.referenceAcc = accuracyOf(predict(model, s.reference));
+    out.referenceAcc = accuracyOf(await predict(model, s.reference));
   }
   return out;
 }

@@ -74,10 +74,11 @@ export async function runSingleRound(o: SingleRoundOptions): Promise<SingleRound
         if (variants.includes('blend')) {
           if (partition == null || !coversExactly(partition.value, s.train.ids)) {
             const kt = new PhaseTimer();
-            partition = { value: partitionDataset(s.train, { ...p.partition, seed, timer: kt }), seconds: kt.seconds('kmeans') };
+            const value = await partitionDataset(s.train, { ...p.partition, seed, timer: kt });
+            partition = { value, seconds: kt.seconds('kmeans') };
           }
           timer.add('kmeans', partition.seconds);
-          reduced = reduceRetainSet(s.train, partition.value, s.forget.ids, { ...p.blend, seed, timer });
+          reduced = await reduceRetainSet(s.train, partition.value, s.forget.ids, { ...p.blend, seed, timer });
         }
         const pre = timer.record();
         setups.push({
@@ -94,12 +95,12 @@ export async function runSingleRound(o: SingleRoundOptions): Promise<SingleRound
           for (const variant of variants) {
             const retain = variant === 'blend' && reduced ? reduced.dataset : s.retain;
             const inputs = { original: s.original, retain, forget: s.forget, testPool: s.testPool, config: methodConfig(p.methodPreset, method, variant), seed, onProgress: run.onProgress };
-            const row = await withUnlearned(method, inputs, (res): SingleRoundRow => ({
+            const row = await withUnlearned(method, inputs, async (res): Promise<SingleRoundRow> => ({
               seed,
               scenario,
               method,
               blend: variant === 'blend',
-              ...measureUnlearning(res.model, s, seed, res.health),
+              ...(await measureUnlearning(res.model, s, seed, res.health)),
               seconds: res.timing.seconds,
               kmeansSeconds: variant === 'blend' ? (pre.kmeans ?? 0) : 0,
               samplingSeconds: variant === 'blend' ? (pre.sampling ?? 0) : 0,

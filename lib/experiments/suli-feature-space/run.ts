@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { batchTensors, epochBatches } from '../../data/batches';
 import { indicesOfIds, size, subsetByIds, type Dataset } from '../../data/dataset';
+import { readAndDispose } from '../../engine/read';
 import { Rng } from '../../engine/rng';
 import type { Classifier } from '../../models/classifier';
 import { tsne2d } from '../../plot/embedding-scatter';
@@ -56,13 +57,12 @@ export interface SuliFeatureSpaceResult {
 
 
 /** Penultimate features of the given samples, [n][d]. */
-function embedRows(model: Classifier, ds: Dataset): number[][] {
+async function embedRows(model: Classifier, ds: Dataset): Promise<number[][]> {
   const rows: number[][] = [];
   for (const b of epochBatches(size(ds), 256)) {
     const f = tf.tidy(() => model.embed(batchTensors(ds, b).x, false));
     const d = f.shape[1];
-    const v = f.dataSync();
-    f.dispose();
+    const [v] = await readAndDispose([f]);
     for (let i = 0; i < b.length; i++) rows.push(Array.from(v.subarray(i * d, (i + 1) * d)));
   }
   return rows;
@@ -149,24 +149,24 @@ export async function runSuliFeatureSpace(o: RunOptions): Promise<SuliFeatureSpa
     const labels = Array.from(samples.labels);
     const gradCamIds = forgetIds.slice(0, sz.gradCamImages);
     const models: FeatureSpaceModel[] = [];
-    const picture = (method: string, model: Classifier, seconds: number): FeatureSpaceModel => {
-      const feats = embedRows(model, samples);
+    const picture = async (method: string, model: Classifier, seconds: number): Promise<FeatureSpaceModel> => {
+      const feats = await embedRows(model, samples);
       const { cohesion, neighbourClasses } = forgetDispersion(feats, isForget, labels, s.train.classNames);
       // Plain arrays so the maps survive results.json.
-      const cams = gradCam(model, s.train, gradCamIds, { target: setting.forgetClass }).map((h) => ({ ...h, values: Array.from(h.values, (v) => Math.round(v * 1e4) / 1e4) }));
+      const cams = (await gradCam(model, s.train, gradCamIds, { target: setting.forgetClass })).map((h) => ({ ...h, values: Array.from(h.values, (v) => Math.round(v * 1e4) / 1e4) }));
       const base = models[0]?.gradCam ?? cams;
       return {
         method,
         tsne: tsne2d(feats, { seed, iterations: sz.tsneIterations }),
         forgetCohesion: cohesion,
         forgetNeighbourClasses: neighbourClasses,
-        forgetAcc: accuracy(model, s.forget),
+        forgetAcc: await accuracy(model, s.forget),
         gradCam: cams,
         gradCamCorrelation: cams.map((c, i) => correlation(c.values, base[i].values)),
         seconds,
       };
     };
-    models.push(picture('original', s.original, 0));
+    models.push(await picture('original', s.original, 0));
     log(`original: forget cohesion ${models[0].forgetCohesion.toFixed(3)}`);
     for (const method of run.methods) {
       const m = await withSuliMethod(setting, method, 'class', s, seed, run.onProgress, (res) => picture(method, res.model, res.timing.seconds));

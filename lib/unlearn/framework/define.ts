@@ -49,13 +49,13 @@ export const PLAIN_LOSS: RetainLossHook = { name: 'plain', main: (ce: tf.Scalar)
  * a fresh PhaseTimer and packs the result (timing = its phases and their sum).
  */
 export async function runMethod<C extends object>(spec: UnlearnerSpec<C>, inputs: UnlearnInputs, hook: RetainLossHook): Promise<UnlearnResult> {
-  checkInputs(spec.name, inputs, spec.uses);
+  await checkInputs(spec.name, inputs, spec.uses);
   const config = resolveConfig(spec.name, spec, inputs?.config);
   const timer = new PhaseTimer();
   const out = await spec.train({ inputs, config, timer, hook });
   // Defensive: trainLoop checks the weights every epoch; this also covers a method that returns a model
   // whose last change came after its last checked epoch, and any future method that trains without the loop.
-  const bad = nonFiniteParameter(out.model.parameters());
+  const bad = await nonFiniteParameter(out.model.parameters());
   if (bad != null) {
     out.model.dispose();
     throw new Error(`${spec.name}: the unlearned model has NaN or infinite weights (parameter ${bad}). Lower config.lr or check the inputs for NaN.`);

@@ -101,7 +101,8 @@ export interface PrepareContext {
 }
 
 export interface Prepared {
-  epochSteps: (epoch: number) => StepLoss[];
+  /** The steps of one epoch (async when building them reads from the device, e.g. Boundary Shrink's neighbour labels). */
+  epochSteps: (epoch: number) => StepLoss[] | Promise<StepLoss[]>;
   /** Tensors to free when the run ends (adversarial images, importance weights, ...). */
   tensors?: tf.Tensor[];
   /** Numbers worth keeping from the preparation (e.g. attack success rate). */
@@ -119,15 +120,15 @@ export interface Prepared {
 export function forgetTraining<C extends ForgetOnlyConfig>(
   name: string,
   optimizer: (c: C) => OptimizerSpec,
-  prepare: (ctx: PrepareContext, config: C) => Prepared,
+  prepare: (ctx: PrepareContext, config: C) => Prepared | Promise<Prepared>,
 ): (run: MethodRun<C>) => Promise<MethodOutput> {
   return async ({ inputs, config, timer }) => {
-    const stopRule = timer.time('stop-check', () => StopRule.create(name, config, inputs.original, inputs.reference));
+    const stopRule = await timer.timeAsync('stop-check', () => StopRule.create(name, config, inputs.original, inputs.reference));
     const model = cloneModel(inputs.original);
     let prepared: Prepared | null = null;
     try {
       const rng = new Rng(inputs.seed).fork(name);
-      prepared = timer.time('prepare', () => prepare({ model, original: inputs.original, forget: inputs.forget, rng }, config));
+      prepared = await timer.timeAsync('prepare', async () => prepare({ model, original: inputs.original, forget: inputs.forget, rng }, config));
       const p = prepared;
       const history: UnlearnEpoch[] = [];
       let last = { forgetAccuracy: NaN, target: NaN, reached: false };
@@ -142,17 +143,17 @@ export function forgetTraining<C extends ForgetOnlyConfig>(
         beforeEpoch: () => {
           last = { forgetAccuracy: NaN, target: NaN, reached: false };
         },
-        passes: (e) => [{ name: 'forget', steps: p.epochSteps(e).map((loss): LoopStep => ({ weight: 1, build: () => loss })) }],
+        passes: async (e) => [{ name: 'forget', steps: (await p.epochSteps(e)).map((loss): LoopStep => ({ weight: 1, build: () => loss })) }],
         readLoss: 'step',
         stop: {
           every: config.stopCheck,
-          check: () => {
-            last = timer.time('stop-check', () => stopRule.check(model, inputs.forget));
+          check: async () => {
+            last = await timer.timeAsync('stop-check', () => stopRule.check(model, inputs.forget));
             return last.reached;
           },
         },
         timeStep: (fn) => timer.time('train', fn),
-        timeBuild: (fn) => timer.time('relabel', fn),
+        timeBuild: (fn) => timer.timeAsync('relabel', fn),
         afterEpoch: (r) => {
           totalSteps += r.steps;
           stoppedEarly = r.stopped;

@@ -40,12 +40,12 @@ function checkForgetIds(method: string, forget: Dataset, retain: Dataset | undef
  * Checks what every method relies on: a model with finite weights, a seed, a non-empty forget set, and each set the method
  * uses (retain, test pool; the reference set when one is given), all with the model's image shape and classes.
  */
-export function checkInputs(method: string, inputs: UnlearnInputs, uses: InputUse): void {
+export async function checkInputs(method: string, inputs: UnlearnInputs, uses: InputUse): Promise<void> {
   if (inputs == null || inputs.original == null) throw new Error(`${method}: inputs.original (the trained model) is missing.`);
   if (typeof inputs.seed !== 'number' && typeof inputs.seed !== 'string') {
     throw new Error(`${method}: inputs.seed must be a number or a string, got ${shownValue(inputs.seed)}.`);
   }
-  const bad = nonFiniteParameter(inputs.original.parameters());
+  const bad = await nonFiniteParameter(inputs.original.parameters());
   if (bad != null) {
     throw new Error(
       `${method}: the original model '${inputs.original.name}' has NaN or infinite weights (parameter ${bad}). ` +

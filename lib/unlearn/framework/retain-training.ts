@@ -90,11 +90,11 @@ export interface TrainingPlan {
   /** Name of the pass whose mean loss is the epoch's `loss` in the history (default 'retain'). */
   mainPass?: string;
   /** Runs before each epoch (e.g. a pruning round); the numbers go into the history's extra. */
-  beforeEpoch?: (epoch: number) => Record<string, number> | void;
+  beforeEpoch?: (epoch: number) => Record<string, number> | void | Promise<Record<string, number> | void>;
   /** Runs after every optimiser step (e.g. re-apply pruning masks). */
   afterStep?: () => void;
   /** Numbers to add to an epoch's history row. */
-  epochExtra?: (epoch: number) => Record<string, number>;
+  epochExtra?: (epoch: number) => Record<string, number> | Promise<Record<string, number>>;
   /** Frees what the method allocated besides the model (teachers, masks), also on error. */
   cleanup?: () => void;
 }
@@ -133,7 +133,7 @@ function loopPasses(model: Classifier, passes: TrainPass[], epoch: number, strea
  */
 export function retainTraining<C extends TrainConfig>(
   name: string,
-  plan: (run: PlanRun<C>) => TrainingPlan,
+  plan: (run: PlanRun<C>) => TrainingPlan | Promise<TrainingPlan>,
   initialModel?: (run: MethodRun<C>) => Classifier,
 ): (run: MethodRun<C>) => Promise<MethodOutput> {
   return async (run) => {
@@ -141,7 +141,7 @@ export function retainTraining<C extends TrainConfig>(
     const model = timer.time('setup', () => (initialModel ? initialModel(run) : cloneModel(run.inputs.original)));
     let p: TrainingPlan;
     try {
-      p = plan({ ...run, model });
+      p = await plan({ ...run, model });
     } catch (e) {
       model.dispose();
       throw e;
@@ -161,17 +161,17 @@ export function retainTraining<C extends TrainConfig>(
           epochs: config.epochs,
           optimizer: () => makeOptimizer(config),
           lr: (e) => schedule.lr(e),
-          beforeEpoch: (e) => {
-            before = p.beforeEpoch?.(e) ?? {};
+          beforeEpoch: async (e) => {
+            before = (await p.beforeEpoch?.(e)) ?? {};
           },
           passes: (e) => loopPasses(model, perEpoch[e], e, streamOf),
           mainPass: p.mainPass ?? 'retain',
           readLoss: 'epoch',
           afterStep: p.afterStep,
-          afterEpoch: (r) => {
+          afterEpoch: async (r) => {
             const extra: Record<string, number> = { ...before, lr: r.lr };
             for (const [pass, loss] of Object.entries(r.passLosses)) extra[`${pass}Loss`] = loss;
-            Object.assign(extra, p.epochExtra?.(r.epoch) ?? {});
+            Object.assign(extra, (await p.epochExtra?.(r.epoch)) ?? {});
             schedule.observe(r.loss);
             history.push({ epoch: r.epoch + 1, loss: r.loss, seconds: r.seconds, extra });
           },

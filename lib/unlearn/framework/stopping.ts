@@ -34,12 +34,12 @@ export class StopRule {
     private readonly originalReferenceAccuracy: number,
   ) {}
 
-  static create(
+  static async create(
     method: string,
     s: { mode: UnlearnMode; stop: StopKind; referenceTarget: ReferenceTarget },
     original: Classifier,
     reference: Dataset | undefined,
-  ): StopRule {
+  ): Promise<StopRule> {
     if (s.mode === 'instance' && s.stop === 'target' && reference == null) {
       throw new Error(
         `${method}: instance-wise unlearning stops when forget accuracy reaches the accuracy on a reference set, but inputs.reference is missing. ` +
@@ -47,20 +47,20 @@ export class StopRule {
       );
     }
     // Only the 'original' target uses the original model's reference accuracy; 'current' measures it per check.
-    const refAcc = s.mode === 'instance' && s.stop === 'target' && s.referenceTarget === 'original' ? accuracy(original, reference!) : NaN;
+    const refAcc = s.mode === 'instance' && s.stop === 'target' && s.referenceTarget === 'original' ? await accuracy(original, reference!) : NaN;
     return new StopRule(s.mode, s.stop, s.referenceTarget, reference, refAcc);
   }
 
   /** The current target (0 class-wise; a reference accuracy instance-wise). */
-  target(model: Classifier): number {
+  async target(model: Classifier): Promise<number> {
     if (this.kind === 'none') return NaN;
     if (this.mode === 'class') return 0;
     return this.referenceTarget === 'original' ? this.originalReferenceAccuracy : accuracy(model, this.reference!);
   }
 
-  check(model: Classifier, forget: Dataset): StopCheck {
-    const forgetAccuracy = accuracy(model, forget);
-    const target = this.target(model);
+  async check(model: Classifier, forget: Dataset): Promise<StopCheck> {
+    const forgetAccuracy = await accuracy(model, forget);
+    const target = await this.target(model);
     return { forgetAccuracy, target, reached: this.kind === 'target' && forgetAccuracy <= target };
   }
 }

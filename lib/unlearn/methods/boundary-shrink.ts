@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { batchTensors, epochBatches } from '../../data/batches';
 import { size, type Dataset } from '../../data/dataset';
+import { tidyRead } from '../../engine/read';
 import type { Classifier } from '../../models/classifier';
 import { fraction, type Checks } from '../framework/config';
 import { defineUnlearner } from '../framework/define';
@@ -40,12 +41,12 @@ export const BOUNDARY_SHRINK_DEFAULTS: BoundaryShrinkConfig = {
  * reference recomputes them batch by batch in every epoch (same values, the model is frozen); this
  * does the same work once per epoch so the runtime matches.
  */
-export function neighbourLabels(frozen: Classifier, forget: Dataset, bound: number, batchSize = 256): Int32Array {
+export async function neighbourLabels(frozen: Classifier, forget: Dataset, bound: number, batchSize = 256): Promise<Int32Array> {
   const out = new Int32Array(size(forget));
   for (const b of epochBatches(size(forget), batchSize)) {
-    const labels = tf.tidy(() => {
+    const [labels] = await tidyRead(() => {
       const { x, y } = batchTensors(forget, b);
-      return tf.argMax(frozen.predict(fgsmUntargeted(frozen, x, y, bound, forget)), 1).dataSync();
+      return [tf.argMax(frozen.predict(fgsmUntargeted(frozen, x, y, bound, forget)), 1)];
     });
     b.forEach((pos, j) => (out[pos] = labels[j]));
   }
@@ -66,8 +67,8 @@ export const boundaryShrink = defineUnlearner<BoundaryShrinkConfig>({
       const order = rng.fork('batches');
       let moved = NaN;
       return {
-        epochSteps: () => {
-          const labels = neighbourLabels(original, forget, c.bound);
+        epochSteps: async () => {
+          const labels = await neighbourLabels(original, forget, c.bound);
           moved = labels.reduce((s, l, i) => s + (l !== forget.labels[i] ? 1 : 0), 0) / labels.length;
           return crossEntropySteps(model, { ...forget, labels }, c.batchSize, order);
         },

@@ -63,14 +63,14 @@ export const initialLabel = defineUnlearner<InitialLabelConfig>({
   defaults: INITIAL_LABEL_DEFAULTS,
   checks: CHECKS,
   smokeConfig: { epochs: 2 },
-  train: forgetTraining<InitialLabelConfig>('initial-label', sgdOptimizer, ({ model, original, forget, rng }, c) => {
+  train: forgetTraining<InitialLabelConfig>('initial-label', sgdOptimizer, async ({ model, original, forget, rng }, c) => {
       let labels: Int32Array;
       if (c.labels === 'second-best') {
-        labels = secondBestLabels(predict(original, forget).logits, original.numClasses);
+        labels = secondBestLabels((await predict(original, forget)).logits, original.numClasses);
       } else {
         const initial = freshModelLike(original, `${rng.seed}/initial-model`);
         try {
-          labels = predict(initial, forget).predicted;
+          labels = (await predict(initial, forget)).predicted;
         } finally {
           initial.dispose();
         }

@@ -56,11 +56,11 @@ export const pruning = defineUnlearner<PruningConfig>({
     const masks = new PruningMasks(prunableWeights(run.model, run.config.layers));
     return {
       passes: plainRetainPasses(run),
-      beforeEpoch: (epoch) => {
+      beforeEpoch: async (epoch) => {
         if (!steps.includes(epoch)) return;
         const t0 = performance.now();
-        const remaining = masks.kept();
-        masks.keepTop(magnitudeScores(masks), remaining - Math.round(rate * remaining));
+        const remaining = await masks.kept();
+        await masks.keepTop(await magnitudeScores(masks), remaining - Math.round(rate * remaining));
         return { pruneSeconds: (performance.now() - t0) / 1000 };
       },
       ...maskedFineTuning(masks),

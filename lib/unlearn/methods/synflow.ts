@@ -44,15 +44,15 @@ export const synflow = defineUnlearner<SynflowConfig>({
   checks: CHECKS,
   smokeConfig: { epochs: 1, pruneIterations: 3 },
   hookable: true,
-  train: retainTraining('synflow', (run) => {
+  train: retainTraining('synflow', async (run) => {
     const { config, model } = run;
     const masks = new PruningMasks(prunableWeights(model, config.layers));
     try {
       // Data-free iterative pruning with the exponential density schedule of SynFlow.
-      run.timer.time('prune', () => {
+      await run.timer.timeAsync('prune', async () => {
         for (let r = 0; r < config.pruneIterations; r++) {
           const keep = Math.floor(masks.total * (1 - config.sparsity) ** ((r + 1) / config.pruneIterations));
-          masks.keepTop(synflowScores(model, masks, config.instanceNorm), keep);
+          await masks.keepTop(await synflowScores(model, masks, config.instanceNorm), keep);
         }
       });
     } catch (e) {

@@ -9,6 +9,11 @@ import * as tf from '@tensorflow/tfjs';
  * eps = 0 is exactly what the public code does (masked logits set to -inf, then softmax); at T = 1
  * it is p_k / (1 - p_y). With T != 1 the tempered distribution is renormalised (code, SU class-wise).
  * Returns q [n, k]: a fixed target. Compute it outside the gradient tape (tfjs has no stopGradient).
+ *
+ * Every sample must keep at least one unmasked class. The mask builders below (maskFromClasses,
+ * maskFromClassSet, spaMask) check that on the host when they build it; spaTargets does not read the
+ * mask back (a device read in every SULI step, and webgpu in Node has no synchronous read). A row with
+ * every class masked gives NaN targets, which the training loop's NaN guard then reports.
  */
 export function spaTargets(logits: tf.Tensor2D, mask: tf.Tensor2D, epsilon: number, temperature = 1): tf.Tensor2D {
   if (!(epsilon >= 0 && epsilon < 1)) throw new Error(`SPA: epsilon must be in [0, 1), got ${epsilon}.`);
@@ -19,10 +24,6 @@ export function spaTargets(logits: tf.Tensor2D, mask: tf.Tensor2D, epsilon: numb
   return tf.tidy(() => {
     const masked = tf.greater(mask, 0.5);
     const maskedCount = tf.sum(tf.cast(masked, 'float32'), 1, true);
-    const unmaskedCount = tf.sub(logits.shape[1], maskedCount);
-    if (tf.min(unmaskedCount).dataSync()[0] < 1) {
-      throw new Error('SPA: a sample has every class masked; at least one class must keep probability mass.');
-    }
     const z = tf.div(logits, temperature);
     const kept = tf.softmax(tf.where(masked, tf.fill(z.shape, -Infinity), z));
     const onMasked = tf.div(tf.cast(masked, 'float32'), tf.maximum(maskedCount, 1));
@@ -30,8 +31,12 @@ export function spaTargets(logits: tf.Tensor2D, mask: tf.Tensor2D, epsilon: numb
   });
 }
 
+const EVERY_CLASS_MASKED = 'SPA: a sample has every class masked; at least one class must keep probability mass.';
+
 /** Mask [n, k] with a 1 at each sample's class (labels or predicted classes). */
 export function maskFromClasses(classes: tf.Tensor1D, numClasses: number): tf.Tensor2D {
+  // One masked class per sample: every class is masked only when there is one class.
+  if (numClasses < 2) throw new Error(EVERY_CLASS_MASKED);
   return tf.tidy(() => tf.oneHot(tf.cast(classes, 'int32'), numClasses).toFloat() as tf.Tensor2D);
 }
 
@@ -42,6 +47,7 @@ export function maskFromClassSet(n: number, numClasses: number, forgetClasses: r
     if (!Number.isInteger(c) || c < 0 || c >= numClasses) throw new Error(`SPA: forget class ${c} is outside 0..${numClasses - 1}.`);
     row[c] = 1;
   }
+  if (row.every((v) => v === 1)) throw new Error(EVERY_CLASS_MASKED);
   return tf.tidy(() => tf.tile(tf.tensor2d(row, [1, numClasses]), [n, 1]) as tf.Tensor2D);
 }
 

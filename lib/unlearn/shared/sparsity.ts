@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { readAndDispose, tidyRead } from '../../engine/read';
 import type { Classifier } from '../../models/classifier';
 import { Conv2d, InstanceNorm, Linear } from '../../models/nn/layers';
 
@@ -32,13 +33,15 @@ export class PruningMasks {
     return this.targets.reduce((s, t) => s + t.weight.size, 0);
   }
 
-  kept(): number {
-    return this.masks.reduce((s, m) => s + tf.tidy(() => tf.sum(m).dataSync()[0]), 0);
+  /** Number of kept (unpruned) weights. */
+  async kept(): Promise<number> {
+    const sums = await tidyRead(() => this.masks.map((m) => tf.sum(m)));
+    return sums.reduce((s, v) => s + v[0], 0);
   }
 
   /** Fraction of prunable weights that are pruned. */
-  sparsity(): number {
-    return 1 - this.kept() / this.total;
+  async sparsity(): Promise<number> {
+    return 1 - (await this.kept()) / this.total;
   }
 
   apply(): void {
@@ -49,8 +52,8 @@ export class PruningMasks {
    * Keeps the `keep` highest-scoring weights among the currently kept ones (one global ranking over all
    * targets; ties broken by position), prunes the rest, and zeroes them.
    */
-  keepTop(scores: Float32Array[], keep: number): void {
-    const masksNow = this.masks.map((m) => m.dataSync());
+  async keepTop(scores: Float32Array[], keep: number): Promise<void> {
+    const masksNow = await Promise.all(this.masks.map((m) => m.data()));
     const all = new Float32Array(this.total);
     let o = 0;
     scores.forEach((s, i) => {
@@ -84,8 +87,8 @@ export class PruningMasks {
 }
 
 /** |w| of every target (zero where pruned): the score of global magnitude (L1) pruning. */
-export function magnitudeScores(masks: PruningMasks): Float32Array[] {
-  return masks.targets.map((t) => tf.tidy(() => tf.abs(t.weight).dataSync() as Float32Array));
+export async function magnitudeScores(masks: PruningMasks): Promise<Float32Array[]> {
+  return (await tidyRead(() => masks.targets.map((t) => tf.abs(t.weight)))) as Float32Array[];
 }
 
 /**
@@ -98,7 +101,7 @@ export function magnitudeScores(masks: PruningMasks): Float32Array[] {
  * single all-ones image per sample and channel makes R invariant to the scale of each conv filter in
  * front of it, so with 'normalise' those scores are ~0 and the first conv layer is pruned away entirely.
  */
-export function synflowScores(model: Classifier, masks: PruningMasks, instanceNorm: 'affine' | 'normalise' = 'affine'): Float32Array[] {
+export async function synflowScores(model: Classifier, masks: PruningMasks, instanceNorm: 'affine' | 'normalise' = 'affine'): Promise<Float32Array[]> {
   const state = [...model.namedParameters(), ...model.namedBuffers()].map(([, v]) => v);
   const saved = state.map((v) => tf.keep(v.clone()));
   const patched: InstanceNorm[] = [];
@@ -113,12 +116,13 @@ export function synflowScores(model: Classifier, masks: PruningMasks, instanceNo
   }
   try {
     tf.tidy(() => state.forEach((v) => v.assign(tf.abs(v))));
-    return tf.tidy(() => {
+    const scores = tf.tidy(() => {
       const ones = tf.ones([1, ...model.spec.inputShape]);
       const vars = masks.targets.map((t) => t.weight);
       const { grads } = tf.variableGrads(() => tf.sum(model.forward(ones, false)) as tf.Scalar, vars);
-      return masks.targets.map((t) => tf.abs(tf.mul(grads[t.weight.name], t.weight)).dataSync() as Float32Array);
+      return masks.targets.map((t) => tf.abs(tf.mul(grads[t.weight.name], t.weight)));
     });
+    return (await readAndDispose(scores)) as Float32Array[];
   } finally {
     for (const m of patched) delete (m as unknown as Record<string, unknown>).forward;
     state.forEach((v, i) => v.assign(saved[i]));
@@ -130,6 +134,6 @@ export function synflowScores(model: Classifier, masks: PruningMasks, instanceNo
  * The plan parts of fine-tuning under masks (pruning, SynFlow): re-apply them after every optimiser
  * step, report the sparsity in each epoch's history row, free them when the run ends.
  */
-export function maskedFineTuning(masks: PruningMasks): { afterStep: () => void; epochExtra: () => Record<string, number>; cleanup: () => void } {
-  return { afterStep: () => masks.apply(), epochExtra: () => ({ sparsity: masks.sparsity() }), cleanup: () => masks.dispose() };
+export function maskedFineTuning(masks: PruningMasks): { afterStep: () => void; epochExtra: () => Promise<Record<string, number>>; cleanup: () => void } {
+  return { afterStep: () => masks.apply(), epochExtra: async () => ({ sparsity: await masks.sparsity() }), cleanup: () => masks.dispose() };
 }

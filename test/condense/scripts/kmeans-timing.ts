@@ -17,10 +17,10 @@ async function main(): Promise<void> {
   const x = rng.normalArray(n * d);
   // Seeding alone (maxIter 0 would skip Lloyd; time it as the difference of two runs).
   let t0 = performance.now();
-  kmeans(x, n, d, { k, rng: new Rng(2), maxIter: 1, tol: 0 });
+  await kmeans(x, n, d, { k, rng: new Rng(2), maxIter: 1, tol: 0 });
   const oneIter = (performance.now() - t0) / 1000;
   t0 = performance.now();
-  const r = kmeans(x, n, d, { k, rng: new Rng(2), maxIter: iters, tol: 0 });
+  const r = await kmeans(x, n, d, { k, rng: new Rng(2), maxIter: iters, tol: 0 });
   const total = (performance.now() - t0) / 1000;
   const perLloyd = (total - oneIter) / (iters - 1);
   console.log(JSON.stringify({ n, d, k, iterations: r.iterations, secondsOneIteration: oneIter, secondsTotal: total, secondsPerLloydIteration: perLloyd, seedingSecondsApprox: oneIter - perLloyd }));

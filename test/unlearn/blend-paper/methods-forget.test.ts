@@ -15,14 +15,14 @@ let before: { forget: number; retain: number };
 
 async function run(name: string, config: Record<string, unknown>): Promise<{ r: UnlearnResult; forget: number; retain: number }> {
   const r = await getUnlearner(name).run({ original: s.model, retain: s.retain, forget: s.forget, testPool: s.testPool, config, seed: 7 });
-  return { r, forget: evaluate(r.model, s.forget).accuracy, retain: evaluate(r.model, s.retain).accuracy };
+  return { r, forget: (await evaluate(r.model, s.forget)).accuracy, retain: (await evaluate(r.model, s.retain)).accuracy };
 }
 
 describe('Blend/A-AMU paper methods on a small class-wise setup', () => {
   beforeAll(async () => {
     await init({ backend: 'wasm', log: false });
     s = await classwiseSetup();
-    before = { forget: evaluate(s.model, s.forget).accuracy, retain: evaluate(s.model, s.retain).accuracy };
+    before = { forget: (await evaluate(s.model, s.forget)).accuracy, retain: (await evaluate(s.model, s.retain)).accuracy };
     expect(before.forget).toBeGreaterThan(0.8);
   });
 
@@ -82,27 +82,27 @@ describe('Blend/A-AMU paper methods on a small class-wise setup', () => {
 
   it('SynFlow reaches its sparsity without emptying a layer (magnitude pruning does empty layers) and fine-tunes', async () => {
     let fresh = createModel('convnet', { inputShape: [28, 28, 1], numClasses: 10, seed: 3, options: { width: 8, norm: 'batch' } });
-    const keptPerLayer = (kind: 'synflow' | 'magnitude') => {
+    const keptPerLayer = async (kind: 'synflow' | 'magnitude') => {
       const masks = new PruningMasks(prunableWeights(fresh, 'conv+linear'));
       for (let r = 0; r < 20; r++) {
-        masks.keepTop(kind === 'synflow' ? synflowScores(fresh, masks) : magnitudeScores(masks), Math.floor(masks.total * 0.01 ** ((r + 1) / 20)));
+        await masks.keepTop(kind === 'synflow' ? await synflowScores(fresh, masks) : await magnitudeScores(masks), Math.floor(masks.total * 0.01 ** ((r + 1) / 20)));
       }
       const kept = masks.masks.map((m) => tf.tidy(() => tf.sum(m).dataSync()[0]));
-      expect(masks.sparsity()).toBeCloseTo(0.99, 3);
+      expect(await masks.sparsity()).toBeCloseTo(0.99, 3);
       masks.dispose();
       return kept;
     };
     // Scoring replaces weights by |weights| only temporarily.
     const saved = fresh.parameters().map((p) => Array.from(p.dataSync()));
     const probe = new PruningMasks(prunableWeights(fresh, 'conv+linear'));
-    synflowScores(fresh, probe);
+    await synflowScores(fresh, probe);
     expect(fresh.parameters().map((p) => Array.from(p.dataSync()))).toEqual(saved);
     probe.dispose();
-    expect(Math.min(...keptPerLayer('synflow'))).toBeGreaterThan(0);
+    expect(Math.min(...(await keptPerLayer('synflow')))).toBeGreaterThan(0);
     fresh.dispose();
     const fresh2 = createModel('convnet', { inputShape: [28, 28, 1], numClasses: 10, seed: 3, options: { width: 8, norm: 'batch' } });
     fresh = fresh2;
-    expect(Math.min(...keptPerLayer('magnitude'))).toBe(0);
+    expect(Math.min(...(await keptPerLayer('magnitude')))).toBe(0);
     fresh.dispose();
 
     const sf = await run('synflow', { epochs: 2, lr: 3e-3, batchSize: 32, pruneIterations: 10, sparsity: 0.8 });

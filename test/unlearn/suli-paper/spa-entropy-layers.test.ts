@@ -87,7 +87,10 @@ describe('Selective Probability Adjustment', () => {
   it('rejects a bad epsilon and a sample with every class masked', () => {
     expect(() => targets(logits, [0, 1], 1)).toThrow(/epsilon must be in \[0, 1\)/);
     expect(() => targets(logits, [0, 1], -0.1)).toThrow(/epsilon/);
-    expect(() => tf.tidy(() => spaTargets(tf.tensor2d([[1, 2]]), tf.tensor2d([[1, 1]]), 0))).toThrow(/every class masked/);
+    // The mask builders check it on the host (spaTargets does not read the mask back from the device).
+    expect(() => tf.tidy(() => spaMask('forget-classes', tf.tensor2d([[1, 2]]), tf.tensor1d([0], 'int32'), [0, 1]))).toThrow(/every class masked/);
+    expect(() => tf.tidy(() => maskFromClassSet(3, 2, [1, 0, 1]))).toThrow(/every class masked/);
+    expect(() => tf.tidy(() => maskFromClasses(tf.tensor1d([0], 'int32'), 1))).toThrow(/every class masked/);
   });
 
   it('KL to the adjusted self-prediction equals -log(1 - p_forgotten) (docs/reference/suli.md#s5-4-1)', () => {

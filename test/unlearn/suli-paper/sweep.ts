@@ -37,9 +37,12 @@ it('sweep', async () => {
     subsetByIndex(task.test, Array.from(task.test.labels.keys()).filter((i) => keep(task.test.labels[i])));
   const testR = pick((y) => y !== task.forgetClass);
   const testF = pick((y) => y === task.forgetClass);
-  const row = (m: Classifier): string =>
-    [task.forget, task.retain, testR, testF].map((d, i) => `${['Df', 'Dr', 'Dtr', 'Dtf'][i]} ${evaluate(m, d).accuracy.toFixed(3)}`).join(' ');
-  console.log(`original: ${row(task.model)}`);
+  const row = async (m: Classifier): Promise<string> => {
+    const cells: string[] = [];
+    for (const [i, d] of [task.forget, task.retain, testR, testF].entries()) cells.push(`${['Df', 'Dr', 'Dtr', 'Dtf'][i]} ${(await evaluate(m, d)).accuracy.toFixed(3)}`);
+    return cells.join(' ');
+  };
+  console.log(`original: ${await row(task.model)}`);
   const only = process.env.SULI_SWEEP_METHODS?.split(',');
   for (const [name, grid] of Object.entries(GRID)) {
     if (only != null && !only.includes(name)) continue;
@@ -47,7 +50,7 @@ it('sweep', async () => {
       const u = getUnlearner(name);
       const r = await u.run({ original: task.model, retain: task.retain, forget: task.forget, testPool: task.test, reference: task.reference, config, seed: 1 });
       console.log(
-        `${name} ${JSON.stringify(config)}: ${row(r.model)} ` +
+        `${name} ${JSON.stringify(config)}: ${await row(r.model)} ` +
           `updates ${r.history.length} seconds ${r.timing.seconds.toFixed(1)} tensors ${tf.memory().numTensors}`,
       );
       r.model.dispose();

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { batchTensors, epochBatches } from '../../../data/batches';
 import { size, type Dataset } from '../../../data/dataset';
+import { tidyRead } from '../../../engine/read';
 import type { Classifier } from '../../../models/classifier';
 
 /**
@@ -32,14 +33,20 @@ export function masImportance(model: Classifier, ds: Dataset, batchSize: number)
  * tensor: important weights (w near 0) may move freely, unimportant ones are held near theta_0.
  * A tensor with constant importance gets w = 1.
  */
-export function importanceWeights(importance: tf.Tensor[]): tf.Tensor[] {
-  return importance.map((t) =>
-    tf.tidy(() => {
-      const lo = tf.min(t).dataSync()[0];
-      const range = tf.max(t).dataSync()[0] - lo;
-      return range > 0 ? tf.sub(1, tf.div(tf.sub(t, lo), range)) : tf.onesLike(t);
-    }),
-  );
+export async function importanceWeights(importance: tf.Tensor[]): Promise<tf.Tensor[]> {
+  const out: tf.Tensor[] = [];
+  try {
+    for (const t of importance) {
+      const [min, max] = await tidyRead(() => [tf.min(t), tf.max(t)]);
+      const lo = min[0];
+      const range = max[0] - lo;
+      out.push(tf.tidy(() => (range > 0 ? tf.sub(1, tf.div(tf.sub(t, lo), range)) : tf.onesLike(t))));
+    }
+    return out;
+  } catch (e) {
+    tf.dispose(out);
+    throw e;
+  }
 }
 
 /** lambda * sum_i w_i (theta_i - theta0_i)^2 / 2 over all parameters. */

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { batchTensors, epochBatches } from '../../../data/batches';
 import { imageSize, size, type Dataset } from '../../../data/dataset';
+import { tidyRead } from '../../../engine/read';
 import type { Rng } from '../../../engine/rng';
 import type { Classifier } from '../../../models/classifier';
 import { crossEntropy } from '../../../train/losses';
@@ -76,14 +77,15 @@ export const advImp = defineUnlearner<AdvImpConfig>({
   defaults: ADV_IMP_DEFAULTS,
   checks: CHECKS,
   smokeConfig: { epochs: 1, numAdvPerSample: 1, pgdIterations: 2, stopCheck: 'epoch' },
-  train: forgetTraining<AdvImpConfig>('adv-imp', sgdOptimizer, ({ model, original, forget, rng }, c) => {
-      const adv = adversarialSet(c, original, forget, rng.fork('attack'));
-      const weights = tf.tidy(() => {
-        const importance = masImportance(model, forget, c.batchSize);
-        const w = importanceWeights(importance);
-        importance.forEach((t) => t.dispose());
-        return w;
-      });
+  train: forgetTraining<AdvImpConfig>('adv-imp', sgdOptimizer, async ({ model, original, forget, rng }, c) => {
+      const adv = await adversarialSet(c, original, forget, rng.fork('attack'));
+      const importance = masImportance(model, forget, c.batchSize);
+      let weights: tf.Tensor[];
+      try {
+        weights = await importanceWeights(importance);
+      } finally {
+        tf.dispose(importance);
+      }
       const params = model.parameters();
       const anchors = original.parameters().map((p) => tf.keep(p.clone()) as tf.Tensor);
       const order = rng.fork('batches');
@@ -115,12 +117,12 @@ export const advImp = defineUnlearner<AdvImpConfig>({
  * with its random target class (drawn from the classes other than the true one; L2UL's redraw for a
  * collision always picks class K/2, a quirk not copied). Also reports how often the attack reached its target.
  */
-function adversarialSet(
+async function adversarialSet(
   c: AdvImpConfig,
   original: Classifier,
   forget: Dataset,
   rng: Rng,
-): { set: Dataset; targetReached: number } {
+): Promise<{ set: Dataset; targetReached: number }> {
   const n = size(forget);
   const per = imageSize(forget);
   const total = n * c.numAdvPerSample;
@@ -132,11 +134,11 @@ function adversarialSet(
   for (let r = 0; r < c.numAdvPerSample; r++) {
     const targets = randomOtherLabels(forget.labels, forget.classNames.length, rng);
     for (const b of epochBatches(n, 256)) {
-      const [img, hit] = tf.tidy(() => {
+      const [img, hit] = await tidyRead(() => {
         const { x } = batchTensors(forget, b);
         const t = tf.tensor1d(Int32Array.from(b, (i) => targets[i]), 'int32');
         const xa = l2PgdTargeted(original, x, t, { eps: c.pgdEps, stepSize: c.pgdStepSize, iterations: c.pgdIterations, randomInit: c.pgdRandomInit }, forget, rng);
-        return [xa.dataSync() as Float32Array, tf.sum(tf.cast(tf.equal(tf.argMax(original.predict(xa), 1), t), 'int32')).dataSync()[0]];
+        return [xa, tf.sum(tf.cast(tf.equal(tf.argMax(original.predict(xa), 1), t), 'int32'))];
       });
       images.set(img, o * per);
       b.forEach((i, j) => {
@@ -144,7 +146,7 @@ function adversarialSet(
         ids[o + j] = forget.ids[i];
       });
       o += b.length;
-      reached += hit as number;
+      reached += hit[0];
     }
   }
   return { set: { ...forget, split: `${forget.split}-adversarial`, images, labels, ids }, targetReached: reached / total };

@@ -25,8 +25,8 @@ export function entropyFromLogits(logits: Float32Array, numClasses: number): Flo
 }
 
 /** Entropy of the model's (evaluation-mode) prediction for every sample; labels are not used. */
-export function predictiveEntropy(model: Classifier, ds: Dataset, batchSize = 500): Float32Array {
-  const p = predict(model, ds, batchSize);
+export async function predictiveEntropy(model: Classifier, ds: Dataset, batchSize = 500): Promise<Float32Array> {
+  const p = await predict(model, ds, batchSize);
   return entropyFromLogits(p.logits, p.numClasses);
 }
 

@@ -117,11 +117,11 @@ export const suli = defineUnlearner<SuliConfig>({
   // Nothing in SULI is random (full-batch layers in a deterministic entropy order): the seed is unused.
   async train({ inputs, config: c, timer }) {
     const { original, forget } = inputs;
-    const stopRule = timer.time('stop-check', () => StopRule.create('suli', c, original, inputs.reference));
+    const stopRule = await timer.timeAsync('stop-check', () => StopRule.create('suli', c, original, inputs.reference));
     // The paper's runtime leaves the sorting out; it is its own phase here ('sort').
-    const layers = timer.time('sort', () => {
+    const layers = await timer.timeAsync('sort', async () => {
       const split: LayerSplit = c.layerSplit === 'size' ? { by: 'size', layerSize: c.layerSize } : { by: 'count', numLayers: c.numLayers };
-      return splitIntoLayers(entropyOrder(predictiveEntropy(original, forget)), split);
+      return splitIntoLayers(entropyOrder(await predictiveEntropy(original, forget)), split);
     });
     const forgetClasses = distinctClasses(forget.labels);
     const model = cloneModel(original);
@@ -159,8 +159,8 @@ export const suli = defineUnlearner<SuliConfig>({
         readLoss: 'step',
         stop: {
           every: 'epoch',
-          check: () => {
-            check = timer.time('stop-check', () => stopRule.check(model, forget));
+          check: async () => {
+            check = await timer.timeAsync('stop-check', () => stopRule.check(model, forget));
             accepted = true;
             // Rollback (code, class-wise): reject an update that raised forget accuracy.
             if (snapshot != null && prevAccuracy >= 0 && check.forgetAccuracy > prevAccuracy) {
