@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
  * The suites that need minutes of real components: notebooks in Jupyter, the 40 MiB GPU carry bundle,
  * every unlearning method on the webgpu backend (Mesa's software Vulkan, installed by tools/gpu/software-vulkan.sh).
  */
-export const SLOW_SUITES = ['test/notebooks/**/*.test.ts', 'test/gpu-check/bundle.test.ts', 'test/gpu-check/methods-on-webgpu.test.ts'];
+export const SLOW_SUITES = ['test/notebooks/**/*.test.ts', 'test/gpu-check/bundle.test.ts', 'test/gpu-check/methods-on-webgpu.test.ts', 'test/gpu-check/webgpu-kernels.test.ts'];
 
 /** Shared by both configs. Each file in its own process: the threaded wasm backend and tf's global engine are per process. */
 export const RUNNER = { pool: 'forks', testTimeout: 120_000, hookTimeout: 120_000 } as const;

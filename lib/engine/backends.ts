@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { useThreadedWasm, wasmThreadsInfo } from './wasm-threads';
 import { registerWasmKernels } from './wasm-kernels/register';
+import { registerWebgpuKernels } from './webgpu-kernels';
 
 /** Backends in the order init() tries them when none is forced. */
 export const BACKEND_ORDER = ['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
@@ -107,6 +108,7 @@ const loadWebgpu: BackendLoader = async () => {
   }
   Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
   optionalRequire('@tensorflow/tfjs-backend-webgpu');
+  registerWebgpuKernels();
   await activate('webgpu');
   return { tfBackend: 'webgpu', detail: `GPU adapter: ${described || 'unnamed'}` };
 };

@@ -27,19 +27,6 @@ import { getUnlearner, unlearnerNames, type UnlearnInputs } from '../../lib/unle
 const TOLERANCE = 1e-2;
 const FORGET_CLASS = 1;
 
-/**
- * Known webgpu defects outside this project's code, asserted to be still there (so the entry must go
- * when a fix lands). tfjs-backend-webgpu 4.22's AddN kernel binds every input in one shader and does not
- * split them (its Concat does), while the device it requests keeps WebGPU's default limit of 8 storage
- * buffers per shader stage: tf.addN of more than 7 tensors fails Dawn's validation ("The number of storage
- * buffers (15) in the Compute stage exceeds the maximum per-stage limit (8)"), and the whole command
- * buffer holding it is dropped at submit. L1-sparse's penalty is tf.addN over every parameter (14 on
- * this ConvNet), so its epoch losses come out wrong on webgpu; the same limit holds on real GPUs.
- */
-const KNOWN_LOSS_DEFECT: Record<string, string> = {
-  'l1-sparse': 'tf.addN over 14 parameters in the L1 penalty (tfjs-backend-webgpu AddN ignores maxStorageBuffersPerShaderStage = 8)',
-  'a-l1': 'A-AMU over L1-sparse: the same tf.addN over 14 parameters',
-};
 
 const take = (ds: Dataset, from: number, n: number) => subsetByIndex(ds, Int32Array.from({ length: n }, (_, i) => from + i));
 const where = (ds: Dataset, keep: (y: number) => boolean) => subsetByIndex(ds, Int32Array.from([...ds.labels.keys()].filter((i) => keep(ds.labels[i]))));
@@ -149,13 +136,12 @@ describe('every unlearning method on the webgpu backend (software Vulkan) agains
         expect(diff).toBeLessThanOrEqual(TOLERANCE);
       });
 
-      const known = KNOWN_LOSS_DEFECT[name];
-      it(known ? `reports wrong epoch losses on webgpu (known: ${known})` : 'reports the epoch losses of the wasm run', () => {
+      // L1-sparse and A-L1 sum 14 parameters with tf.addN: this holds only with lib/engine/webgpu-kernels.ts's chunked AddN.
+      it('reports the epoch losses of the wasm run', () => {
         const r = results.get(name);
         if (r == null) throw new Error(`${name} did not complete on both backends (see the test above)`);
         const lossDiff = Math.max(0, ...r.wasm.losses.map((l, i) => Math.abs(r.gpu.losses[i] - l) / Math.max(Math.abs(l), 1e-12)));
-        if (known) expect(lossDiff, 'fixed? remove the KNOWN_LOSS_DEFECT entry').toBeGreaterThan(TOLERANCE);
-        else expect(lossDiff).toBeLessThanOrEqual(TOLERANCE);
+        expect(lossDiff).toBeLessThanOrEqual(TOLERANCE);
       });
     });
   }
