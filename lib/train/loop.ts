@@ -59,7 +59,7 @@ export interface LoopOptions {
   /** Runs at each epoch's start (e.g. a pruning round, which reads the weights: hence it may be async). */
   beforeEpoch?: (epoch: number) => void | Promise<void>;
   /** Runs after every optimiser step (e.g. re-apply pruning masks). */
-  afterStep?: () => void;
+  afterStep?: () => void | Promise<void>;
   /** Runs at each epoch's end (history, schedules, validation); info is shown with the progress event. */
   afterEpoch?: (e: LoopEpoch) => void | { info?: Record<string, number> } | Promise<void | { info?: Record<string, number> }>;
   /** Wraps every step (e.g. to time it as a phase). */
@@ -144,7 +144,7 @@ export async function trainLoop(o: LoopOptions): Promise<LoopEpoch[]> {
               deviceSum.dispose();
               deviceSum = kept;
             }
-            o.afterStep?.();
+            await o.afterStep?.();
             // Mid-epoch updates only when progress counts steps; counted in epochs, the epoch-end update says it all.
             if (o.totalSteps != null && tracker.due(done)) {
               const running = deviceSum == null ? hostSum / weight : (await readScalar(deviceSum, false)) / weight;

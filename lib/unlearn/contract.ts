@@ -24,6 +24,19 @@ export interface UnlearnInputs {
   /** One seed for everything random inside the method (batch order, sampling). */
   seed: number | string;
   onProgress?: ProgressSink;
+  /** Measures the model while it is being unlearned (e.g. MIA every few steps); see UnlearnProbe. */
+  probe?: UnlearnProbe;
+}
+
+/**
+ * A measurement taken during unlearning: before the first step, every `everySteps` optimiser steps and
+ * after the last one. `seconds` is the method's own time so far; the probe's time is left out of it and
+ * out of the result's timing, so a curve of (seconds, measure) is the method's cost to reach each point.
+ * Supported by the retain-set and forget-set-only frameworks (runMethod refuses it elsewhere).
+ */
+export interface UnlearnProbe {
+  everySteps: number;
+  measure: (model: Classifier, steps: number, seconds: number) => Promise<void>;
 }
 
 /** Wall-clock seconds of one run: the sum of its named phases (e.g. { setup: 0.1, train: 3.1 }). */

@@ -21,6 +21,8 @@ export interface MethodRun<C> {
 export interface MethodOutput {
   model: Classifier;
   history: UnlearnEpoch[];
+  /** True when the method called inputs.probe (the retain-set and forget-set-only frameworks do). */
+  probed?: boolean;
 }
 
 /** A method's definition: its settings, the sets it reads, and its work on checked inputs and config. */
@@ -53,6 +55,10 @@ export async function runMethod<C extends object>(spec: UnlearnerSpec<C>, inputs
   const config = resolveConfig(spec.name, spec, inputs?.config);
   const timer = new PhaseTimer();
   const out = await spec.train({ inputs, config, timer, hook });
+  if (inputs.probe != null && !out.probed) {
+    out.model.dispose();
+    throw new Error(`${spec.name}: inputs.probe is not supported by this method (only methods built on the retain-set or forget-set-only training frameworks measure during training); run it without a probe.`);
+  }
   // Defensive: trainLoop checks the weights every epoch; this also covers a method that returns a model
   // whose last change came after its last checked epoch, and any future method that trains without the loop.
   const bad = await nonFiniteParameter(out.model.parameters());

@@ -9,6 +9,7 @@ import { trainLoop, type LoopStep } from '../../train/loop';
 import { createOptimizer, type OptimizerSpec } from '../../train/optimizers';
 import type { UnlearnEpoch, UnlearnMode } from '../contract';
 import { nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveNumber, unitInterval, type Checks } from './config';
+import { probeHooks } from './probe';
 import type { MethodOutput, MethodRun } from './define';
 import { StopRule, type ReferenceTarget, type StopKind } from './stopping';
 
@@ -134,6 +135,9 @@ export function forgetTraining<C extends ForgetOnlyConfig>(
       let last = { forgetAccuracy: NaN, target: NaN, reached: false };
       let totalSteps = 0;
       let stoppedEarly = false;
+      // Steps, relabelling and stop checks are timed one by one, so the probe (between them) is never counted.
+      const probe = probeHooks(inputs.probe, model, () => timer.total());
+      await probe.start();
       await trainLoop({
         task: name,
         params: model.parameters(),
@@ -154,6 +158,7 @@ export function forgetTraining<C extends ForgetOnlyConfig>(
         },
         timeStep: (fn) => timer.time('train', fn),
         timeBuild: (fn) => timer.timeAsync('relabel', fn),
+        afterStep: () => probe.afterStep(),
         afterEpoch: (r) => {
           totalSteps += r.steps;
           stoppedEarly = r.stopped;
@@ -163,9 +168,10 @@ export function forgetTraining<C extends ForgetOnlyConfig>(
         onProgress: inputs.onProgress,
         nanHint: 'Lower config.lr.',
       });
+      await probe.finish();
       const lastRow = history.at(-1);
       if (lastRow != null) lastRow.extra = { ...lastRow.extra, ...(p.info ?? {}), totalSteps, stoppedEarly: stoppedEarly ? 1 : 0 };
-      return { model, history };
+      return { model, history, probed: probe.used() };
     } catch (e) {
       model.dispose();
       throw e;

@@ -11,6 +11,7 @@ import { LrSchedule } from '../../train/schedule';
 import type { RetainLossHook, StepContext, UnlearnEpoch } from '../contract';
 import { nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveNumber, unitInterval, type Checks } from './config';
 import type { MethodOutput, MethodRun } from './define';
+import { probeHooks } from './probe';
 
 /** Optimisation settings shared by every method that trains (the reference's per-method SGD/Adam recipes). */
 export interface TrainConfig {
@@ -154,8 +155,14 @@ export function retainTraining<C extends TrainConfig>(
       const streamOf = (pass: string) => streams.get(pass) ?? streams.set(pass, rng.fork(pass)).get(pass)!;
       const history: UnlearnEpoch[] = [];
       let before: Record<string, number> = {};
-      await timer.timeAsync('train', () =>
-        trainLoop({
+      // The whole loop is the 'train' phase: a probe's time is taken out of it afterwards.
+      const base = timer.total();
+      let loopStart = performance.now();
+      const probe = probeHooks(run.inputs.probe, model, (spent) => base + (performance.now() - loopStart) / 1000 - spent);
+      await timer.timeAsync('train', async () => {
+        loopStart = performance.now();
+        await probe.start();
+        await trainLoop({
           task: run.hook.name === 'plain' ? name : `${name} (${run.hook.name})`,
           params: model.parameters(),
           epochs: config.epochs,
@@ -167,7 +174,10 @@ export function retainTraining<C extends TrainConfig>(
           passes: (e) => loopPasses(model, perEpoch[e], e, streamOf),
           mainPass: p.mainPass ?? 'retain',
           readLoss: 'epoch',
-          afterStep: p.afterStep,
+          afterStep: async () => {
+            p.afterStep?.();
+            await probe.afterStep();
+          },
           afterEpoch: async (r) => {
             const extra: Record<string, number> = { ...before, lr: r.lr };
             for (const [pass, loss] of Object.entries(r.passLosses)) extra[`${pass}Loss`] = loss;
@@ -177,9 +187,11 @@ export function retainTraining<C extends TrainConfig>(
           },
           totalSteps: perEpoch.reduce((s, passes) => s + passes.reduce((t, q) => t + Math.ceil(size(q.data) / q.batchSize), 0), 0),
           onProgress: run.inputs.onProgress,
-        }),
-      );
-      return { model, history };
+        });
+        await probe.finish();
+      });
+      timer.add('train', -probe.spentSeconds());
+      return { model, history, probed: probe.used() };
     } catch (e) {
       model.dispose();
       throw e;
