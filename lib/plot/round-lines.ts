@@ -13,6 +13,10 @@ export interface RoundLinesOptions {
   title?: string;
   yTitle?: string;
   xTitle?: string;
+  /** Dashed horizontal lines across the plot (e.g. the ideal MIA of 50, Retrain's value). */
+  references?: Array<{ name: string; y: number }>;
+  /** x is not a round number (e.g. seconds): no integer ticks. */
+  continuousX?: boolean;
 }
 
 /** Multi-round line chart: one line per series (method or metric), shaded 95% CI bands when given. */
@@ -42,5 +46,13 @@ export function roundLines(series: RoundSeries[], opts: RoundLinesOptions = {}):
     }
     data.push({ type: 'scatter', mode: 'lines+markers', name: s.name, x, y, line: { color: colour, width: 2 } });
   });
-  return { data, layout: baseLayout(opts.title ?? 'Metrics over rounds', { xaxis: axis(opts.xTitle ?? 'round', { dtick: 1 }), yaxis: axis(opts.yTitle ?? 'value') }) };
+  const xs = data.flatMap((d) => d.x as number[]);
+  (opts.references ?? []).forEach((r, i) => {
+    if (!Number.isFinite(r.y)) throw new Error(`roundLines: reference '${r.name}' has y ${r.y}; pass a finite number.`);
+    data.push({ type: 'scatter', mode: 'lines', name: r.name, x: [Math.min(...xs), Math.max(...xs)], y: [r.y, r.y], line: { color: ['#444444', '#999999', '#bbbbbb'][i % 3], width: 1.5, dash: 'dash' } });
+  });
+  return {
+    data,
+    layout: baseLayout(opts.title ?? 'Metrics over rounds', { xaxis: axis(opts.xTitle ?? 'round', opts.continuousX ? {} : { dtick: 1 }), yaxis: axis(opts.yTitle ?? 'value') }),
+  };
 }

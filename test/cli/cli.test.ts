@@ -89,7 +89,7 @@ describe('the command line comes from the experiment registry', () => {
   }, 60_000);
 
   it('an unknown flag gets commander\'s error naming the flag', async () => {
-    for (const [e, flag] of [['aamu-anatomy', '--seeds'], ['single-round', '--dataset'], ['reduced-retain-strategies', '--model']]) {
+    for (const [e, flag] of [['aamu-anatomy', '--dataset'], ['single-round', '--dataset'], ['reduced-retain-strategies', '--model']]) {
       const { error, stderr } = await parseError([e, '--preset', 'smoke', flag, '1']);
       expect(error?.code, `${e} ${flag}`).toBe('commander.unknownOption');
       expect(stderr).toContain(`unknown option '${flag}'`);

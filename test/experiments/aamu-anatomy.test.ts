@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { timeToForgetAcc, timeToMia } from '../../lib/experiments/aamu-anatomy/time-to-retrain';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init } from '../../lib/engine/init';
 import { aamuAnatomy, aamuAnatomyFigures, runAamuAnatomy, PAPER_AAMU, type AamuAnatomyResult } from '../../lib/experiments/aamu-anatomy';
@@ -91,19 +92,50 @@ describe('aamu-anatomy runner (smoke preset)', () => {
     }
   });
 
+  it("traces CF and A-CF towards Retrain's MIA: probes from step 0, probe time excluded, summarised over seeds", () => {
+    expect(r.traces.map((t) => t.seed)).toEqual([0]);
+    const [st] = r.traces;
+    expect(st.traces.map((t) => t.method)).toEqual(['cf', 'a-cf']);
+    for (const t of st.traces) {
+      expect(t.points[0].steps).toBe(0);
+      for (let i = 1; i < t.points.length; i++) {
+        expect(t.points[i].steps).toBeGreaterThan(t.points[i - 1].steps);
+        expect(t.points[i].seconds).toBeGreaterThanOrEqual(t.points[i - 1].seconds);
+      }
+      expect(t.points.at(-1)!.seconds).toBeLessThanOrEqual(t.seconds + 1e-9);
+      // At step 0 the model is the original.
+      expect(t.points[0].mia).toBeCloseTo(st.original.mia, 10);
+    }
+    expect(r.timeToRetrain.rows.map((x) => [x.method, x.seeds])).toEqual([['cf', 1], ['a-cf', 1]]);
+    expect(r.timeToRetrain.retrain.mia.mean).toBe(st.retrain.mia);
+  });
+
+  it('time to a target: the first of two probes in a row within the tolerance; null when never', () => {
+    const pts = [60, 55, 51, 56, 50.5, 49.2, 52].map((mia, i) => ({ steps: 10 * i, seconds: i, mia, forgetAcc: 1 - i / 10 }));
+    expect(timeToMia(pts, 50, 2)).toEqual({ seconds: 4, steps: 40 });
+    expect(timeToMia(pts.slice(0, 3), 50, 2)).toEqual({ seconds: 2, steps: 20 });
+    expect(timeToMia(pts, 30, 2)).toBeNull();
+    expect(timeToForgetAcc(pts, 0.75)).toEqual({ seconds: 3, steps: 30 });
+    expect(timeToForgetAcc(pts, 0)).toBeNull();
+  });
+
   it('leaves no tensors behind', () => {
     expect(tensorsAfter).toBe(tensorsBefore);
   });
 
   it('writes tables, figures and the paper comparison', async () => {
     const out = aamuAnatomy.output(r, { preset: 'smoke' });
-    expect(Object.keys(out.tables)).toEqual(['anatomy', 'models', 'sweep-k', 'sweep-lambda', 'speed', 'paper-comparison']);
+    expect(Object.keys(out.tables)).toEqual(['anatomy', 'models', 'sweep-k', 'sweep-lambda', 'speed', 'paper-comparison', 'time-to-retrain', 'speedup']);
+    expect(out.tables['time-to-retrain'].rows.map((x) => x[0])).toEqual(['original', 'retrain (target)', 'cf', 'a-cf']);
     expect(out.tables['paper-comparison'].rows[0]).toContain(PAPER_AAMU.table1.uniform.cf.mia);
     // Accuracies are rendered in percent, beside the paper's percent.
     const cf = r.models[1];
     expect(out.tables['paper-comparison'].rows[0].slice(3, 9)).toEqual([100 * cf.retainAcc, PAPER_AAMU.table1.uniform.cf.retainAcc, 100 * cf.forgetAcc, PAPER_AAMU.table1.uniform.cf.forgetAcc, 100 * cf.testAcc, PAPER_AAMU.table1.uniform.cf.testAcc]);
     expect(out.tables.models.rows[1].slice(1, 5)).toEqual([100 * cf.retainAcc, 100 * cf.forgetAcc, 100 * cf.testAcc, cf.mia]);
-    expect(Object.keys(aamuAnatomyFigures(r))).toEqual(expect.arrayContaining(['rawLosses', 'gaussianised', 'losses-cf', 'losses-a-cf', 'sweepK', 'speed']));
+    expect(Object.keys(aamuAnatomyFigures(r))).toEqual(expect.arrayContaining(['rawLosses', 'gaussianised', 'losses-cf', 'losses-a-cf', 'sweepK', 'speed', 'miaOverTime', 'forgetOverTime']));
+    // The MIA figure draws Retrain's value and the ideal 50 as dashed lines, one line per traced method.
+    const mia = aamuAnatomyFigures(r).miaOverTime;
+    expect(mia.data.map((d) => d.name)).toEqual(['cf', 'a-cf', `retrain ${r.traces[0].retrain.mia.toFixed(1)}`, 'ideal 50']);
     const dir = path.join(cacheDir, 'out');
     const files = await writeExperimentOutput(dir, { ...out, figures: out.figures!.slice(0, 2) });
     expect(files.map((f) => path.basename(f))).toEqual(expect.arrayContaining(['results.json', 'report.html', 'speed.csv']));
@@ -114,6 +146,6 @@ describe('aamu-anatomy runner (smoke preset)', () => {
   it('rejects bad presets and seeds with clear errors', async () => {
     await expect(runAamuAnatomy({ preset: 'laptop' as never })).rejects.toThrow(/Unknown preset 'laptop'/);
     await expect(runAamuAnatomy({ preset: 'smoke', seed: -1 })).rejects.toThrow(/seed must be a non-negative integer/);
-    await expect(aamuAnatomy.run({ preset: 'smoke', seeds: 3 })).rejects.toThrow(/aamu-anatomy: --seeds is not an option of this experiment/);
+    await expect(aamuAnatomy.run({ preset: 'smoke', dataset: 'cifar10' })).rejects.toThrow(/aamu-anatomy: --dataset is not an option of this experiment/);
   });
 });

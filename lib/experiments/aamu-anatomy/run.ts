@@ -11,6 +11,7 @@ import { percent } from '../shared/percent';
 import { methodConfig, presetOf, type PresetName } from '../shared/presets';
 import { scenarioSizes, type Scenario } from '../shared/scenario';
 import { regulariserAnatomy, rounded, type AnatomySteps } from './regulariser-anatomy';
+import { summariseTraces, traceToRetrain, type SeedTrace, type TimeToRetrainSummary } from './time-to-retrain';
 import { AAMU_ANATOMY, AAMU_ANATOMY_PRESETS, type AamuAnatomyPreset } from './settings';
 
 export interface ModelLosses extends UnlearnMeasures {
@@ -67,6 +68,9 @@ export interface AamuAnatomyResult {
   models: ModelLosses[];
   sweep: SweepRow[];
   speed: SpeedMeasurement;
+  /** Time to Retrain's end state, per seed (the anatomy above is seed `seed` only). */
+  traces: SeedTrace[];
+  timeToRetrain: TimeToRetrainSummary;
   seconds: number;
 }
 
@@ -113,7 +117,7 @@ export async function runAamuAnatomy(o: AamuAnatomyOptions): Promise<AamuAnatomy
   const run = await startRun(AAMU_ANATOMY, o);
   const log = run.log;
   const st = p.setting;
-  return run.withScenario(st, { kind: 'uniform', fraction: 0.1 }, seed, async (s) => {
+  const anatomyPart = await run.withScenario(st, { kind: 'uniform', fraction: 0.1 }, seed, async (s) => {
     const cfConfig = methodConfig(st.methodPreset, 'cf');
     const aCfConfig = methodConfig(st.methodPreset, 'a-cf');
     const anatomy = await regulariserAnatomy(s.original, s.forget, s.testPool, { samples: p.anatomySamples, seed });
@@ -188,7 +192,7 @@ export async function runAamuAnatomy(o: AamuAnatomyOptions): Promise<AamuAnatomy
       (reached ? `after ${reached.steps} steps, ${reached.seconds.toFixed(1)}s: ${speed.ratio.toFixed(2)}x` : 'at no checkpoint') +
       `; full epoch ${speed.fullRatio.toFixed(2)}x`);
     return {
-      experiment: 'aamu-anatomy',
+      experiment: 'aamu-anatomy' as const,
       preset: o.preset,
       backend: run.backend,
       seed,
@@ -199,8 +203,14 @@ export async function runAamuAnatomy(o: AamuAnatomyOptions): Promise<AamuAnatomy
       models,
       sweep,
       speed,
-      seconds: run.seconds(),
     };
   });
+  const traces: SeedTrace[] = [];
+  const seeds = o.seeds ?? p.trace.seeds;
+  for (let traceSeed = 0; traceSeed < seeds; traceSeed++) {
+    traces.push(await run.withScenario(st, { kind: 'uniform', fraction: 0.1 }, traceSeed, (s) => traceToRetrain(s, st.methodPreset, p.trace, o.onProgress, log)));
+  }
+  const timeToRetrain = summariseTraces(traces, p.trace.tolerance);
+  return { ...anatomyPart, traces, timeToRetrain, seconds: run.seconds() };
 }
 

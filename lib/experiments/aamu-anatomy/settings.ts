@@ -1,6 +1,7 @@
 import type { ExperimentInfo } from '../shared/experiment';
 import { PAPER_TABLE1 } from '../shared/paper-000-table1';
 import { BLEND_PAPER_SETTINGS, type BlendPaperSetting, type PresetName } from '../shared/presets';
+import type { TraceSettings } from './time-to-retrain';
 
 /**
  * Sec. 3.4 of the Blend/A-AMU paper (000) taken apart: the A-AMU regulariser step by step on the
@@ -10,7 +11,7 @@ import { BLEND_PAPER_SETTINGS, type BlendPaperSetting, type PresetName } from '.
 export const AAMU_ANATOMY: ExperimentInfo = {
   name: 'aamu-anatomy',
   title: 'Blend/A-AMU paper (000), Sec. 3.4: the A-AMU regulariser step by step, CF vs A-CF, k / lambda, speed-up',
-  flags: [],
+  flags: ['seeds'],
 };
 
 export interface AamuAnatomyPreset {
@@ -31,10 +32,24 @@ export interface AamuAnatomyPreset {
   sweepFraction: number;
   /** "Reached CF's forgetting": MIA within this many points of CF's final MIA (2). */
   tolerance: number;
+  /**
+   * Time to Retrain's end state over seeds (--seeds overrides the count): CF and L1 with budgets long
+   * enough to get there (or to show that they do not), A-CF's one epoch; MIA probed every few steps.
+   */
+  trace: TraceSettings;
 }
 
 export const AAMU_ANATOMY_PRESETS: Record<PresetName, AamuAnatomyPreset> = {
-  smoke: { setting: BLEND_PAPER_SETTINGS.smoke, anatomySamples: 64, kValues: [0.5, 2], lambdaValues: [0, 34], speedFractions: [0.5, 1], sweepFraction: 1, tolerance: 2 },
+  smoke: {
+    setting: BLEND_PAPER_SETTINGS.smoke,
+    anatomySamples: 64,
+    kValues: [0.5, 2],
+    lambdaValues: [0, 34],
+    speedFractions: [0.5, 1],
+    sweepFraction: 1,
+    tolerance: 2,
+    trace: { seeds: 1, tolerance: 2, methods: [{ method: 'cf', config: { epochs: 2 }, everySteps: 2 }, { method: 'a-cf', config: {}, everySteps: 2 }] },
+  },
   // One A-CF epoch costs about 6 CF epochs here (256 forget + 256 test samples per 64-sample retain step), so the
   // sweep trains a quarter epoch per setting to keep the run near 10 minutes on 2 cores.
   cpu: {
@@ -45,6 +60,16 @@ export const AAMU_ANATOMY_PRESETS: Record<PresetName, AamuAnatomyPreset> = {
     speedFractions: [0.125, 0.25, 0.5, 1],
     sweepFraction: 0.25,
     tolerance: 2,
+    // 2700 retain images: 43 steps per epoch at batch 64. CF and L1 get 10 epochs (a third of Retrain's 30).
+    trace: {
+      seeds: 3,
+      tolerance: 2,
+      methods: [
+        { method: 'cf', config: { epochs: 10 }, everySteps: 10 },
+        { method: 'l1-sparse', config: { epochs: 10 }, everySteps: 10 },
+        { method: 'a-cf', config: {}, everySteps: 3 },
+      ],
+    },
   },
   'gpu-paper': {
     setting: BLEND_PAPER_SETTINGS['gpu-paper'],
@@ -54,6 +79,15 @@ export const AAMU_ANATOMY_PRESETS: Record<PresetName, AamuAnatomyPreset> = {
     speedFractions: [0.0625, 0.125, 0.25, 0.5, 1],
     sweepFraction: 1,
     tolerance: 2,
+    trace: {
+      seeds: 3,
+      tolerance: 2,
+      methods: [
+        { method: 'cf', config: { epochs: 50 }, everySteps: 100 },
+        { method: 'l1-sparse', config: { epochs: 50 }, everySteps: 100 },
+        { method: 'a-cf', config: {}, everySteps: 20 },
+      ],
+    },
   },
 };
 

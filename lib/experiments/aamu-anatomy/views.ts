@@ -2,11 +2,12 @@ import { lossDensity } from '../../plot/loss-density';
 import { lossHistogram } from '../../plot/loss-histogram';
 import { metricLines } from '../../plot/metric-lines';
 import { probitLossDistribution } from '../../plot/probit';
+import { roundLines } from '../../plot/round-lines';
 import type { Figure } from '../../plot/figure';
 import type { Cell, Table } from '../../results';
 import type { ExperimentOutput } from '../shared/output';
 import { statusLabel } from '../shared/measure';
-import { percent } from '../shared/percent';
+import { percent, renderedCell } from '../shared/percent';
 import type { AnatomySet, AnatomySteps } from './regulariser-anatomy';
 import type { AamuAnatomyResult } from './run';
 import { AAMU_ANATOMY, PAPER_AAMU } from './settings';
@@ -57,6 +58,56 @@ export function speedTable(r: AamuAnatomyResult): Table {
   };
 }
 
+/**
+ * Time to Retrain's end state (mean ± 95% CI over seeds): Original and Retrain rows, then each traced
+ * method's time to come within the tolerance of Retrain's MIA (over the seeds that got there) and where
+ * its budget ended. Read against Retrain: an MIA below Retrain's (or below 50) is not better.
+ */
+export function timeToRetrainTable(r: AamuAnatomyResult): Table {
+  const t = r.timeToRetrain;
+  const n = r.traces.length;
+  const rows: Cell[][] = [
+    ['original', null, null, null, t.original.mia, renderedCell('forgetAcc', t.original.forgetAcc), null],
+    ['retrain (target)', `${n}/${n}`, t.retrain.seconds, null, t.retrain.mia, renderedCell('forgetAcc', t.retrain.forgetAcc), t.retrain.seconds],
+    ...t.rows.map((x): Cell[] => [x.method, `${x.reached}/${x.seeds}`, x.seconds, x.steps, x.finalMia, renderedCell('forgetAcc', x.finalForgetAcc), x.budgetSeconds]),
+  ];
+  return {
+    title: `Time to Retrain's MIA (within ${t.tolerance} points at two probes in a row), mean ± 95% CI over ${n} seed${n === 1 ? '' : 's'}; probe time excluded`,
+    columns: ['method', 'reached', 'seconds to reach', 'steps to reach', 'mia at budget end', 'forgetAcc at budget end', 'budget seconds'],
+    rows,
+  };
+}
+
+/** CF / A-CF: the paper's "about 7.5x" (Table 1 times), ours measured to Retrain's MIA and to CF's final forget accuracy. */
+export function speedupTable(r: AamuAnatomyResult): Table {
+  const t = r.timeToRetrain;
+  return {
+    title: 'CF time / A-CF time, mean ± 95% CI over the seeds where both reached the target',
+    columns: ['target', 'ours', 'paper (Table 1 time columns)'],
+    rows: [
+      ["Retrain's MIA ± tolerance", t.ratioToRetrainMia, PAPER_AAMU.speedupUniform],
+      ["CF's final forget accuracy", t.ratioToCfForgetAcc, PAPER_AAMU.speedupUniform],
+    ],
+  };
+}
+
+/** MIA (or forget accuracy) against the method's own seconds, seed 0, with Retrain's value and the ideal 50. */
+function traceFigure(r: AamuAnatomyResult, what: 'mia' | 'forgetAcc'): Figure {
+  const st = r.traces[0];
+  const scale = what === 'mia' ? 1 : 100;
+  const retrain = what === 'mia' ? st.retrain.mia : percent(st.retrain.forgetAcc);
+  return roundLines(
+    st.traces.map((m) => ({ name: m.method, rounds: m.points.map((p) => p.seconds), values: m.points.map((p) => scale * p[what]) })),
+    {
+      title: what === 'mia' ? `MIA score during unlearning (seed ${st.seed}): Retrain's ${retrain.toFixed(1)} is the target; below it is not better` : `Forget accuracy during unlearning (seed ${st.seed})`,
+      xTitle: 'unlearning seconds (probe time excluded)',
+      yTitle: what === 'mia' ? 'MIA score' : 'forget accuracy (%)',
+      continuousX: true,
+      references: what === 'mia' ? [{ name: `retrain ${retrain.toFixed(1)}`, y: retrain }, { name: 'ideal 50', y: 50 }] : [{ name: `retrain ${retrain.toFixed(1)}`, y: retrain }],
+    },
+  );
+}
+
 /** Ours beside Table 1 of the paper (ResNet-18 / CIFAR-10, uniform 10%, full retain set) and the speed-up. */
 export function aamuPaperComparison(r: AamuAnatomyResult): Table {
   const cf = r.models.find((m) => m.name === 'cf')!;
@@ -97,6 +148,31 @@ export function aamuComparisonText(r: AamuAnatomyResult): string[] {
   return lines;
 }
 
+const ci = (c: { mean: number; ci: number; n: number } | null, digits = 1) =>
+  c == null ? 'n/a' : c.n > 1 ? `${c.mean.toFixed(digits)} ± ${c.ci.toFixed(digits)}` : `${c.mean.toFixed(digits)} (n=1)`;
+
+/** What the traces say, in sentences built from the numbers. */
+export function timeToRetrainText(r: AamuAnatomyResult): string[] {
+  const t = r.timeToRetrain;
+  const n = r.traces.length;
+  const lines = [
+    `Target: Retrain's MIA ${ci(t.retrain.mia)} (original ${ci(t.original.mia)}; ideal 50), over ${n} seed${n === 1 ? '' : 's'}. ` +
+      `A method "reaches" it when its MIA is within ${t.tolerance} points at two probes in a row. An MIA below Retrain's, or below 50, is not better: it is a different, detectable state.`,
+    ...t.rows.map((x) =>
+      x.reached > 0
+        ? `${x.method}: reached Retrain's MIA in ${x.reached}/${x.seeds} seeds after ${ci(x.seconds)} s (${ci(x.steps, 0)} steps); at the end of its budget (${ci(x.budgetSeconds)} s) MIA ${ci(x.finalMia)}.`
+        : `${x.method}: did not reach Retrain's MIA within its budget (${ci(x.budgetSeconds)} s) in any seed; MIA at the end ${ci(x.finalMia)}.`,
+    ),
+    t.ratioToRetrainMia
+      ? `CF / A-CF time to Retrain's MIA: ${ci(t.ratioToRetrainMia, 2)}x (paper, from its Table 1 times: ${PAPER_AAMU.speedupUniform.toFixed(2)}x).`
+      : "CF / A-CF time to Retrain's MIA: not measurable here (at least one of them never reached it in any seed).",
+    t.ratioToCfForgetAcc
+      ? `CF / A-CF time to CF's final forget accuracy: ${ci(t.ratioToCfForgetAcc, 2)}x.`
+      : "CF / A-CF time to CF's final forget accuracy: not measurable (A-CF never got that low).",
+  ];
+  return lines;
+}
+
 /** Every figure of the anatomy, by name (notebook cells show them one by one). */
 export function aamuAnatomyFigures(r: AamuAnatomyResult): Record<string, Figure> {
   const a = r.anatomy;
@@ -118,6 +194,10 @@ export function aamuAnatomyFigures(r: AamuAnatomyResult): Record<string, Figure>
   figs.sweepK = metricLines(sweepTable(r, 'k'), { metrics: ['mia', 'forgetAcc', 'testAcc'], title: 'A-CF vs k (sigmoid slope)', logX: true });
   figs.sweepLambda = metricLines(sweepTable(r, 'lambda'), { metrics: ['mia', 'forgetAcc', 'testAcc'], title: 'A-CF vs lambda (regulariser weight)' });
   figs.speed = metricLines(speedTable(r), { xColumn: 'seconds', metrics: ['mia', 'cf final mia'], title: 'A-CF MIA when stopped early vs CF\'s final MIA', yTitle: 'MIA score' });
+  if (r.traces?.length) {
+    figs.miaOverTime = traceFigure(r, 'mia');
+    figs.forgetOverTime = traceFigure(r, 'forgetAcc');
+  }
   return figs;
 }
 
@@ -135,6 +215,7 @@ export function aamuAnatomyOutput(r: AamuAnatomyResult): ExperimentOutput {
       'sweep-lambda': sweepTable(r, 'lambda'),
       speed: speedTable(r),
       'paper-comparison': aamuPaperComparison(r),
+      ...(r.traces?.length ? { 'time-to-retrain': timeToRetrainTable(r), speedup: speedupTable(r) } : {}),
     },
     figures: Object.entries(figs).map(([name, figure]) => ({ figure, caption: name })),
     notes: [
@@ -142,6 +223,7 @@ export function aamuAnatomyOutput(r: AamuAnatomyResult): ExperimentOutput {
         'subset of 64*S retain samples, so each checkpoint is a separate, separately timed A-CF run on such a subset. A checkpoint ' +
         "reaches CF's forgetting when its MIA score is within the tolerance of CF's final MIA; the ratio is CF's total time over that run's time.",
       ...aamuComparisonText(r),
+      ...(r.traces?.length ? timeToRetrainText(r) : []),
     ],
   };
 }
