@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { loadCommittedResults } from '../../lib/experiments/shared/committed';
+import { BLEND_PAPER_SETTINGS } from '../../lib/experiments/shared/presets';
+import { CPU_MEMORISING, type MemorisationRegimeResult } from '../../lib/experiments/memorisation-regime';
+import { SULI_SETTINGS } from '../../lib/experiments/shared/suli-setting';
+import { presetConfig } from '../../lib/unlearn';
+
+/** Issue 15: every cpu runner's original model is the memorising regime the committed sweep chose, and Retrain is trained as it is. */
+describe('the cpu original-model regime', () => {
+  it('is the candidate the committed cpu memorisation-regime sweep chose, and that candidate meets every criterion', () => {
+    const r = loadCommittedResults<MemorisationRegimeResult>('memorisation-regime', 'cpu');
+    expect(r.chosen).toBe(CPU_MEMORISING.name);
+    const s = r.summaries.find((x) => x.candidate === r.chosen)!;
+    expect(s.meets).toBe(true);
+    expect(s.trainAcc).toBeGreaterThanOrEqual(0.99);
+    expect(s.miaOriginal).toBeGreaterThanOrEqual(56);
+    expect(s.miaOriginal - s.miaRetrain).toBeGreaterThanOrEqual(5);
+  });
+
+  it('is what the Blend/A-AMU and SULI cpu settings train (so they share cached originals)', () => {
+    expect(BLEND_PAPER_SETTINGS.cpu.recipe).toEqual(CPU_MEMORISING.recipe);
+    expect(BLEND_PAPER_SETTINGS.cpu.data.trainPerClass).toBe(CPU_MEMORISING.trainPerClass);
+    expect(SULI_SETTINGS.cpu['fashion-mnist'].recipe).toEqual(CPU_MEMORISING.recipe);
+    // No weight decay, no augmentation: the papers' originals memorise.
+    expect(CPU_MEMORISING.recipe.optimizer).toMatchObject({ weightDecay: 0 });
+  });
+
+  it("Retrain (the gold standard) uses the original's own recipe on the retain set", () => {
+    const r = CPU_MEMORISING.recipe;
+    const c = presetConfig('cpu', 'retrain');
+    expect(c).toMatchObject({ epochs: r.epochs, batchSize: r.batchSize, lr: r.lr, optimizer: r.optimizer.kind, weightDecay: 0, schedule: r.schedule.kind, warmupEpochs: 0 });
+    if (r.optimizer.kind === 'sgd') expect(c.momentum).toBe(r.optimizer.momentum);
+  });
+});
