@@ -8,6 +8,7 @@ import { aamuAnatomyOutput } from './views';
 export * from './settings';
 export * from './regulariser-anatomy';
 export * from './run';
+export * from './time-to-retrain';
 export * from './views';
 
 export const aamuAnatomy: Experiment<AamuAnatomyResult> = {
