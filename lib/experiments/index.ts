@@ -7,6 +7,7 @@ export * from './shared/measure';
 export * from './shared/percent';
 export * from './shared/output';
 export * from './shared/committed';
+export * from './shared/retrain-gap';
 export { provenanceOf, gitState, settingsHash, type Provenance, type GitState, type MachineInfo } from './shared/provenance';
 export { startRun, checkRunOptions, checkMethods, withUnlearned, cellOrNull, meanOrNaN, type Run } from './shared/harness';
 export { PAPER_TABLE1, type PaperCell } from './shared/paper-000-table1';
@@ -45,6 +46,7 @@ export {
   runMultiRound,
   multiRoundLabel,
   multiRoundTable,
+  multiRoundRuns,
   MULTI_ROUND_METRICS,
   multiRoundFigures,
   multiRoundPaperComparison,
@@ -53,6 +55,7 @@ export {
   multiRound,
   type MultiRoundPreset,
   type MultiRoundRow,
+  type MultiRoundOriginalRow,
   type MultiRoundResult,
 } from './multi-round';
 export * from './suli-class-wise';

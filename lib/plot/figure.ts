@@ -94,6 +94,23 @@ export function wrapTitle(title: string, width: number): string[] {
   return lines;
 }
 
+/** A horizontal reference value drawn as a dashed line (e.g. the ideal MIA score of 50, or Retrain's value). */
+export interface HorizontalReference {
+  name: string;
+  y: number;
+}
+
+/**
+ * Dashed horizontal lines across the whole plot width, each with a legend entry (layout.shapes), for
+ * charts whose x axis is categorical (bars) or numeric alike.
+ */
+export function referenceShapes(refs: readonly HorizontalReference[], what: string): Record<string, unknown>[] {
+  return refs.map((r, i) => {
+    if (!Number.isFinite(r.y)) throw new Error(`${what}: reference '${r.name}' has y ${r.y}; pass a finite number.`);
+    return { type: 'line', xref: 'paper', x0: 0, x1: 1, yref: 'y', y0: r.y, y1: r.y, layer: 'above', name: r.name, showlegend: true, line: { color: ['#222222', '#888888', '#bbbbbb'][i % 3], width: 1.5, dash: 'dash' } };
+  });
+}
+
 export function axis(title: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { title: { text: title }, gridcolor: '#e5e5e5', zeroline: false, ...extra };
 }

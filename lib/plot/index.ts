@@ -6,6 +6,7 @@ export { probitLossDistribution, probitTransform, type ProbitOptions } from './p
 export { rocCurves, rocFromScores, type RocCurve, type AttackScores, type RocOptions } from './roc';
 export { metricBars, type MetricChartOptions } from './metric-bars';
 export { metricLines, type MetricLinesOptions } from './metric-lines';
+export { dotPlot, type DotPlotOptions, type DotPlotReference } from './dot-plot';
 export { roundLines, type RoundSeries, type RoundLinesOptions } from './round-lines';
 export { radarChart, type RadarSeries, type RadarOptions } from './radar';
 export { imageGrid, type ImageGridOptions } from './image-grid';

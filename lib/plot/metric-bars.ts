@@ -1,5 +1,5 @@
 import { cellCi, cellValue, columnIndex, formatCell, validateTable, type Table } from '../results/table';
-import { axis, baseLayout, PALETTE, type Figure } from './figure';
+import { axis, baseLayout, PALETTE, referenceShapes, type Figure, type HorizontalReference } from './figure';
 
 export interface MetricChartOptions {
   title?: string;
@@ -13,6 +13,8 @@ export interface MetricChartOptions {
   /** Which metric columns to draw (default: every column with a numeric or {mean, ci} cell). */
   metrics?: string[];
   yTitle?: string;
+  /** Dashed horizontal lines across the plot, with legend entries (e.g. the ideal MIA score of 50). */
+  references?: HorizontalReference[];
 }
 
 /** The metric columns to draw: named ones, else every column holding a number or {mean, ci}. */
@@ -53,7 +55,13 @@ export function metricBars(table: Table, opts: MetricChartOptions = {}): Figure 
     seen.set(key, i);
   });
   const cols = metricColumns(t, li, opts.metrics, 'metricBars');
-  const layout = baseLayout(opts.title ?? t.title, { barmode: 'group', xaxis: axis(t.columns[li]), yaxis: axis(opts.yTitle ?? 'value') });
+  const refs = opts.references ?? [];
+  const layout = baseLayout(opts.title ?? t.title, {
+    barmode: 'group',
+    xaxis: axis(t.columns[li]),
+    yaxis: axis(opts.yTitle ?? 'value'),
+    ...(refs.length > 0 ? { shapes: referenceShapes(refs, 'metricBars') } : {}),
+  });
   if (si == null) {
     return {
       data: cols.map((j, k) => ({

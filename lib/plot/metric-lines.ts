@@ -1,5 +1,5 @@
 import { cellValue, columnIndex, validateTable, type Table } from '../results/table';
-import { axis, baseLayout, PALETTE, type Figure } from './figure';
+import { axis, baseLayout, PALETTE, referenceShapes, type Figure } from './figure';
 import { errorBars, metricColumns, type MetricChartOptions } from './metric-bars';
 
 export interface MetricLinesOptions extends Omit<MetricChartOptions, 'labelColumn'> {
@@ -24,6 +24,10 @@ export function metricLines(table: Table, opts: MetricLinesOptions = {}): Figure
       error_y: errorBars(t, j),
       line: { color: PALETTE[k % PALETTE.length], width: 2 },
     })),
-    layout: baseLayout(opts.title ?? t.title, { xaxis: axis(t.columns[xi], opts.logX ? { type: 'log' } : {}), yaxis: axis(opts.yTitle ?? 'value') }),
+    layout: baseLayout(opts.title ?? t.title, {
+      xaxis: axis(t.columns[xi], opts.logX ? { type: 'log' } : {}),
+      yaxis: axis(opts.yTitle ?? 'value'),
+      ...(opts.references != null && opts.references.length > 0 ? { shapes: referenceShapes(opts.references, 'metricLines') } : {}),
+    }),
   };
 }

@@ -68,6 +68,15 @@ describe('multi-round runner (smoke preset)', () => {
     }
   });
 
+  it('measures the original model on every round\'s sets (no training)', () => {
+    expect(r.originals!.map((x) => x.round)).toEqual([0, 1, 2]);
+    for (const o of r.originals!) {
+      for (const v of [o.retainAcc, o.forgetAcc, o.testAcc]) expect(v).toBeGreaterThan(0);
+      expect(o.mia).toBeGreaterThanOrEqual(0);
+      expect(o.mia).toBeLessThanOrEqual(100);
+    }
+  });
+
   it('keeps tf.memory().numTensors flat across rounds and leaves nothing behind', () => {
     for (const m of METHODS) {
       for (const blend of [false, true]) {
@@ -81,12 +90,21 @@ describe('multi-round runner (smoke preset)', () => {
 
   it('writes the per-round table, Fig. 4 figures and the paper comparison', async () => {
     const out = multiRound.output(r, { preset: 'smoke' });
-    expect(out.tables.rounds.rows).toHaveLength(METHODS.length * 2 * 3);
+    // The original model on each round's sets first, then every method and variant per round.
+    expect(out.tables.rounds.rows).toHaveLength(3 + METHODS.length * 2 * 3);
+    expect(out.tables.rounds.rows.slice(0, 3).map((x) => [x[0], x[1]])).toEqual([0, 1, 2].map((k) => [`round ${k}`, 'original']));
+    // No Retrain run in the smoke methods: no gap table, and the notes say so.
+    expect(out.tables['gap-to-retrain']).toBeUndefined();
+    expect(out.notes!.join(' ')).toMatch(/No Retrain run/);
     expect(out.tables['paper-comparison'].rows.length).toBeGreaterThan(5);
     const figs = multiRoundFigures(r);
     expect(Object.keys(figs)).toEqual(['testAcc', 'retainAcc', 'forgetAcc', 'mia', 'seconds']);
     const lines = figs.testAcc.data.filter((t) => t.mode === 'lines+markers');
-    expect(lines).toHaveLength(METHODS.length * 2);
+    expect(lines.map((t) => t.name)[0]).toBe('original');
+    expect(lines).toHaveLength(1 + METHODS.length * 2);
+    // The ideal MIA score, dashed, in the MIA figure; the original has no line in the time figure.
+    expect(figs.mia.data.some((t) => t.mode === 'lines' && (t.y as number[]).every((y) => y === 50))).toBe(true);
+    expect(figs.seconds.data.some((t) => t.name === 'original')).toBe(false);
     // The figure shows accuracies in percent: one seed, so the points are the rows' accuracies x 100.
     const cfRows = r.rows.filter((x) => x.method === 'cf' && !x.blend).sort((a, b) => a.round - b.round);
     expect(lines.find((t) => t.name === 'cf')!.y).toEqual(cfRows.map((x) => 100 * x.testAcc));

@@ -64,13 +64,33 @@ describe('reduced-retain-strategies runner (smoke preset)', () => {
 
   it('builds its output and the paper table', () => {
     const out = reducedRetainStrategies.output(r, { preset: 'smoke' });
-    expect(Object.keys(out.tables)).toEqual(['strategies', 'paper', 'ratios']);
-    expect(out.figures!.length).toBe(2);
+    expect(Object.keys(out.tables)).toEqual(['strategies', 'gap', 'paper', 'ratios']);
+    expect(out.figures!.length).toBe(3);
     expect(strategyPaperTable(r).rows.length).toBe(7);
     // Rendered in percent beside the paper's percent: one seed, so forget accuracy x 100.
     const full = r.rows.find((x) => x.strategy === 'full')!;
     expect(strategyPaperTable(r).rows[0][1]).toBe(100 * full.forgetAcc);
-    expect((out.tables.strategies.rows[0][2] as { mean: number }).mean).toBe(100 * full.forgetAcc);
+    // Original and Retrain first (the rows every set is read against), then the seven sets.
+    expect(out.tables.strategies.rows.map((x) => x[0])).toEqual(['original', 'retrain', ...RETAIN_STRATEGIES.map((s) => s.label)]);
+    expect((out.tables.strategies.rows[2][2] as { mean: number }).mean).toBe(100 * full.forgetAcc);
+    // Retrain's gap to itself is 0; (1)'s Avg. Gap is the mean |gap| over the four metrics, in points.
+    const gap = out.tables.gap;
+    const avg = gap.columns.indexOf('Avg. Gap');
+    expect((gap.rows[1][avg] as { mean: number }).mean).toBe(0);
+    const retrain = r.references!.find((x) => x.model === 'retrain')!;
+    const expected = (100 * Math.abs(full.retainAcc - retrain.retainAcc) + 100 * Math.abs(full.forgetAcc - retrain.forgetAcc) + 100 * Math.abs(full.testAcc - retrain.testAcc) + Math.abs(full.mia - retrain.mia)) / 4;
+    expect((gap.rows[2][avg] as { mean: number }).mean).toBeCloseTo(expected, 9);
+    expect(out.notes!.join(' ')).toMatch(/below 50, or below Retrain's, is not better/);
+  });
+
+  it('measures the original (on the whole training set it saw) and Retrain (from scratch on R) on the same sets', () => {
+    expect(r.references!.map((x) => x.model)).toEqual(['original', 'retrain']);
+    const [original, retrain] = r.references!;
+    expect(original.trainSize).toBe(r.setups[0].sizes.train);
+    expect(retrain.trainSize).toBe(r.setups[0].sizes.retain);
+    expect(Number.isNaN(original.seconds)).toBe(true);
+    expect(retrain.seconds).toBeGreaterThan(0);
+    for (const x of r.references!) for (const v of [x.retainAcc, x.forgetAcc, x.freeRetainAcc, x.testAcc]) expect(v).toBeGreaterThan(0);
   });
 
   it('does not leak tensors (original model, condensed sets and unlearned models are all freed)', () => {

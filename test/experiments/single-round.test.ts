@@ -47,6 +47,15 @@ describe('single-round runner (smoke preset)', () => {
     for (const row of r.rows.filter((x) => x.method === 'retrain' && x.scenario.startsWith('class'))) expect(row.forgetAcc).toBe(0);
   });
 
+  it('measures the original model once per scenario and seed (no training), as the methods are measured', () => {
+    expect(r.originals!.map((x) => x.scenario)).toEqual([...new Set(r.rows.map((x) => x.scenario))]);
+    for (const o of r.originals!) {
+      for (const v of [o.retainAcc, o.forgetAcc, o.testAcc]) expect(v).toBeGreaterThan(0);
+      expect(o.mia).toBeGreaterThanOrEqual(0);
+      expect(o.mia).toBeLessThanOrEqual(100);
+    }
+  });
+
   it('leaves no tensors behind', () => {
     expect(tensorsAfter).toBe(tensorsBefore);
   });
@@ -58,11 +67,19 @@ describe('single-round runner (smoke preset)', () => {
     // One seed: the rendered cells are the row's accuracies in percent (the MIA score as it is).
     const cf = r.rows.find((x) => x.method === 'cf' && !x.blend && x.scenario.startsWith('class'))!;
     const table = out.tables[`table-${cf.scenario.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '')}`];
+    // Original and Retrain first: every method is read against them.
+    expect(table.rows.slice(0, 2).map((x) => x[1])).toEqual(['original', 'retrain']);
     const shown = table.rows.find((x) => x[1] === 'cf')!;
     expect(table.columns.slice(2, 6)).toEqual(['retainAcc', 'forgetAcc', 'testAcc', 'mia']);
     expect(shown.slice(2, 6).map((c) => (c as { mean: number }).mean)).toEqual([100 * cf.retainAcc, 100 * cf.forgetAcc, 100 * cf.testAcc, cf.mia]);
     const paperRow = out.tables['paper-comparison'].rows.find((x) => x[0] === cf.scenario && x[1] === 'cf')!;
     expect([paperRow[2], paperRow[4], paperRow[6], paperRow[8]]).toEqual([cf.mia, 100 * cf.retainAcc, 100 * cf.forgetAcc, 100 * cf.testAcc]);
+    // The gap table right under each scenario's table; Retrain's gap to itself is 0.
+    const slug = cf.scenario.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '');
+    expect(Object.keys(out.tables).indexOf(`gap-${slug}`)).toBe(Object.keys(out.tables).indexOf(`table-${slug}`) + 1);
+    const gap = out.tables[`gap-${slug}`];
+    expect((gap.rows.find((x) => x[1] === 'retrain')![gap.columns.indexOf('Avg. Gap')] as { mean: number }).mean).toBe(0);
+    expect(out.figures).toHaveLength(2);
     const dir = path.join(cacheDir, 'out');
     const files = await writeExperimentOutput(dir, out);
     expect(files.map((f) => path.basename(f))).toEqual(expect.arrayContaining(['results.json', 'report.html', 'paper-comparison.csv']));

@@ -7,6 +7,7 @@ import { imageGrid } from '../../lib/plot/image-grid';
 import { lossDensity } from '../../lib/plot/loss-density';
 import { lossHistogram } from '../../lib/plot/loss-histogram';
 import { baseLayout, figureTitle, wrapTitle } from '../../lib/plot/figure';
+import { dotPlot } from '../../lib/plot/dot-plot';
 import { metricBars } from '../../lib/plot/metric-bars';
 import { metricLines } from '../../lib/plot/metric-lines';
 import { probitLossDistribution, probitTransform } from '../../lib/plot/probit';
@@ -145,6 +146,48 @@ describe('metric tables, rounds and radar', () => {
     expect(() => metricBars({ ...twoScenarios, columns: ['scenario', 'method', 'acc'] }, { labelColumn: 'method', seriesColumn: 'scenario', metrics: ['acc', 'scenario'] })).toThrow(
       /with seriesColumn, draw exactly one metric/,
     );
+  });
+
+  it('bars and lines: reference values as dashed full-width lines with a legend entry', () => {
+    const fig = metricBars(table, { references: [{ name: 'ideal MIA score 50', y: 50 }] });
+    expect(fig.layout.shapes).toEqual([expect.objectContaining({ type: 'line', xref: 'paper', x0: 0, x1: 1, y0: 50, y1: 50, name: 'ideal MIA score 50', showlegend: true, line: expect.objectContaining({ dash: 'dash' }) })]);
+    expect(metricBars(table).layout.shapes).toBeUndefined();
+    const lines = metricLines({ columns: ['K', 'mia'], rows: [[1, 55], [10, 52]] }, { references: [{ name: 'ideal', y: 50 }] });
+    expect((lines.layout.shapes as { y0: number }[])[0].y0).toBe(50);
+    expect(() => metricBars(table, { references: [{ name: 'bad', y: NaN }] })).toThrow(/reference 'bad' has y NaN/);
+  });
+
+  it('dot plot: one row per label, a panel per metric with its own fitted axis, CI bars and dashed references', () => {
+    const t = {
+      columns: ['method', 'testAcc', 'mia'],
+      rows: [
+        ['original', meanCi([87, 88]), meanCi([59, 60])],
+        ['retrain', meanCi([86, 86.5]), meanCi([48, 49])],
+        ['cf', meanCi([85, 86]), null],
+      ],
+    };
+    const fig = dotPlot(t, { labelColumn: 'method', references: { mia: [{ name: 'Retrain', x: 48.5 }, { name: 'ideal MIA 50', x: 50 }], testAcc: [{ name: 'Retrain', x: 86.25 }] } });
+    const dots = fig.data.filter((d) => d.mode === 'markers');
+    expect(dots.map((d) => [d.name, d.xaxis])).toEqual([['testAcc', 'x'], ['mia', 'x2']]);
+    // Rows are y positions 0..n-1 named by the axis ticks, top to bottom; a row without a value has no dot.
+    expect(dots[0].y).toEqual([0, 1, 2]);
+    expect(dots[1].y).toEqual([0, 1]);
+    expect(fig.layout.yaxis).toMatchObject({ ticktext: ['original', 'retrain', 'cf'], tickvals: [0, 1, 2], range: [2.5, -0.5] });
+    expect((dots[0].error_x as { array: number[] }).array[0]).toBeCloseTo(meanCi([87, 88]).ci, 9);
+    // Each axis fits its data and references (never from 0) and the panels sit side by side.
+    const x1 = fig.layout.xaxis as { range: number[]; domain: number[] };
+    const x2 = fig.layout.xaxis2 as { range: number[]; domain: number[] };
+    expect(x1.range[0]).toBeGreaterThan(70);
+    expect(x2.range[0]).toBeGreaterThan(30);
+    expect(x2.range[0]).toBeLessThan(48.5 - meanCi([48, 49]).ci);
+    expect(x1.domain[1]).toBeLessThan(x2.domain[0]);
+    // References: dashed vertical lines over all rows; a name repeated in several panels has one legend entry.
+    const refs = fig.data.filter((d) => d.mode === 'lines');
+    expect(refs.map((d) => [d.name, d.xaxis, d.showlegend])).toEqual([['Retrain', 'x', true], ['Retrain', 'x2', false], ['ideal MIA 50', 'x2', true]]);
+    expect(refs[2].x).toEqual([50, 50]);
+    expect(refs[2].y).toEqual([-0.5, 2.5]);
+    expect(() => dotPlot({ ...t, rows: [...t.rows, ['cf', 1, 2]] }, { labelColumn: 'method' })).toThrow(/rows 2 and 3 share the label 'cf'/);
+    expect(() => dotPlot(t, { references: { nope: [] } })).toThrow(/no column 'nope'/);
   });
 
   it('titles: long ones wrap at word boundaries to fit the figure width (plotly clips them), the short text stays one line', () => {

@@ -7,6 +7,7 @@ import type { Figure } from '../../plot/figure';
 import type { Cell, Table } from '../../results';
 import type { ExperimentOutput } from '../shared/output';
 import { statusLabel } from '../shared/measure';
+import { MIA_IDEAL_LINE } from '../shared/retrain-gap';
 import { percent, renderedCell } from '../shared/percent';
 import type { AnatomySet, AnatomySteps } from './regulariser-anatomy';
 import type { AamuAnatomyResult } from './run';
@@ -191,9 +192,9 @@ export function aamuAnatomyFigures(r: AamuAnatomyResult): Record<string, Figure>
       { title: `${m.name}: log(1 + CE), forget vs test split (MIA ${m.mia.toFixed(1)})`, xTitle: 'log(1 + CE)' },
     );
   }
-  figs.sweepK = metricLines(sweepTable(r, 'k'), { metrics: ['mia', 'forgetAcc', 'testAcc'], title: 'A-CF vs k (sigmoid slope)', logX: true });
-  figs.sweepLambda = metricLines(sweepTable(r, 'lambda'), { metrics: ['mia', 'forgetAcc', 'testAcc'], title: 'A-CF vs lambda (regulariser weight)' });
-  figs.speed = metricLines(speedTable(r), { xColumn: 'seconds', metrics: ['mia', 'cf final mia'], title: 'A-CF MIA when stopped early vs CF\'s final MIA', yTitle: 'MIA score' });
+  figs.sweepK = metricLines(sweepTable(r, 'k'), { metrics: ['mia', 'forgetAcc', 'testAcc'], title: 'A-CF vs k (sigmoid slope)', logX: true, references: [MIA_IDEAL_LINE] });
+  figs.sweepLambda = metricLines(sweepTable(r, 'lambda'), { metrics: ['mia', 'forgetAcc', 'testAcc'], title: 'A-CF vs lambda (regulariser weight)', references: [MIA_IDEAL_LINE] });
+  figs.speed = metricLines(speedTable(r), { xColumn: 'seconds', metrics: ['mia', 'cf final mia'], title: 'A-CF MIA when stopped early vs CF\'s final MIA', yTitle: 'MIA score', references: [MIA_IDEAL_LINE] });
   if (r.traces?.length) {
     figs.miaOverTime = traceFigure(r, 'mia');
     figs.forgetOverTime = traceFigure(r, 'forgetAcc');

@@ -3,13 +3,14 @@ import { size, subsetByIds, type Dataset } from '../../data/dataset';
 import { sequentialSplits } from '../../data/splits/sequential';
 import { Rng } from '../../engine/rng';
 import { MultiRoundReducer, type RoundResult } from '../../condense/multi-round';
-import { ResultsTable } from '../../results';
-import { getUnlearner, runRounds, type UnlearnRound } from '../../unlearn';
+import { ResultsTable, type RunRecord } from '../../results';
+import { getUnlearner, HEALTHY, runRounds, type UnlearnRound } from '../../unlearn';
 import type { RunOptions } from '../shared/experiment';
 import { startRun } from '../shared/harness';
 import { measureUnlearning, statusLabel, type UnlearnMeasures } from '../shared/measure';
 import { percent } from '../shared/percent';
 import { methodConfig, presetOf, type PresetName } from '../shared/presets';
+import { ORIGINAL, referencesFirst } from '../shared/retrain-gap';
 import type { Scenario } from '../shared/scenario';
 import { MULTI_ROUND, MULTI_ROUND_PRESETS, type MultiRoundPreset } from './settings';
 
@@ -32,12 +33,20 @@ export interface MultiRoundRow extends UnlearnMeasures {
   tensors: number;
 }
 
+/** The original model measured on one round's sets (that round's real retain set and new forget set), as the methods are. */
+export interface MultiRoundOriginalRow extends UnlearnMeasures {
+  seed: number;
+  round: number;
+}
+
 export interface MultiRoundResult {
   experiment: 'multi-round';
   preset: PresetName;
   backend: string;
   rows: MultiRoundRow[];
-  /** Mean and 95 % CI over seeds; method '<m>' or '<m>+blend', scenario 'round r'. */
+  /** The original model on each round's sets and seed (absent in results written before it was measured). */
+  originals?: MultiRoundOriginalRow[];
+  /** Mean and 95 % CI over seeds; method '<m>' or '<m>+blend' (and 'original'), scenario 'round r'. */
   table: ResultsTable;
   /** Per seed and round: real retain size, forget size, reduced size and ratio, Blend phase times. */
   reductions: { seed: number; round: number; retain: number; forget: number; cumulativeForget: number; reduced: number; ratio: number; timing: Record<string, number> }[];
@@ -87,6 +96,7 @@ export async function runMultiRound(o: MultiRoundOptions): Promise<MultiRoundRes
   if (variants.length === 0 || variants.some((v) => v !== 'full' && v !== 'blend')) throw new Error(`multi-round: variants must be 'full' and/or 'blend', got [${variants.join(', ')}].`);
   const log = run.log;
   const rows: MultiRoundRow[] = [];
+  const originals: MultiRoundOriginalRow[] = [];
   const reductions: MultiRoundResult['reductions'] = [];
   const setups: MultiRoundResult['setups'] = [];
   const st = p.setting;
@@ -110,6 +120,12 @@ export async function runMultiRound(o: MultiRoundOptions): Promise<MultiRoundRes
         log(`seed ${seed} round ${round}: forget ${size(d.forget)} (cumulative ${d.cumulativeForget}), retain ${size(d.retain)}` +
           (red ? `, reduced ${size(red.dataset)} (${(100 * red.ratio).toFixed(1)}%), Blend ${blendSecondsOf(red).toFixed(1)}s` : ''));
       });
+      // The original model on every round's sets: what each round's unlearning is read against, besides Retrain.
+      for (const [round, d] of data.entries()) {
+        const m = await measureUnlearning(s.original, { retain: d.retain, forget: d.forget, testEval: s.testEval }, `${seed}/round-${round}`, HEALTHY);
+        originals.push({ seed, round, ...m });
+        log(`  original round ${round}: retain ${percent(m.retainAcc).toFixed(2)} forget ${percent(m.forgetAcc).toFixed(2)} test ${percent(m.testAcc).toFixed(2)} MIA ${m.mia.toFixed(1)}`);
+      }
       for (const method of run.methods) {
         for (const variant of variants) {
           const blend = variant === 'blend';
@@ -149,20 +165,26 @@ export async function runMultiRound(o: MultiRoundOptions): Promise<MultiRoundRes
       }
     });
   }
-  return { experiment: 'multi-round', preset: o.preset, backend: run.backend, rows, table: multiRoundTable(rows), reductions, setups, seconds: run.seconds() };
+  return { experiment: 'multi-round', preset: o.preset, backend: run.backend, rows, originals, table: multiRoundTable(rows, originals), reductions, setups, seconds: run.seconds() };
 }
 
 /** The table's method name: '<method>' or '<method>+blend'. */
 export const multiRoundLabel = (method: string, blend: boolean) => (blend ? `${method}+blend` : method);
 
-/** Mean and 95 % CI over seeds per (method[+blend], round). */
-export function multiRoundTable(rows: MultiRoundRow[]): ResultsTable {
-  return ResultsTable.fromRuns(
-    rows.map((r) => ({
+/** The runs of a result, one per (method[+blend], round, seed), the original model's first ('original': accuracies and MIA, no times). */
+export function multiRoundRuns(rows: readonly MultiRoundRow[], originals: readonly MultiRoundOriginalRow[] = []): RunRecord[] {
+  return referencesFirst([
+    ...originals.map((o) => ({ method: statusLabel(ORIGINAL, o), scenario: `round ${o.round}`, seed: o.seed, metrics: { retainAcc: o.retainAcc, forgetAcc: o.forgetAcc, testAcc: o.testAcc, mia: o.mia } })),
+    ...rows.map((r) => ({
       method: statusLabel(multiRoundLabel(r.method, r.blend), r),
       scenario: `round ${r.round}`,
       seed: r.seed,
       metrics: { retainAcc: r.retainAcc, forgetAcc: r.forgetAcc, testAcc: r.testAcc, mia: r.mia, seconds: r.seconds, unlearnSeconds: r.unlearnSeconds, blendSeconds: r.blendSeconds },
     })),
-  );
+  ]);
+}
+
+/** Mean and 95 % CI over seeds per (method[+blend], round); the original model's rows first when given. */
+export function multiRoundTable(rows: readonly MultiRoundRow[], originals: readonly MultiRoundOriginalRow[] = []): ResultsTable {
+  return ResultsTable.fromRuns(multiRoundRuns(rows, originals));
 }

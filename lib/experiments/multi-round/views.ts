@@ -5,12 +5,15 @@ import { cellOrNull, meanOrNaN } from '../shared/harness';
 import { methodOfLabel, statusLabel } from '../shared/measure';
 import type { ExperimentOutput } from '../shared/output';
 import { PERCENT_SCALE, percent, renderedCell } from '../shared/percent';
-import { multiRoundLabel, multiRoundTable, type MultiRoundResult } from './run';
+import { MIA_IDEAL_LINE, ORIGINAL, readingNotes, retrainGapTable } from '../shared/retrain-gap';
+import { multiRoundLabel, multiRoundRuns, multiRoundTable, type MultiRoundResult } from './run';
 import { MULTI_ROUND, PAPER_FIG4 } from './settings';
 
-
 /** The runs of one result as its table (built from the rows, so results read back from results.json work too). */
-const tableOf = (r: Pick<MultiRoundResult, 'rows'>) => multiRoundTable(r.rows);
+const tableOf = (r: Pick<MultiRoundResult, 'rows' | 'originals'>) => multiRoundTable(r.rows, r.originals ?? []);
+
+/** The original model's line: grey and dotted, apart from every method's colour. */
+const ORIGINAL_LINE = { color: '#7a7a7a', width: 2, dash: 'dot' };
 
 export const MULTI_ROUND_METRICS: [metric: string, title: string][] = [
   ['testAcc', 'Test accuracy (%)'],
@@ -22,12 +25,13 @@ export const MULTI_ROUND_METRICS: [metric: string, title: string][] = [
 
 /**
  * Fig. 4: one figure per metric, one line per method over the rounds; a method keeps its colour, solid
- * without Blend and dashed with Blend.
+ * without Blend and dashed with Blend. The original model (where the result has it) is a grey dotted
+ * line, and the MIA figure has the ideal score of 50 dashed.
  */
 export function multiRoundFigures(r: MultiRoundResult): Record<string, Figure> {
   const rounds = [...new Set(r.rows.map((x) => x.round))].sort((a, b) => a - b);
   // Table labels: a flagged run keeps its mark ('a-cf [diverged]') and its own line.
-  const labels = [...new Set(r.rows.map((x) => statusLabel(multiRoundLabel(x.method, x.blend), x)))];
+  const labels = [...new Set([...(r.originals ?? []).map((x) => statusLabel(ORIGINAL, x)), ...r.rows.map((x) => statusLabel(multiRoundLabel(x.method, x.blend), x))])];
   const methods = [...new Set(r.rows.map((x) => x.method))];
   const figs: Record<string, Figure> = {};
   const table = tableOf(r);
@@ -41,11 +45,19 @@ export function multiRoundFigures(r: MultiRoundResult): Record<string, Figure> {
       const ci = points.map(({ c }) => (Number.isFinite(c.ci) ? c.ci : 0));
       return { name: l, rounds: points.map((p) => p.k), values: points.map((p) => p.c.mean), ...(ci.some((v) => v > 0) ? { ci } : {}) };
     });
-    const fig = roundLines(series, { title: `${title}: solid without Blend, dashed with Blend`, yTitle: title, xTitle: 'round' });
+    // The original has no times: no line in the time figure.
+    const fig = roundLines(
+      series.filter((x) => x.values.length > 0),
+      { title: `${title}: solid without Blend, dashed with Blend`, yTitle: title, xTitle: 'round', ...(metric === 'mia' ? { references: [MIA_IDEAL_LINE] } : {}) },
+    );
     for (const t of fig.data) {
       const name = String(t.name ?? '');
       if (t.mode !== 'lines+markers') continue;
       const label = methodOfLabel(name);
+      if (label === ORIGINAL) {
+        t.line = ORIGINAL_LINE;
+        continue;
+      }
       const colour = PALETTE[methods.indexOf(label.replace(/\+blend$/, '')) % PALETTE.length];
       t.line = { color: colour, width: 2, ...(label.endsWith('+blend') ? { dash: 'dash' } : {}) };
     }
@@ -104,12 +116,15 @@ const TABLE_METRICS = ['retainAcc', 'forgetAcc', 'testAcc', 'mia', 'seconds', 'u
 export function multiRoundOutput(r: MultiRoundResult): ExperimentOutput {
   const figs = multiRoundFigures(r);
   const n = new Set(r.rows.map((x) => x.seed)).size;
+  const table = tableOf(r);
+  const gap = retrainGapTable(multiRoundRuns(r.rows, r.originals ?? []), `Gap to Retrain per round (method - Retrain on the same seed and round, points) and Avg. Gap (mean |gap| over the four), mean +- 95% CI over ${n} seed(s)`);
   return {
     title: MULTI_ROUND.title,
     meta: [`preset ${r.preset}`, `backend ${r.backend}`, `${n} seed(s)`, `${r.seconds.toFixed(0)} s in all`],
     result: r,
     tables: {
-      rounds: tableOf(r).view({ metrics: TABLE_METRICS, scale: PERCENT_SCALE, title: `Per round (mean +- 95% CI over ${n} seed(s)); seconds = unlearning + Blend (k-means in round 0)` }),
+      rounds: table.view({ metrics: TABLE_METRICS.filter((m) => table.metrics.includes(m)), scale: PERCENT_SCALE, title: `Per round (mean +- 95% CI over ${n} seed(s)); seconds = unlearning + Blend (k-means in round 0)` }),
+      ...(gap ? { 'gap-to-retrain': gap } : {}),
       reduction: reductionTable(r),
       'paper-comparison': multiRoundPaperComparison(r),
     },
@@ -118,7 +133,8 @@ export function multiRoundOutput(r: MultiRoundResult): ExperimentOutput {
       'Each method continues from its own previous-round output (SCRUB/A-SCRUB: also as teacher). The reference saved the A-SCRUB model ' +
         "as CF's checkpoint (multiround_unlearn.py), so its CF rounds >= 1 started from A-SCRUB's output; that bug is not copied. " +
         "The reference's A-SCRUB used the full retain set in the Blend variant; here every method uses the reduced set with Blend.",
-      'Forget accuracy and MIA use only the samples newly forgotten in that round; retain accuracy the real retain set left after it.',
+      'Forget accuracy and MIA use only the samples newly forgotten in that round; retain accuracy the real retain set left after it; the original model is measured on the same sets.',
+      ...readingNotes({ hasGap: gap != null, hasOriginal: (r.originals ?? []).length > 0 }),
     ],
   };
 }

@@ -1,4 +1,4 @@
-import type { HealthStatus } from '../../unlearn';
+import { HEALTHY, type HealthStatus } from '../../unlearn';
 import { size, subsetByIds, type Dataset } from '../../data/dataset';
 import { classSplit } from '../../data/splits';
 import { PhaseTimer } from '../../engine/timer';
@@ -6,13 +6,15 @@ import { blend } from '../../condense/blend';
 import { fSample } from '../../condense/f-sampling';
 import { partitionDataset, type Partition } from '../../condense/partition';
 import { reduceRetainSet } from '../../condense/reduced-retain';
-import { ResultsTable } from '../../results';
+import { ResultsTable, type RunRecord } from '../../results';
+import type { Classifier } from '../../models/classifier';
 import { accuracy } from '../../train/evaluate';
 import type { RunOptions } from '../shared/experiment';
 import { startRun, withUnlearned } from '../shared/harness';
 import { measureUnlearning, metricsOf, statusLabel } from '../shared/measure';
 import { percent } from '../shared/percent';
 import { presetOf, type PresetName } from '../shared/presets';
+import { ORIGINAL, RETRAIN, referencesFirst } from '../shared/retrain-gap';
 import { REDUCED_RETAIN_PRESETS, REDUCED_RETAIN_STRATEGIES, RETAIN_STRATEGIES, type ReducedRetainPreset, type RetainStrategy } from './settings';
 
 /** One training set given to L1-sparse, and what it did. */
@@ -37,6 +39,27 @@ export interface StrategyRow {
   timePercent: number;
 }
 
+/**
+ * What the training sets are read against, per seed: the original model (no unlearning; trainSize = the
+ * training set it saw) and Retrain (from scratch on the full retain set R; its time also as % of set (1)).
+ */
+export interface ReferenceRow {
+  seed: number;
+  model: typeof ORIGINAL | typeof RETRAIN;
+  trainSize: number;
+  retainAcc: number;
+  forgetAcc: number;
+  freeRetainAcc: number;
+  residualRetainAcc: number;
+  testAcc: number;
+  mia: number;
+  status: HealthStatus;
+  statusReason: string;
+  /** Retrain's wall time (s) and as % of set (1) of the same seed; NaN for the original. */
+  seconds: number;
+  timePercent: number;
+}
+
 export interface RatioRow {
   seed: number;
   request: string;
@@ -54,11 +77,14 @@ export interface ReducedRetainResult {
   dataset: string;
   k: number;
   rows: StrategyRow[];
-  /** Mean and 95 % CI over seeds, one row per strategy (its label; scenario 'uniform'). */
+  /** Original and Retrain per seed (absent in results written before they were measured). */
+  references?: ReferenceRow[];
+  /** Mean and 95 % CI over seeds, one row per strategy (its label; scenario 'uniform'), Original and Retrain first. */
   table: ResultsTable;
   ratios: RatioRow[];
   setups: { seed: number; sizes: Record<string, number>; originalTestAcc: number; originalSource: string; kmeansSeconds: number }[];
   l1: Record<string, unknown>;
+  retrain?: Record<string, unknown>;
   notes: string[];
   seconds: number;
 }
@@ -92,6 +118,7 @@ export async function runReducedRetainStrategies(o: RunOptions): Promise<Reduced
   const p = presetOf(REDUCED_RETAIN_PRESETS, o.preset);
   const run = await startRun(REDUCED_RETAIN_STRATEGIES, o, { seeds: p.seeds });
   const rows: StrategyRow[] = [];
+  const references: ReferenceRow[] = [];
   const ratios: RatioRow[] = [];
   const setups: ReducedRetainResult['setups'] = [];
   for (let seed = 0; seed < run.seeds; seed++) {
@@ -122,6 +149,24 @@ export async function runReducedRetainStrategies(o: RunOptions): Promise<Reduced
         'blend-residual': () => blendReclustered(residual, p, seed, 'residual'),
         reduced: async () => (await reduceRetainSet(s.train, partition, s.forget.ids, { ...p.blend, seed })).dataset,
       };
+      // NaN for an empty set (no accuracy to measure); left out of the table.
+      const acc = async (model: Classifier, ds: Dataset) => (size(ds) > 0 ? accuracy(model, ds) : NaN);
+      const logRow = (label: string, row: Omit<StrategyRow, 'strategy' | 'label' | 'buildSeconds'>) =>
+        run.log(`  ${label}: ${row.trainSize} images; forget ${percent(row.forgetAcc).toFixed(2)} free-retain ${percent(row.freeRetainAcc).toFixed(2)} ` +
+          `residual-retain ${percent(row.residualRetainAcc).toFixed(2)} test ${percent(row.testAcc).toFixed(2)} MIA ${row.mia.toFixed(1)}` +
+          (Number.isFinite(row.seconds) ? ` time ${row.seconds.toFixed(1)} s (${row.timePercent.toFixed(0)} %)` : ''));
+      // The original model on the same sets: what unlearning starts from (measured, not trained).
+      const original: ReferenceRow = {
+        seed,
+        model: ORIGINAL,
+        trainSize: size(s.train),
+        ...(await measureUnlearning(s.original, s, seed, HEALTHY)),
+        freeRetainAcc: await acc(s.original, free),
+        residualRetainAcc: await acc(s.original, residual),
+        seconds: NaN,
+        timePercent: NaN,
+      };
+      logRow('Original', original);
       let fullSeconds = NaN;
       for (const st of RETAIN_STRATEGIES) {
         const b0 = performance.now();
@@ -129,8 +174,6 @@ export async function runReducedRetainStrategies(o: RunOptions): Promise<Reduced
         const buildSeconds = (performance.now() - b0) / 1000;
         const inputs = { original: s.original, retain: trainSet, forget: s.forget, testPool: s.testPool, config: p.l1, seed, onProgress: run.onProgress };
         const row = await withUnlearned('l1-sparse', inputs, async (res): Promise<StrategyRow> => {
-          // NaN for an empty set (no accuracy to measure); left out of the table.
-          const acc = async (ds: Dataset) => (size(ds) > 0 ? accuracy(res.model, ds) : NaN);
           if (st.key === 'full') fullSeconds = res.timing.seconds;
           return {
             seed,
@@ -139,16 +182,29 @@ export async function runReducedRetainStrategies(o: RunOptions): Promise<Reduced
             trainSize: size(trainSet),
             buildSeconds: st.key === 'full' || st.key === 'free' || st.key === 'residual' ? 0 : buildSeconds,
             ...(await measureUnlearning(res.model, s, seed, res.health)),
-            freeRetainAcc: await acc(free),
-            residualRetainAcc: await acc(residual),
+            freeRetainAcc: await acc(res.model, free),
+            residualRetainAcc: await acc(res.model, residual),
             seconds: res.timing.seconds,
             timePercent: (100 * res.timing.seconds) / fullSeconds,
           };
         });
         rows.push(row);
-        run.log(`  ${st.label}: ${row.trainSize} images; forget ${percent(row.forgetAcc).toFixed(2)} free-retain ${percent(row.freeRetainAcc).toFixed(2)} ` +
-          `residual-retain ${percent(row.residualRetainAcc).toFixed(2)} test ${percent(row.testAcc).toFixed(2)} MIA ${row.mia.toFixed(1)} time ${row.seconds.toFixed(1)} s (${row.timePercent.toFixed(0)} %)`);
+        logRow(st.label, row);
       }
+      // Retrain after the strategies, so its time can be given as % of set (1)'s.
+      const retrainInputs = { original: s.original, retain: s.retain, forget: s.forget, testPool: s.testPool, config: p.retrain, seed, onProgress: run.onProgress };
+      const retrained = await withUnlearned('retrain', retrainInputs, async (res): Promise<ReferenceRow> => ({
+        seed,
+        model: RETRAIN,
+        trainSize: size(s.retain),
+        ...(await measureUnlearning(res.model, s, seed, res.health)),
+        freeRetainAcc: await acc(res.model, free),
+        residualRetainAcc: await acc(res.model, residual),
+        seconds: res.timing.seconds,
+        timePercent: (100 * res.timing.seconds) / fullSeconds,
+      }));
+      references.push(original, retrained);
+      logRow('Retrain', retrained);
     });
   }
   return {
@@ -158,25 +214,31 @@ export async function runReducedRetainStrategies(o: RunOptions): Promise<Reduced
     dataset: p.data.dataset,
     k: p.partition.k,
     rows,
-    table: strategyTable(rows),
+    references,
+    table: strategyTable(rows, references),
     ratios,
     setups,
     l1: p.l1,
+    retrain: p.retrain,
     notes: p.notes,
     seconds: run.seconds(),
   };
 }
 
-/** Mean and 95 % CI over seeds, one row per strategy (scenario '10% uniform'). */
-export function strategyTable(rows: StrategyRow[]): ResultsTable {
-  return ResultsTable.fromRuns(
-    rows.map((r) => ({
-      method: statusLabel(r.label, r),
-      scenario: 'uniform',
-      seed: r.seed,
-      metrics: metricsOf(r, STRATEGY_METRICS),
-    })),
-  );
+/**
+ * The runs of a result, one per (training set, seed), labelled as in the tables, with Original's and
+ * Retrain's first (label 'original' / 'retrain'; a flagged run keeps its mark); scenario 'uniform'.
+ */
+export function strategyRuns(rows: readonly StrategyRow[], references: readonly ReferenceRow[] = []): RunRecord[] {
+  return referencesFirst([
+    ...references.map((r) => ({ method: statusLabel(r.model, r), scenario: 'uniform', seed: r.seed, metrics: metricsOf(r, STRATEGY_METRICS) })),
+    ...rows.map((r) => ({ method: statusLabel(r.label, r), scenario: 'uniform', seed: r.seed, metrics: metricsOf(r, STRATEGY_METRICS) })),
+  ]);
+}
+
+/** Mean and 95 % CI over seeds, one row per strategy (scenario '10% uniform'), Original and Retrain first when given. */
+export function strategyTable(rows: readonly StrategyRow[], references: readonly ReferenceRow[] = []): ResultsTable {
+  return ResultsTable.fromRuns(strategyRuns(rows, references));
 }
 
 /** The table's metrics, in column order. */

@@ -1,6 +1,6 @@
 import { presetConfig } from '../../unlearn';
 import type { ExperimentInfo } from '../shared/experiment';
-import { BLEND_PAPER_SETTINGS, type BlendPaperSetting, type PresetName } from '../shared/presets';
+import { BLEND_PAPER_SETTINGS, methodConfig, type BlendPaperSetting, type PresetName } from '../shared/presets';
 
 export const REDUCED_RETAIN_STRATEGIES: ExperimentInfo = {
   name: 'reduced-retain-strategies',
@@ -58,6 +58,12 @@ export interface ReducedRetainPreset extends Omit<BlendPaperSetting, 'methodPres
   ratioClass: number;
   /** L1-sparse settings (reference: the CINIC-10 `_condense_` JSON for every set). */
   l1: Record<string, unknown>;
+  /**
+   * Retrain (from scratch on the full retain set), the target every training set is read against: the
+   * single-round runner's Retrain settings of the same preset (smoke, cpu: the same data, seed and forget
+   * set, so the same run), the CINIC-10 reference's on gpu-paper.
+   */
+  retrain: Record<string, unknown>;
   notes: string[];
 }
 
@@ -80,6 +86,7 @@ export const REDUCED_RETAIN_PRESETS: Record<PresetName, ReducedRetainPreset> = {
     fraction: 0.1,
     ratioClass: 0,
     l1: { epochs: 1, noL1Epochs: 0, lr: 0.01, batchSize: 32 },
+    retrain: methodConfig(smokeSetting.methodPreset, 'retrain'),
     notes: ['smoke preset: tiny data, one L1 epoch; checks the plumbing only.'],
   },
   cpu: {
@@ -91,6 +98,7 @@ export const REDUCED_RETAIN_PRESETS: Record<PresetName, ReducedRetainPreset> = {
     fraction: 0.1,
     ratioClass: 0,
     l1: presetConfig('cpu', 'l1-sparse'),
+    retrain: methodConfig(cpuSetting.methodPreset, 'retrain'),
     notes: [
       'Fashion-MNIST (600 images per class), a width-32 ConvNet, k = 120 clusters per class (mean cluster size 5, as CIFAR-10 at IPC 1000) ' +
         'instead of CINIC-10 / ResNet-18 / k = 800 (mean cluster size 11.25); L1-sparse for 3 epochs instead of 30.',
@@ -106,6 +114,7 @@ export const REDUCED_RETAIN_PRESETS: Record<PresetName, ReducedRetainPreset> = {
     fraction: 0.1,
     ratioClass: 0,
     l1: presetConfig('cinic10-resnet18-blend', 'l1-sparse'),
+    retrain: methodConfig('cinic10-resnet18', 'retrain', 'full'),
     notes: ['Reference setting (docs/reference/blend-a-amu.md#a10): CINIC-10, ResNet-18 (instance norm), k = 800, L1-sparse with the CINIC `_condense_` JSON, 3 runs.'],
   },
 };

@@ -2,12 +2,14 @@ import { size } from '../../data/dataset';
 import { PhaseTimer } from '../../engine/timer';
 import { partitionDataset, type Partition } from '../../condense/partition';
 import { reduceRetainSet, type ReducedRetainSet } from '../../condense/reduced-retain';
-import { ResultsTable } from '../../results';
+import { ResultsTable, type RunRecord } from '../../results';
+import { HEALTHY } from '../../unlearn';
 import type { RunOptions } from '../shared/experiment';
 import { startRun, withUnlearned } from '../shared/harness';
 import { measureUnlearning, statusLabel, type UnlearnMeasures } from '../shared/measure';
 import { percent } from '../shared/percent';
 import { methodConfig, presetOf, type PresetName } from '../shared/presets';
+import { ORIGINAL, referencesFirst } from '../shared/retrain-gap';
 import { describeForget, scenarioSizes, type ForgetRequest } from '../shared/scenario';
 import { SINGLE_ROUND, SINGLE_ROUND_PRESETS } from './settings';
 
@@ -27,12 +29,20 @@ export interface SingleRoundRow extends UnlearnMeasures {
   retainUsed: number;
 }
 
+/** The original model measured on one seed and forget request, as the methods are (no training): what unlearning starts from. */
+export interface OriginalRow extends UnlearnMeasures {
+  seed: number;
+  scenario: string;
+}
+
 export interface SingleRoundResult {
   experiment: 'single-round';
   preset: PresetName;
   backend: string;
   rows: SingleRoundRow[];
-  /** Mean and 95% CI over seeds, per method ('<method>' or '<method>+blend') and scenario. */
+  /** The original model on each scenario and seed (absent in results written before it was measured). */
+  originals?: OriginalRow[];
+  /** Mean and 95% CI over seeds, per method ('<method>' or '<method>+blend', and 'original') and scenario. */
   table: ResultsTable;
   /** Per scenario and seed: sizes, original model test accuracy (fraction), reduced-retain ratio. */
   setups: { seed: number; scenario: string; sizes: Record<string, number>; originalTestAcc: number; originalSource: string; reducedRatio: number }[];
@@ -62,6 +72,7 @@ export async function runSingleRound(o: SingleRoundOptions): Promise<SingleRound
   const variants = o.variants ?? ['full', 'blend'];
   const requests = o.requests ?? p.requests;
   const rows: SingleRoundRow[] = [];
+  const originals: OriginalRow[] = [];
   const setups: SingleRoundResult['setups'] = [];
   for (let seed = 0; seed < run.seeds; seed++) {
     // k-means runs once per seed; every forget request of that seed reuses the partition (and reports its time).
@@ -89,7 +100,9 @@ export async function runSingleRound(o: SingleRoundOptions): Promise<SingleRound
           originalSource: s.originalSource,
           reducedRatio: reduced?.ratio ?? NaN,
         });
-        run.log(`seed ${seed}, ${scenario}: original test acc ${percent(s.originalTestAccuracy).toFixed(2)}% (${s.originalSource})` +
+        const original: OriginalRow = { seed, scenario, ...(await measureUnlearning(s.original, s, seed, HEALTHY)) };
+        originals.push(original);
+        run.log(`seed ${seed}, ${scenario}: original retain ${percent(original.retainAcc).toFixed(2)} forget ${percent(original.forgetAcc).toFixed(2)} MIA ${original.mia.toFixed(1)}, test acc ${percent(s.originalTestAccuracy).toFixed(2)}% (${s.originalSource})` +
           (reduced ? `, reduced retain ${size(reduced.dataset)}/${size(s.retain)} (${(100 * reduced.ratio).toFixed(1)}%)` : ''));
         for (const method of run.methods) {
           for (const variant of variants) {
@@ -115,13 +128,17 @@ export async function runSingleRound(o: SingleRoundOptions): Promise<SingleRound
       });
     }
   }
-  return { experiment: 'single-round', preset: o.preset, backend: run.backend, rows, table: singleRoundTable(rows), setups, seconds: run.seconds() };
+  return { experiment: 'single-round', preset: o.preset, backend: run.backend, rows, originals, table: singleRoundTable(rows, originals), setups, seconds: run.seconds() };
 }
 
-/** Mean and 95% CI over seeds of every metric, one row per (method[+blend], scenario). */
-export function singleRoundTable(rows: SingleRoundRow[]): ResultsTable {
-  return ResultsTable.fromRuns(
-    rows.map((r) => ({
+/**
+ * The runs of a result, one per (method[+blend], scenario, seed), with the original model's first
+ * ('original': accuracies and MIA, no times) and Retrain's next.
+ */
+export function singleRoundRuns(rows: readonly SingleRoundRow[], originals: readonly OriginalRow[] = []): RunRecord[] {
+  return referencesFirst([
+    ...originals.map((o) => ({ method: statusLabel(ORIGINAL, o), scenario: o.scenario, seed: o.seed, metrics: { retainAcc: o.retainAcc, forgetAcc: o.forgetAcc, testAcc: o.testAcc, mia: o.mia } })),
+    ...rows.map((r) => ({
       method: statusLabel(r.blend ? `${r.method}+blend` : r.method, r),
       scenario: r.scenario,
       seed: r.seed,
@@ -134,5 +151,10 @@ export function singleRoundTable(rows: SingleRoundRow[]): ResultsTable {
         preSeconds: r.kmeansSeconds + r.samplingSeconds + r.condensationSeconds,
       },
     })),
-  );
+  ]);
+}
+
+/** Mean and 95% CI over seeds of every metric, one row per (method[+blend], scenario); the original model's rows first when given. */
+export function singleRoundTable(rows: readonly SingleRoundRow[], originals: readonly OriginalRow[] = []): ResultsTable {
+  return ResultsTable.fromRuns(singleRoundRuns(rows, originals));
 }

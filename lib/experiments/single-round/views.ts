@@ -1,13 +1,26 @@
-import { metricBars } from '../../plot/metric-bars';
+import { dotPlot } from '../../plot/dot-plot';
+import type { Figure } from '../../plot/figure';
 import type { Cell, Table } from '../../results';
 import type { ExperimentOutput } from '../shared/output';
 import { PAPER_TABLE1 } from '../shared/paper-000-table1';
 import { methodOfLabel } from '../shared/measure';
 import { PERCENT_SCALE, renderedCell } from '../shared/percent';
-import { singleRoundTable, type SingleRoundResult } from './run';
+import { GAP_METRICS, readingNotes, readingReferences, REFERENCE_ROW_COLOURS, retrainGapTable } from '../shared/retrain-gap';
+import { singleRoundRuns, singleRoundTable, type SingleRoundResult } from './run';
 import { SINGLE_ROUND } from './settings';
 
 const METRICS = ['retainAcc', 'forgetAcc', 'testAcc', 'mia', 'seconds', 'preSeconds'];
+
+/** The dot plot's panels and their axis titles. */
+const DOT_METRICS: Record<(typeof GAP_METRICS)[number], string> = {
+  retainAcc: 'retain accuracy (%)',
+  forgetAcc: 'forget accuracy (%)',
+  testAcc: 'test accuracy (%)',
+  mia: 'MIA score (ideal 50)',
+};
+
+/** A scenario as a file-name part: 'uniform 10%' -> 'uniform-10'. */
+const scenarioSlug = (scenario: string) => scenario.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '');
 
 /** The runs of one result as its table (built from the rows, so results read back from results.json work too). */
 const tableOf = (r: Pick<SingleRoundResult, 'rows'>) => singleRoundTable(r.rows);
@@ -53,20 +66,53 @@ export function blendSpeedups(r: Pick<SingleRoundResult, 'rows'>): Table {
   };
 }
 
-/** Tables (one per forget request, speed-ups, the paper beside ours) and one bar chart per request. */
+/**
+ * One scenario's methods as a dot plot: one row per method (Original and Retrain first, in greys), a
+ * panel per metric (retain, forget, test accuracy, MIA) with its axis fitted to the data, 95% CI bars,
+ * and dashed lines at Retrain's value and at the ideal MIA of 50. Differences of a point or two, which
+ * bars drawn from 0 hide, show here.
+ */
+export function singleRoundDotPlot(r: Pick<SingleRoundResult, 'rows' | 'originals'>, scenario: string): Figure {
+  const seeds = new Set(r.rows.filter((x) => x.scenario === scenario).map((x) => x.seed)).size;
+  const table = singleRoundTable(
+    r.rows.filter((x) => x.scenario === scenario),
+    (r.originals ?? []).filter((x) => x.scenario === scenario),
+  );
+  const metrics = GAP_METRICS.filter((m) => table.metrics.includes(m));
+  const view = table.view({ metrics, scale: PERCENT_SCALE });
+  return dotPlot(view, {
+    labelColumn: 'method',
+    metrics,
+    metricTitles: DOT_METRICS,
+    references: readingReferences(view, metrics),
+    rowColours: REFERENCE_ROW_COLOURS,
+    title: `${scenario} forgetting: each method against Retrain (dashed) and Original, mean ± 95% CI over ${seeds} seed${seeds === 1 ? '' : 's'}`,
+  });
+}
+
+/**
+ * Tables (one per forget request with Original and Retrain rows, the gap to Retrain per request, the
+ * speed-ups, the paper beside ours) and one dot plot per request.
+ */
 export function singleRoundOutput(r: SingleRoundResult): ExperimentOutput {
   const tables: Record<string, Table> = {};
   const scenarios = [...new Set(r.rows.map((x) => x.scenario))];
   const seeds = new Set(r.rows.map((x) => x.seed)).size;
-  const ofScenario = (scenario: string) => singleRoundTable(r.rows.filter((x) => x.scenario === scenario));
+  const originals = r.originals ?? [];
+  const of = (scenario: string) => ({ rows: r.rows.filter((x) => x.scenario === scenario), originals: originals.filter((x) => x.scenario === scenario) });
   for (const scenario of scenarios) {
-    tables[`table-${scenario.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '')}`] = ofScenario(scenario).view({ metrics: METRICS, scale: PERCENT_SCALE, title: `${scenario} forgetting (mean +- 95% CI over ${seeds} seed(s))` });
+    const s = of(scenario);
+    const table = singleRoundTable(s.rows, s.originals);
+    tables[`table-${scenarioSlug(scenario)}`] = table.view({ metrics: METRICS.filter((m) => table.metrics.includes(m)), scale: PERCENT_SCALE, title: `${scenario} forgetting (mean +- 95% CI over ${seeds} seed(s))` });
+    // The gap right under its table.
+    const gap = retrainGapTable(singleRoundRuns(s.rows, s.originals), `${scenario}: gap to Retrain (method - Retrain on the same seed, points) and Avg. Gap (mean |gap| over the four), mean +- 95% CI over ${seeds} seed(s)`);
+    if (gap != null) tables[`gap-${scenarioSlug(scenario)}`] = gap;
   }
   tables['speedups'] = blendSpeedups(r);
   tables['paper-comparison'] = paperComparisonTable(r);
   const figures = scenarios.map((scenario) => ({
-    figure: metricBars(ofScenario(scenario).view({ metrics: ['forgetAcc', 'testAcc', 'mia'], scale: PERCENT_SCALE }), { labelColumn: 'method', title: `${scenario}: forget / test accuracy and MIA score per method` }),
-    caption: `${scenario} forgetting, preset ${r.preset}`,
+    figure: singleRoundDotPlot(r, scenario),
+    caption: `${scenario} forgetting, preset ${r.preset}: dots at the mean, bars the 95% CI over seeds; each axis fitted to its data (not from 0).`,
   }));
   return {
     title: SINGLE_ROUND.title,
@@ -74,5 +120,6 @@ export function singleRoundOutput(r: SingleRoundResult): ExperimentOutput {
     result: r,
     tables,
     figures,
+    notes: readingNotes({ hasGap: Object.keys(tables).some((n) => n.startsWith('gap-')), hasOriginal: originals.length > 0 }),
   };
 }
