@@ -117,6 +117,8 @@ export function miaDotPlot(r: Pick<MemorisationRegimeResult, 'cells' | 'candidat
       yaxis: axis('MIA score (AUC x 100)'),
       shapes: [chance[0], bar[0]],
       annotations: [chance[1], bar[1]],
+      // Above the plot: under it, the legend would sit on the slanted candidate names.
+      legend: { orientation: 'h', x: 1, xanchor: 'right', y: 1.02, yanchor: 'bottom' },
     }),
   };
 }
