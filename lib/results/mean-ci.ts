@@ -37,8 +37,12 @@ export function meanCi(values: ArrayLike<number>, level = 0.95): MeanCi {
   return { mean, ci: studentt.inv(1 - (1 - level) / 2, n - 1) * (sd / Math.sqrt(n)), n };
 }
 
-/** "91.20 ± 0.84"; a single run (no CI) shows "91.20 (n=1)", never "± 0.00". */
+/**
+ * "91.20 ± 0.84"; a single run (no CI) shows "91.20 (n=1)", never "± 0.00"; runs that all gave the same
+ * value show "100.00 (n=3, all equal)" (a spread of exactly 0, not a rounded one).
+ */
 export function formatMeanCi(c: MeanCi, digits = 2): string {
   const mean = c.mean.toFixed(digits);
-  return Number.isFinite(c.ci) ? `${mean} ± ${c.ci.toFixed(digits)}` : `${mean} (n=${c.n})`;
+  if (!Number.isFinite(c.ci)) return `${mean} (n=${c.n})`;
+  return c.ci === 0 && c.n > 1 ? `${mean} (n=${c.n}, all equal)` : `${mean} ± ${c.ci.toFixed(digits)}`;
 }

@@ -25,6 +25,7 @@ describe('meanCi', () => {
     expect(c.n).toBe(1);
     expect(Number.isNaN(c.ci)).toBe(true);
     expect(formatMeanCi({ mean: 91.2, ci: NaN, n: 1 })).toBe('91.20 (n=1)');
+    expect(formatMeanCi(meanCi([100, 100, 100]))).toBe('100.00 (n=3, all equal)');
     expect(formatCell(c, 3)).toBe('0.912 (n=1)');
     expect(formatCell(c)).not.toMatch(/±/);
     expect(cellCi(c)).toBeNull();

@@ -149,10 +149,11 @@ export function summariseTraces(seeds: SeedTrace[], tolerance: number): TimeToRe
     const tc = timeToMia(cf.points, st.retrain.mia, tolerance);
     const ta = timeToMia(a.points, st.retrain.mia, tolerance);
     if (tc != null && ta != null && ta.seconds > 0) ratios.push(tc.seconds / ta.seconds);
+    // Only where CF lowered forget accuracy at all: otherwise both "reach" it at step 0 and the ratio says nothing.
     const cfFinal = cf.points.at(-1)!.forgetAcc;
     const fc = timeToForgetAcc(cf.points, cfFinal);
     const fa = timeToForgetAcc(a.points, cfFinal);
-    if (fc != null && fa != null && fa.seconds > 0) forgetRatios.push(fc.seconds / fa.seconds);
+    if (cfFinal < st.original.forgetAcc && fc != null && fa != null && fc.seconds > 0 && fa.seconds > 0) forgetRatios.push(fc.seconds / fa.seconds);
   }
   return {
     tolerance,

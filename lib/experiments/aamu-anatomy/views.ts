@@ -169,7 +169,7 @@ export function timeToRetrainText(r: AamuAnatomyResult): string[] {
       : "CF / A-CF time to Retrain's MIA: not measurable here (at least one of them never reached it in any seed).",
     t.ratioToCfForgetAcc
       ? `CF / A-CF time to CF's final forget accuracy: ${ci(t.ratioToCfForgetAcc, 2)}x.`
-      : "CF / A-CF time to CF's final forget accuracy: not measurable (A-CF never got that low).",
+      : "CF / A-CF time to CF's final forget accuracy: not measurable (CF did not lower forget accuracy below the original's, or A-CF never got that low).",
   ];
   return lines;
 }
