@@ -11,6 +11,7 @@ import { MIA_IDEAL_LINE } from '../shared/retrain-gap';
 import { percent, renderedCell } from '../shared/percent';
 import type { AnatomySet, AnatomySteps } from './regulariser-anatomy';
 import type { AamuAnatomyResult } from './run';
+import { summariseTraces, type TimeToRetrainSummary } from './time-to-retrain';
 import { AAMU_ANATOMY, PAPER_AAMU } from './settings';
 
 function stats(v: number[]): [number, number, number, number] {
@@ -60,12 +61,20 @@ export function speedTable(r: AamuAnatomyResult): Table {
 }
 
 /**
+ * The summary over seeds, rebuilt from the stored traces (results.json keeps the raw probes; a stored
+ * MeanCi's NaN half-width does not survive JSON).
+ */
+function traceSummary(r: AamuAnatomyResult): TimeToRetrainSummary {
+  return summariseTraces(r.traces, r.timeToRetrain.tolerance);
+}
+
+/**
  * Time to Retrain's end state (mean ± 95% CI over seeds): Original and Retrain rows, then each traced
  * method's time to come within the tolerance of Retrain's MIA (over the seeds that got there) and where
  * its budget ended. Read against Retrain: an MIA below Retrain's (or below 50) is not better.
  */
 export function timeToRetrainTable(r: AamuAnatomyResult): Table {
-  const t = r.timeToRetrain;
+  const t = traceSummary(r);
   const n = r.traces.length;
   const rows: Cell[][] = [
     ['original', null, null, null, t.original.mia, renderedCell('forgetAcc', t.original.forgetAcc), null],
@@ -81,7 +90,7 @@ export function timeToRetrainTable(r: AamuAnatomyResult): Table {
 
 /** CF / A-CF: the paper's "about 7.5x" (Table 1 times), ours measured to Retrain's MIA and to CF's final forget accuracy. */
 export function speedupTable(r: AamuAnatomyResult): Table {
-  const t = r.timeToRetrain;
+  const t = traceSummary(r);
   return {
     title: 'CF time / A-CF time, mean ± 95% CI over the seeds where both reached the target',
     columns: ['target', 'ours', 'paper (Table 1 time columns)'],
@@ -154,7 +163,7 @@ const ci = (c: { mean: number; ci: number; n: number } | null, digits = 1) =>
 
 /** What the traces say, in sentences built from the numbers. */
 export function timeToRetrainText(r: AamuAnatomyResult): string[] {
-  const t = r.timeToRetrain;
+  const t = traceSummary(r);
   const n = r.traces.length;
   const lines = [
     `Target: Retrain's MIA ${ci(t.retrain.mia)} (original ${ci(t.original.mia)}; ideal 50), over ${n} seed${n === 1 ? '' : 's'}. ` +
