@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { readScalarAndDispose } from '../engine/read';
 import { nonFiniteParameter } from './finite';
 import type { Optimizer } from './optimizers';
 import { ProgressTracker, type ProgressSink } from './progress';
@@ -76,15 +77,6 @@ export interface LoopOptions {
 const direct = <T>(fn: () => T): T => fn();
 const directAsync = <T>(fn: () => Promise<T>): Promise<T> => fn();
 
-/** A scalar's value, read with `await data()` (webgpu in Node has no dataSync); `dispose` frees it after the read. */
-async function readScalar(t: tf.Scalar, dispose: boolean): Promise<number> {
-  try {
-    return (await t.data())[0];
-  } finally {
-    if (dispose) t.dispose();
-  }
-}
-
 function checkFinite(o: LoopOptions, loss: number, where: string, lr: number): void {
   if (!Number.isFinite(loss)) {
     throw new Error(`${o.task}: the ${where} (lr ${lr}). ${o.nanHint ?? 'Lower the learning rate or check the data for NaN.'}`);
@@ -137,7 +129,7 @@ export async function trainLoop(o: LoopOptions): Promise<LoopEpoch[]> {
             epochSteps++;
             done++;
             if (deviceSum == null) {
-              const value = await readScalar(kept, true);
+              const value = await readScalarAndDispose(kept);
               checkFinite(o, value, `${pass.name} loss became ${value} at step ${epochSteps} of epoch ${epoch + 1}`, lr);
               hostSum += value * step.weight;
             } else {
@@ -147,7 +139,7 @@ export async function trainLoop(o: LoopOptions): Promise<LoopEpoch[]> {
             await o.afterStep?.();
             // Mid-epoch updates only when progress counts steps; counted in epochs, the epoch-end update says it all.
             if (o.totalSteps != null && tracker.due(done)) {
-              const running = deviceSum == null ? hostSum / weight : (await readScalar(deviceSum, false)) / weight;
+              const running = deviceSum == null ? hostSum / weight : (await deviceSum.data())[0] / weight;
               tracker.update(done, { epoch: epoch + 1, epochs: o.epochs, loss: running });
             }
             if (o.stop?.every === 'step' && (await o.stop.check(epoch))) {
@@ -155,7 +147,7 @@ export async function trainLoop(o: LoopOptions): Promise<LoopEpoch[]> {
               break;
             }
           }
-          const loss = weight === 0 ? NaN : (deviceSum == null ? hostSum : await readScalar(deviceSum, false)) / weight;
+          const loss = weight === 0 ? NaN : (deviceSum == null ? hostSum : (await deviceSum.data())[0]) / weight;
           if (weight > 0) checkFinite(o, loss, `${pass.name} loss became ${loss} in epoch ${epoch + 1}`, lr);
           passLosses[pass.name] = loss;
         } finally {
