@@ -1,4 +1,5 @@
 import { aamuAnatomy } from './aamu-anatomy';
+import { baselineSweep } from './baseline-sweep';
 import { condensationComparison } from './condensation-comparison';
 import { memorisationRegime } from './memorisation-regime';
 import { multiRound } from './multi-round';
@@ -21,6 +22,7 @@ const EXPERIMENTS = [
   condensationComparison,
   reducedRetainStrategies,
   aamuAnatomy,
+  baselineSweep,
   singleRound,
   multiRound,
   suliClassWise,
