@@ -60,7 +60,7 @@ export function padTo32x32x3(ds: Dataset): Dataset {
 /** A method's cpu-preset settings with one epoch (the smoke checks that it runs, not what it reaches). */
 function smokeConfig(method: string): Record<string, unknown> {
   // Methods the cpu preset does not list keep their own defaults.
-  const c = method in UNLEARN_PRESETS.cpu.methods ? presetConfig('cpu', method) : {};
+  const c = method in UNLEARN_PRESETS['cpu-full'].methods ? presetConfig('cpu-full', method) : {};
   return 'epochs' in c ? { ...c, epochs: 1 } : c;
 }
 

@@ -27,7 +27,8 @@ describe('the cpu original-model regime', () => {
 
   it("Retrain (the gold standard) uses the original's own recipe on the retain set", () => {
     const r = CPU_MEMORISING.recipe;
-    const c = presetConfig('cpu', 'retrain');
+    const c = presetConfig('cpu-full', 'retrain');
+    expect(presetConfig('cpu-blend', 'retrain')).toEqual(c);
     expect(c).toMatchObject({ epochs: r.epochs, batchSize: r.batchSize, lr: r.lr, optimizer: r.optimizer.kind, weightDecay: 0, schedule: r.schedule.kind, warmupEpochs: 0 });
     if (r.optimizer.kind === 'sgd') expect(c.momentum).toBe(r.optimizer.momentum);
   });

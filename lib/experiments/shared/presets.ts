@@ -82,13 +82,13 @@ export const BLEND_PAPER_SETTINGS: Record<PresetName, BlendPaperSetting> = {
 };
 
 /**
- * The hyperparameters a method runs with (lib/unlearn presets): 'cpu' -> the Fashion-MNIST cpu values;
- * 'smoke' -> the cpu values cut to one epoch; '<dataset>-<model>' -> the reference values for the full
+ * The hyperparameters a method runs with (lib/unlearn presets): 'cpu' -> the Fashion-MNIST cpu values for
+ * the full or the Blend-reduced retain set; 'smoke' -> those cut to one epoch; '<dataset>-<model>' -> the reference values for the full
  * or the Blend-reduced retain set (the reference tuned them separately). Methods a preset does not list
  * keep their own defaults.
  */
 export function methodConfig(methodPreset: string, method: string, retainSet: 'full' | 'blend' = 'full'): Record<string, unknown> {
-  const name = methodPreset === 'smoke' || methodPreset === 'cpu' ? 'cpu' : `${methodPreset}-${retainSet}`;
+  const name = methodPreset === 'smoke' || methodPreset === 'cpu' ? `cpu-${retainSet}` : `${methodPreset}-${retainSet}`;
   if (!unlearnPresetNames().includes(name)) {
     throw new Error(`Unknown unlearning preset '${name}'. Choose one of: ${unlearnPresetNames().join(', ')}.`);
   }

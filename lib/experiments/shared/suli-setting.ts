@@ -82,7 +82,7 @@ const SMOKE_CONFIGS: Record<string, Record<string, unknown>> = {
 };
 
 const FASHION_CPU: SuliSetting = {
-  label: 'Fashion-MNIST (600 images per class), ConvNet width 32',
+  label: `Fashion-MNIST (${BLEND_PAPER_SETTINGS.cpu.data.trainPerClass} images per class, the memorising cpu original), ConvNet width 32`,
   // The single-round cpu data and recipe, so the cached original model is shared with the Blend runners.
   data: BLEND_PAPER_SETTINGS.cpu.data,
   recipe: BLEND_PAPER_SETTINGS.cpu.recipe,

@@ -6,7 +6,7 @@ const BLEND_PAPER = ['retrain', 'cf', 'distillation', 'bad-teacher', 'l1-sparse'
 describe('unlearning presets', () => {
   it('give every method of the Blend paper a valid config in every Blend-paper preset', () => {
     const blendPresets = unlearnPresetNames().filter((n) => n !== 'cpu-suli');
-    expect(blendPresets.length).toBe(11);
+    expect(blendPresets.length).toBe(12);
     for (const name of blendPresets) {
       for (const method of BLEND_PAPER) {
         const c = getUnlearner(method).resolveConfig(presetConfig(name, method));
@@ -30,11 +30,12 @@ describe('unlearning presets', () => {
     expect(presetConfig('svhn-resnet50-blend', 'cf')).toEqual({ lr: 0.12, warmupEpochs: 3 });
     expect(presetConfig('cinic10-resnet18-full', 'a-cf')).toEqual({ lr: 1e-4 });
     expect(presetConfig('cifar10-resnet18-blend', 'bad-teacher').retainFraction).toBe(1);
-    expect(UNLEARN_PRESETS.cpu.dataset).toBe('fashion-mnist');
+    expect(UNLEARN_PRESETS['cpu-full'].dataset).toBe('fashion-mnist');
+    expect(UNLEARN_PRESETS['cpu-blend'].methods['bad-teacher'].retainFraction).toBe(1);
   });
 
   it('reject unknown presets and methods clearly', () => {
     expect(() => presetConfig('gpu', 'cf')).toThrow(/Unknown unlearning preset 'gpu'. Choose one of: cifar10-resnet18-full/);
-    expect(() => presetConfig('cpu', 'fisher')).toThrow(/Preset 'cpu' has no settings for method 'fisher'/);
+    expect(() => presetConfig('cpu-full', 'fisher')).toThrow(/Preset 'cpu-full' has no settings for method 'fisher'/);
   });
 });
