@@ -8,7 +8,7 @@ import { pathSetting } from './io/preflight';
 import { datasetNames } from './data/loaders';
 import { pretrain, PRETRAIN_PRESETS } from './experiments/pretrain';
 import { allExperiments, experimentNames, experimentsMarkdown, experimentUsage, type AnyExperiment } from './experiments/registry';
-import { defaultResultsDir, newRunDir, runExperiment } from './experiments/run-experiment';
+import { defaultResultsDir, newRunDir } from './experiments/run-experiment';
 import { RUN_FLAG_HELP, type RunFlag, type RunOptions } from './experiments/shared/experiment';
 import type { ExperimentOutput } from './experiments/shared/output';
 import { PRESET_NAMES, type PresetName } from './experiments/shared/presets';
@@ -16,6 +16,24 @@ import { modelNames } from './models/registry';
 import { tableText } from './report/html-table';
 import { terminalProgress } from './train/progress';
 import { unlearnerNames } from './unlearn';
+import {
+  arraySpec,
+  checkSlurm,
+  launchLocal,
+  mergeSweep,
+  openSweep,
+  planSweep,
+  runCells,
+  runExperimentInCells,
+  shellQuote,
+  submitSlurm,
+  sweepStatus,
+  taskCells,
+  unfinishedTasks,
+  writeKubernetesJob,
+  writeSbatch,
+  type Sweep,
+} from './sweep';
 
 function integer(name: string) {
   return (v: string) => {
@@ -69,9 +87,7 @@ function resultsRoot(): string {
 type ExperimentFlags = Pick<RunOptions, 'preset' | RunFlag> & { out?: string; quiet?: boolean };
 
 /** A word of a shell command, quoted only when the shell would split or expand it. */
-export function shellWord(w: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
-}
+export const shellWord = shellQuote;
 
 /** A folder as a command records it: relative to the working directory when inside it, else absolute. */
 function commandPath(dir: string): string {
@@ -96,7 +112,8 @@ export function commandLine(command: string, flags: readonly RunFlag[], f: Exper
 
 async function runNamedExperiment(name: string, f: ExperimentFlags, command: string): Promise<ExperimentOutput> {
   const outDir = pathSetting(f.out, '--out') ?? defaultResultsDir(resultsRoot(), name, f);
-  const { output, files } = await runExperiment(name, {
+  // Split by seed where the experiment allows it: a killed run resumes from the seeds it finished.
+  const { output, files } = await runExperimentInCells(name, {
     preset: f.preset,
     seeds: f.seeds,
     dataset: f.dataset,
@@ -139,6 +156,140 @@ function addExperimentCommand(program: Command, e: AnyExperiment): void {
     });
 }
 
+/** Prints a sweep's counts, its failed cells and, for array launchers, the tasks to resubmit. */
+function printSweepStatus(s: Sweep, chunk: number): boolean {
+  const st = sweepStatus(s);
+  console.log(`${s.plan.name}: ${st.cells.length} cells, ${st.done} done, ${st.failed} failed, ${st.todo} not run (${s.dir})`);
+  for (const c of st.cells.filter((x) => x.state === 'failed')) console.log(`  FAILED cell ${c.index} ${c.label}: ${(c.error ?? '').split('\n')[0]}`);
+  const tasks = unfinishedTasks(st, chunk);
+  if (tasks.length > 0 && st.done + st.failed > 0) {
+    console.log(`unfinished tasks (chunk ${chunk}): ${arraySpec(tasks)}; resubmit them with \`sbatch --array=${arraySpec(tasks)} ${path.join(s.dir, 'slurm', 'sweep.sbatch')}\` ` +
+      'or rerun the same `unlearn-lab sweep` command (it submits only the unfinished tasks)');
+  }
+  return st.done === st.cells.length;
+}
+
+interface SweepFlags {
+  out?: string;
+  launcher: 'local' | 'slurm' | 'kubernetes' | 'none';
+  workers: number;
+  chunk: number;
+  wait?: boolean;
+  merge: boolean;
+  slurmCpus?: number;
+  slurmTime?: string;
+  slurmPartition?: string;
+  slurmMaxParallel?: number;
+  image: string;
+  pvc: string;
+  parallelism?: number;
+}
+
+async function mergeAndPrint(dir: string, command: string): Promise<void> {
+  const groups = await mergeSweep(dir, { command, log: (line) => console.log(line) });
+  console.log(`merged ${groups.length} group(s) into ${path.join(dir, 'merged')}${path.sep}`);
+}
+
+async function runSweep(spec: string, f: SweepFlags): Promise<void> {
+  const name = path.basename(spec).replace(/\.(ya?ml|json)$/i, '');
+  const dir = pathSetting(f.out, '--out') ?? path.join(resultsRoot(), 'runs', 'sweeps', name);
+  const s = planSweep(spec, dir);
+  const mergeCommand = `npx unlearn-lab merge ${shellWord(commandPath(dir))}`;
+  const complete = printSweepStatus(s, f.chunk);
+  if (f.launcher === 'none') return;
+  if (f.launcher === 'kubernetes') {
+    const file = writeKubernetesJob(s, { chunk: f.chunk, image: f.image, pvc: f.pvc, parallelism: f.parallelism });
+    console.log(`wrote ${file}: copy ${dir} onto the claim '${f.pvc}', then \`kubectl apply -f ${file}\`; when the Job completes, copy the folder back and run \`${mergeCommand}\``);
+    return;
+  }
+  if (!complete && f.launcher === 'local') {
+    const codes = await launchLocal(s, f.workers, { log: (line) => console.log(line) });
+    if (codes.some((c) => c !== 0)) console.log(`workers exited with ${codes.join(', ')}; logs in ${path.join(dir, 'logs')}`);
+  }
+  if (!complete && f.launcher === 'slurm') {
+    const tasks = unfinishedTasks(sweepStatus(s), f.chunk);
+    const script = writeSbatch(s, { chunk: f.chunk, tasks, cpusPerTask: f.slurmCpus, time: f.slurmTime, partition: f.slurmPartition, maxParallel: f.slurmMaxParallel });
+    const { jobId, exitCode } = submitSlurm(script, { wait: f.wait });
+    console.log(`submitted Slurm job ${jobId} (array ${arraySpec(tasks)}, script ${script}; logs ${path.join(dir, 'logs')}${path.sep}slurm-${jobId}_<task>.out)`);
+    if (!f.wait) {
+      console.log(`follow it with \`squeue -j ${jobId}\`; when it ends, \`npx unlearn-lab sweep-status ${shellWord(commandPath(dir))}\` and \`${mergeCommand}\``);
+      return;
+    }
+    if (exitCode !== 0) console.log(`sbatch --wait ended with exit code ${exitCode}: some tasks failed`);
+  }
+  if (!printSweepStatus(s, f.chunk)) throw new Error(`the sweep ${dir} has unfinished cells (listed above); rerun the same command to run them.`);
+  if (f.merge) await mergeAndPrint(dir, mergeCommand);
+}
+
+function addSweepCommands(program: Command): void {
+  program
+    .command('sweep')
+    .description('plan a grid (experiment x presets x methods x seeds, or LiRA shadows) as cells keyed by config hash and run the unfinished ones (docs/sweeps.md)')
+    .argument('<spec>', 'the sweep spec (YAML or JSON)')
+    .option('--out <dir>', 'the sweep folder (default runs/sweeps/<spec name>)')
+    .option('--launcher <l>', 'local (worker processes), slurm (a job array), kubernetes (an Indexed Job manifest) or none (plan only)', choice('launcher', ['local', 'slurm', 'kubernetes', 'none']), 'local')
+    .option('--workers <n>', 'local worker processes', positive('workers'), 1)
+    .option('--chunk <n>', 'cells per Slurm array task or Kubernetes index', positive('chunk'), 1)
+    .option('--wait', 'slurm: wait for the array to end (sbatch --wait), then list failures and merge')
+    .option('--no-merge', 'do not merge when every cell is done')
+    .option('--slurm-cpus <n>', 'slurm: --cpus-per-task', positive('slurm-cpus'))
+    .option('--slurm-time <t>', 'slurm: --time per task, e.g. 02:00:00')
+    .option('--slurm-partition <p>', 'slurm: --partition')
+    .option('--slurm-max-parallel <n>', 'slurm: at most n tasks at once (--array=...%n)', positive('slurm-max-parallel'))
+    .option('--image <image>', 'kubernetes: an image holding this checkout built at /app', 'unlearn-lab:latest')
+    .option('--pvc <claim>', 'kubernetes: the ReadWriteMany claim holding the sweep folder (mounted at /sweep)', 'unlearn-lab-sweep')
+    .option('--parallelism <n>', 'kubernetes: indexes run at once', positive('parallelism'))
+    .action(async (spec: string, f: SweepFlags) => runSweep(spec, f));
+  program
+    .command('sweep-task')
+    .description("run some cells of a planned sweep (what the launchers run): a Slurm task / Kubernetes index (--task), a local worker's share (--worker/--workers) or given cells (--cells)")
+    .argument('<dir>', 'the sweep folder')
+    .option('--task <t>', 'task index: cells t*chunk .. t*chunk+chunk-1', integer('task'))
+    .option('--chunk <n>', 'cells per task', positive('chunk'), 1)
+    .option('--worker <w>', 'local worker w of --workers: cells w, w+workers, ...', integer('worker'))
+    .option('--workers <n>', 'number of local workers', positive('workers'))
+    .option('--cells <i,...>', 'these cell indexes')
+    .option('--list', 'print the cells (index, key, label) it would run, as JSON, and run nothing')
+    .action(async (dir: string, o: { task?: number; chunk: number; worker?: number; workers?: number; cells?: string; list?: boolean }) => {
+      const s = openSweep(dir);
+      const n = s.plan.cells.length;
+      const ways = [o.task !== undefined, o.worker !== undefined, o.cells !== undefined].filter(Boolean).length;
+      if (ways !== 1) throw new Error('sweep-task: give exactly one of --task <t> (with --chunk), --worker <w> --workers <n>, or --cells <i,...>.');
+      let indexes: number[];
+      if (o.task !== undefined) indexes = taskCells(n, o.task, o.chunk);
+      else if (o.worker !== undefined) {
+        if (o.workers === undefined || o.worker >= o.workers) throw new Error(`sweep-task: --worker ${o.worker} needs --workers <n> with n > ${o.worker}.`);
+        indexes = Array.from({ length: n }, (_, i) => i).filter((i) => i % o.workers! === o.worker);
+      } else {
+        indexes = o.cells!.split(',').map((x) => Number(x.trim()));
+        const bad = indexes.find((i) => !Number.isInteger(i) || i < 0 || i >= n);
+        if (bad !== undefined) throw new Error(`sweep-task: --cells: ${bad} is no cell index of this sweep (0..${n - 1}).`);
+      }
+      if (o.list) {
+        console.log(JSON.stringify(indexes.map((i) => ({ index: i, key: s.plan.cells[i].key, group: s.plan.cells[i].group, config: s.plan.cells[i].config }))));
+        return;
+      }
+      const where = o.task !== undefined ? `task ${o.task}${process.env.SLURM_ARRAY_JOB_ID ? ` of Slurm job ${process.env.SLURM_ARRAY_JOB_ID}` : ''}` : o.worker !== undefined ? `local worker ${o.worker}` : 'cells';
+      const failed = await runCells(s, indexes, { where, log: (line) => console.log(`[${new Date().toISOString()}] ${line}`) });
+      if (failed > 0) throw new Error(`${failed} of ${indexes.length} cell(s) failed (${where}); see the log above and ${path.join(s.dir, 'cells', 'failed')}.`);
+    });
+  program
+    .command('sweep-status')
+    .description('count the finished, failed and unrun cells of a sweep and name the tasks to resubmit')
+    .argument('<dir>', 'the sweep folder')
+    .option('--chunk <n>', 'cells per task, as submitted', positive('chunk'), 1)
+    .option('--check-slurm', 'also check that Slurm answers')
+    .action((dir: string, o: { chunk: number; checkSlurm?: boolean }) => {
+      if (o.checkSlurm) checkSlurm();
+      if (!printSweepStatus(openSweep(dir), o.chunk)) process.exitCode = 2;
+    });
+  program
+    .command('merge')
+    .description("build each group's results (tables with 95% CIs, CSVs, report; LiRA numbers) from a sweep's finished cells into <dir>/merged/")
+    .argument('<dir>', 'the sweep folder')
+    .action(async (dir: string) => mergeAndPrint(dir, `npx unlearn-lab merge ${shellWord(commandPath(dir))}`));
+}
+
 export function buildProgram(): Command {
   const program = new Command('unlearn-lab')
     .description('Machine-unlearning experiments on image classifiers (Blend/A-AMU, DC unlearning, SULI).')
@@ -176,6 +327,7 @@ export function buildProgram(): Command {
   program.on('command:*', (operands: string[]) => {
     program.error(`Unknown experiment '${operands[0]}'. Choose one of: ${experimentNames().join(', ')} (other commands: unlearn-lab --help).`, { code: 'unlearn-lab.unknownExperiment' });
   });
+  addSweepCommands(program);
   program
     .command('experiments')
     .description('list the experiments with the flags each takes (--markdown: the README table)')
@@ -225,7 +377,8 @@ export function buildProgram(): Command {
 if (require.main === module) {
   buildProgram()
     .parseAsync(process.argv)
-    .then(() => process.exit(0))
+    // A command may set process.exitCode (sweep-status: 2 while cells are unfinished).
+    .then(() => process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0))
     .catch((e: Error) => {
       console.error(`unlearn-lab: ${e.message}`);
       process.exit(1);

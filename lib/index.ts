@@ -18,6 +18,7 @@ export { terminalProgress, describeProgress, ProgressTracker, type ProgressEvent
 export * from './experiments';
 export * from './unlearn';
 export * from './metrics';
+export * from './audit';
 export * from './condense';
 export * from './plot';
 export * from './report';

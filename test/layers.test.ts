@@ -15,8 +15,9 @@ import { describe, expect, it } from 'vitest';
  *   5  condense, metrics    condensation; MIAs and unlearning metrics (siblings)
  *   6  unlearn              unlearning methods (A-AMU's MIA regulariser uses metrics)
  *   7  plot, report, bench  figures; tables, CSV/HTML reports, notebook helpers; benchmarks (siblings)
- *   8  experiments          paper experiments, their runners and views
- *   9  cli.ts, index.ts     entry points
+ *   8  experiments, audit   paper experiments, their runners and views; auditing one model trio (siblings)
+ *   9  sweep                grids of experiment cells, their launchers (local, Slurm, Kubernetes) and merge
+ *  10  cli.ts, index.ts     entry points
  */
 const LAYERS: string[][] = [
   ['io', 'results'],
@@ -27,7 +28,8 @@ const LAYERS: string[][] = [
   ['condense', 'metrics'],
   ['unlearn'],
   ['plot', 'report', 'bench'],
-  ['experiments'],
+  ['experiments', 'audit'],
+  ['sweep'],
   // gpu-check is its own entry point (npm run gpu-check), beside the CLI.
   ['cli.ts', 'index.ts', 'gpu-check'],
 ];

@@ -52,6 +52,31 @@ export function confidenceOf(p: Predictions, opts: LogitConfidenceOptions = {}):
   return logitConfidence(p.logits, p.labels, p.numClasses, opts);
 }
 
+/**
+ * Per-sample softmax probability of the true class, p_y, and entropy of the softmax, -sum_j p_j log p_j
+ * (SalUn's SVC attack features; the shadow attack's entropy feature), computed stably from the logits.
+ */
+export function softmaxStats(p: Predictions): { trueClassProbability: Float64Array; entropy: Float64Array } {
+  const k = p.numClasses;
+  const n = p.labels.length;
+  const trueClassProbability = new Float64Array(n);
+  const entropy = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let m = -Infinity;
+    for (let j = 0; j < k; j++) m = Math.max(m, p.logits[i * k + j]);
+    let z = 0;
+    for (let j = 0; j < k; j++) z += Math.exp(p.logits[i * k + j] - m);
+    let h = 0;
+    for (let j = 0; j < k; j++) {
+      const q = Math.exp(p.logits[i * k + j] - m) / z;
+      if (q > 0) h -= q * Math.log(q);
+    }
+    entropy[i] = h;
+    trueClassProbability[i] = Math.exp(p.logits[i * k + p.labels[i]] - m) / z;
+  }
+  return { trueClassProbability, entropy };
+}
+
 function logAddExp(a: number, b: number): number {
   if (a === -Infinity) return b;
   if (b === -Infinity) return a;

@@ -36,28 +36,44 @@ export interface LiraShadowOptions {
   onShadow?: (index: number, seconds: number) => void;
 }
 
-/** Trains numShadows shadow models, each on a random half of the population, and records phi on every example. */
-export async function trainLiraShadows(population: Dataset, trainShadow: ShadowTrainer, opts: LiraShadowOptions): Promise<LiraShadows> {
-  const S = opts.numShadows;
+/**
+ * Which population examples each of numShadows shadows trains on (every example IN for exactly half
+ * of them, as in the LiRA code) and each shadow's training seed: the draws of trainLiraShadows, so
+ * that shadows trained apart (one per sweep cell, lib/sweep) are the very shadows it trains.
+ */
+export function liraShadowPlan(populationSize: number, numShadows: number, seed: number | string = 0): { inMask: Uint8Array[]; seeds: number[] } {
+  const S = numShadows;
   if (!Number.isInteger(S) || S < 2 || S % 2 !== 0) throw new Error(`trainLiraShadows: numShadows must be an even integer >= 2, got ${S}.`);
-  const n = size(population);
-  if (n < 2) throw new Error(`trainLiraShadows: the population ${population.name}/${population.split} has ${n} samples; need at least 2.`);
-  const rng = new Rng(opts.seed ?? 0);
-  // As in the LiRA code: every example is IN for exactly S/2 shadows (a random half of them).
+  const n = populationSize;
+  const rng = new Rng(seed);
   const inMask = Array.from({ length: S }, () => new Uint8Array(n));
   const maskRng = rng.fork('mask');
   for (let i = 0; i < n; i++) for (const s of maskRng.permutation(S).subarray(0, S / 2)) inMask[s][i] = 1;
+  return { inMask, seeds: Array.from({ length: S }, (_, s) => rng.fork(`shadow${s}`).uint32()) };
+}
+
+/** Trains one shadow on the examples its mask marks IN and returns its phi on the whole population (the model is freed). */
+export async function liraShadowPhi(population: Dataset, trainShadow: ShadowTrainer, inMask: Uint8Array, seed: number): Promise<Float64Array> {
+  const idx = Array.from({ length: size(population) }, (_, i) => i).filter((i) => inMask[i] === 1);
+  const model = await trainShadow(subsetByIndex(population, idx), seed);
+  try {
+    return confidenceOf(await predict(model, population));
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Trains numShadows shadow models, each on a random half of the population, and records phi on every example. */
+export async function trainLiraShadows(population: Dataset, trainShadow: ShadowTrainer, opts: LiraShadowOptions): Promise<LiraShadows> {
+  const S = opts.numShadows;
+  const n = size(population);
+  if (n < 2) throw new Error(`trainLiraShadows: the population ${population.name}/${population.split} has ${n} samples; need at least 2.`);
+  const { inMask, seeds } = liraShadowPlan(n, S, opts.seed ?? 0);
   const phi: Float64Array[] = [];
   const t0 = Date.now();
   for (let s = 0; s < S; s++) {
     const ts = Date.now();
-    const idx = Array.from({ length: n }, (_, i) => i).filter((i) => inMask[s][i] === 1);
-    const model = await trainShadow(subsetByIndex(population, idx), rng.fork(`shadow${s}`).uint32());
-    try {
-      phi.push(confidenceOf(await predict(model, population)));
-    } finally {
-      model.dispose();
-    }
+    phi.push(await liraShadowPhi(population, trainShadow, inMask[s], seeds[s]));
     opts.onShadow?.(s, (Date.now() - ts) / 1000);
   }
   return { phi, inMask, populationSize: n, seconds: (Date.now() - t0) / 1000 };

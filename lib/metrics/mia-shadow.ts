@@ -2,7 +2,7 @@ import { size, subsetByIndex, type Dataset } from '../data/dataset';
 import { Rng } from '../engine/rng';
 import type { Classifier } from '../models/classifier';
 import { predict, type Predictions } from '../train/evaluate';
-import { confidenceOf } from './confidence';
+import { confidenceOf, softmaxStats } from './confidence';
 import { fitLogisticRegression, predictProba, thresholdAccuracy, type LogisticModel } from './logistic-regression';
 import { auc } from './roc';
 import type { ShadowTrainer } from './shadow-training';
@@ -35,19 +35,8 @@ export interface ShadowAttackOptions {
 
 function features(p: Predictions): number[][] {
   const phi = confidenceOf(p);
-  const k = p.numClasses;
-  return Array.from({ length: p.labels.length }, (_, i) => {
-    let m = -Infinity;
-    for (let j = 0; j < k; j++) m = Math.max(m, p.logits[i * k + j]);
-    let z = 0;
-    for (let j = 0; j < k; j++) z += Math.exp(p.logits[i * k + j] - m);
-    let entropy = 0;
-    for (let j = 0; j < k; j++) {
-      const q = Math.exp(p.logits[i * k + j] - m) / z;
-      if (q > 0) entropy -= q * Math.log(q);
-    }
-    return [Math.min(100, p.losses[i]), phi[i], entropy];
-  });
+  const { entropy } = softmaxStats(p);
+  return Array.from({ length: p.labels.length }, (_, i) => [Math.min(100, p.losses[i]), phi[i], entropy[i]]);
 }
 
 export async function trainShadowAttack(shadowPool: Dataset, trainShadow: ShadowTrainer, opts: ShadowAttackOptions): Promise<ShadowAttack> {
@@ -91,17 +80,19 @@ export interface ShadowAttackResult {
   perSide: number;
 }
 
+/** P(member) the trained shadow attack gives each sample of a target model's predictions (per-sample scores, e.g. for ROC curves and bootstraps). */
+export function shadowAttackProba(attack: ShadowAttack, p: Predictions): Float64Array {
+  return predictProba(attack.model, features(p).map((r) => r.map((v, j) => (v - attack.featureMean[j]) / attack.featureStd[j])));
+}
+
 /** Applies a trained shadow attack to the target: members vs non-members, balanced by random truncation. */
 export async function applyShadowAttack(attack: ShadowAttack, target: Classifier, members: Dataset, nonMembers: Dataset, seed: number | string = 0): Promise<ShadowAttackResult> {
   const m = Math.min(size(members), size(nonMembers));
   if (m === 0) throw new Error(`applyShadowAttack: members (${size(members)}) and non-members (${size(nonMembers)}) must both be non-empty.`);
   const rng = new Rng(seed);
   const pick = (ds: Dataset, label: string): Dataset => subsetByIndex(ds, rng.fork(label).permutation(size(ds)).subarray(0, m));
-  const Z = [...features(await predict(target, pick(members, 'in'))), ...features(await predict(target, pick(nonMembers, 'out')))].map((r) =>
-    r.map((v, j) => (v - attack.featureMean[j]) / attack.featureStd[j]),
-  );
+  const p = Float64Array.from([...shadowAttackProba(attack, await predict(target, pick(members, 'in'))), ...shadowAttackProba(attack, await predict(target, pick(nonMembers, 'out')))]);
   const y = [...Array(m).fill(1), ...Array(m).fill(0)];
-  const p = predictProba(attack.model, Z);
   const accuracy = thresholdAccuracy(p, y);
   return { accuracy, auc: auc(p, y), perSide: m };
 }

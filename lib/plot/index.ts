@@ -1,6 +1,7 @@
 // Public API of lib/plot: Plotly figure builders (one file per figure kind), display in tslab, static export.
 export * from './figure';
 export { lossHistogram, type LossHistogramOptions } from './loss-histogram';
+export { lossHistogramPanels, type HistogramPanel, type LossHistogramPanelsOptions } from './loss-histogram-panels';
 export { lossDensity, gaussianKde, silvermanBandwidth, type LossDensityOptions } from './loss-density';
 export { probitLossDistribution, probitTransform, type ProbitOptions } from './probit';
 export { rocCurves, rocFromScores, type RocCurve, type AttackScores, type RocOptions } from './roc';

@@ -6,11 +6,12 @@ import { allExperiments } from '../../lib/experiments/registry';
 import type { RunFlag } from '../../lib/experiments/shared/experiment';
 
 // Issue 15: the command a run records (provenance.command, the report's first meta line) is runnable as written.
-// runExperiment is replaced by a recorder, so parsing a command runs nothing.
+// The CLI's runner (lib/sweep's runExperimentInCells: one seed per cell, else runExperiment) is replaced by a
+// recorder, so parsing a command runs nothing.
 const calls = vi.hoisted(() => [] as { name: string; o: Record<string, unknown> }[]);
-vi.mock('../../lib/experiments/run-experiment', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('../../lib/experiments/run-experiment')>()),
-  runExperiment: vi.fn((name: string, o: Record<string, unknown>) => {
+vi.mock('../../lib/sweep/output', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../lib/sweep/output')>()),
+  runExperimentInCells: vi.fn((name: string, o: Record<string, unknown>) => {
     calls.push({ name, o });
     return Promise.resolve({ output: { title: 't', meta: [], result: {}, tables: {} }, files: [] });
   }),

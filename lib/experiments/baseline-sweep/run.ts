@@ -200,7 +200,7 @@ export async function runBaselineSweep(o: BaselineSweepOptions): Promise<Baselin
   let computed = 0;
   let resumed = 0;
   const request: ForgetRequest = { kind: 'uniform', fraction: p.forgetFraction };
-  for (let seed = 0; seed < run.seeds; seed++) {
+  for (const seed of run.seedList) {
     // Which cells this seed still needs: a seed whose cells are all stored does not even load its scenario.
     const refKey = referenceKey(p, seed);
     const todo = run.methods.flatMap((method) =>

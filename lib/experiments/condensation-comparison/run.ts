@@ -97,7 +97,7 @@ export async function runCondensationComparison(o: RunOptions): Promise<Condensa
   const p = presetOf(CONDENSATION_PRESETS, o.preset);
   const run = await startRun(CONDENSATION_COMPARISON, o, { seeds: p.seeds });
   const dataset = o.dataset ?? p.data.dataset;
-  const seeds = run.seeds;
+  const seeds = run.seedList.length;
   const dirOpt = o.dataDir ? { dir: o.dataDir } : {};
   const rows: CondensationRow[] = [];
   const prototypes: NonNullable<CondensationComparisonResult['prototypes']> = [];
@@ -106,7 +106,7 @@ export async function runCondensationComparison(o: RunOptions): Promise<Condensa
   const methods = [...CONDENSATION_METHODS];
   const progress = new ProgressTracker('condensation comparison', seeds * p.ipcs.length * methods.length, o.onProgress, 0);
   let done = 0;
-  for (let seed = 0; seed < seeds; seed++) {
+  for (const seed of run.seedList) {
     const train = capped(loadDataset(dataset, 'train', dirOpt), p.data.trainPerClass, seed);
     const test = capped(loadDataset(dataset, 'test', dirOpt), p.data.testPerClass, seed);
     trainSize = size(train);

@@ -354,7 +354,7 @@ export async function runMemorisationRegime(o: MemorisationRegimeOptions): Promi
     run.log(`${c.candidate} seed ${c.seed} ${how}: original ${f(c.original)}; retrain ${f(c.retrain)}; separation ${c.separation.toFixed(1)}`);
   };
   for (const c of candidates) {
-    for (let seed = 0; seed < run.seeds; seed++) {
+    for (const seed of run.seedList) {
       const key = cellKey(p, c, seed);
       const done = store.cell(key);
       if (done) {

@@ -100,7 +100,7 @@ export async function runMultiRound(o: MultiRoundOptions): Promise<MultiRoundRes
   const reductions: MultiRoundResult['reductions'] = [];
   const setups: MultiRoundResult['setups'] = [];
   const st = p.setting;
-  for (let seed = 0; seed < run.seeds; seed++) {
+  for (const seed of run.seedList) {
     // The request only decides the original model's cache key (trained on the whole training set either way).
     await run.withScenario(st, { kind: 'uniform', fraction: p.fraction }, seed, async (s) => {
       setups.push({ seed, originalTestAcc: s.originalTestAccuracy, originalSource: s.originalSource });

@@ -121,7 +121,7 @@ export async function runReducedRetainStrategies(o: RunOptions): Promise<Reduced
   const references: ReferenceRow[] = [];
   const ratios: RatioRow[] = [];
   const setups: ReducedRetainResult['setups'] = [];
-  for (let seed = 0; seed < run.seeds; seed++) {
+  for (const seed of run.seedList) {
     await run.withScenario(p, { kind: 'uniform', fraction: p.fraction }, seed, async (s) => {
       const timer = new PhaseTimer();
       const partition = await partitionDataset(s.train, { ...p.partition, seed, timer });

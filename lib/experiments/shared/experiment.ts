@@ -24,6 +24,12 @@ export interface RunOptions {
   preset: PresetName;
   /** Number of seeds (0..n-1); default: the preset's. Only where the experiment declares the 'seeds' flag. */
   seeds?: number;
+  /**
+   * Run this one seed instead of seeds 0..n-1 (one cell of a sweep, lib/sweep): the result holds that
+   * seed's rows only. Not with `seeds`; only where the experiment declares the 'seeds' flag and its
+   * runner loops over Run.seedList (the harness refuses a runner that reads Run.seeds then).
+   */
+  seed?: number;
   /** Dataset override, where the experiment declares the 'dataset' flag. */
   dataset?: string;
   /** Methods to run, where the experiment declares the 'methods' flag. */

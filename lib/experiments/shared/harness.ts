@@ -11,8 +11,10 @@ import { disposeScenario, prepareScenario, type ForgetRequest, type Scenario, ty
  */
 export interface Run {
   name: string;
-  /** Number of seeds; the runner uses seeds 0..seeds-1. */
-  seeds: number;
+  /** Number of seeds; the runner uses seeds 0..seeds-1. Throws when RunOptions.seed is set (use seedList). */
+  readonly seeds: number;
+  /** The seeds to run, in order: 0..seeds-1, or the one seed of RunOptions.seed. */
+  readonly seedList: readonly number[];
   /** The methods to run (the caller's, else the preset's), each known to the registry. */
   methods: string[];
   log: (line: string) => void;
@@ -34,6 +36,15 @@ export function checkRunOptions(e: ExperimentInfo, o: RunOptions): void {
   }
 }
 
+/** The one seed of RunOptions.seed, checked (a non-negative integer, not with `seeds`, only where 'seeds' is a flag); null when unset. */
+function checkSeed(e: ExperimentInfo, o: RunOptions): number | null {
+  if (o.seed === undefined) return null;
+  if (!e.flags.includes('seeds')) throw new Error(`${e.name}: seed is not an option of this experiment (it takes no seeds flag).`);
+  if (!Number.isInteger(o.seed) || o.seed < 0) throw new Error(`${e.name}: seed must be a non-negative integer, got ${JSON.stringify(o.seed)}.`);
+  if (o.seeds !== undefined) throw new Error(`${e.name}: pass either seed (run that one seed) or seeds (run seeds 0..n-1), not both.`);
+  return o.seed;
+}
+
 /** Checks a method list against the unlearning registry (the registry's error names the known methods). */
 export function checkMethods(experiment: string, methods: readonly string[]): void {
   if (methods.length === 0) throw new Error(`${experiment}: no methods given; pass at least one of: ${unlearnerNames().join(', ')}.`);
@@ -49,13 +60,20 @@ export async function startRun(e: ExperimentInfo, o: RunOptions, defaults: { see
   checkRunOptions(e, o);
   const seeds = o.seeds ?? defaults.seeds ?? 1;
   if (!Number.isInteger(seeds) || seeds < 1) throw new Error(`${e.name}: seeds must be a positive integer, got ${JSON.stringify(o.seeds)}.`);
+  const only = checkSeed(e, o);
+  const seedList = only == null ? Array.from({ length: seeds }, (_, i) => i) : [only];
   const methods = [...(o.methods ?? defaults.methods ?? [])];
   if (o.methods !== undefined || defaults.methods !== undefined) checkMethods(e.name, methods);
   const t0 = performance.now();
   const engine = await init({ log: false });
   return {
     name: e.name,
-    seeds,
+    get seeds(): number {
+      // A runner that loops 0..seeds-1 itself would run every seed, not the one asked for.
+      if (only != null) throw new Error(`${e.name}: its runner loops over seeds 0..n-1 (Run.seeds), so it cannot run seed ${only} alone; loop over Run.seedList instead.`);
+      return seeds;
+    },
+    seedList,
     methods,
     log: o.log ?? (() => {}),
     onProgress: o.onProgress,

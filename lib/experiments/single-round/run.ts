@@ -74,7 +74,7 @@ export async function runSingleRound(o: SingleRoundOptions): Promise<SingleRound
   const rows: SingleRoundRow[] = [];
   const originals: OriginalRow[] = [];
   const setups: SingleRoundResult['setups'] = [];
-  for (let seed = 0; seed < run.seeds; seed++) {
+  for (const seed of run.seedList) {
     // k-means runs once per seed; every forget request of that seed reuses the partition (and reports its time).
     let partition: { value: Partition; seconds: number } | null = null;
     for (const request of requests) {

@@ -40,7 +40,7 @@ export async function runSuliClassWise(o: RunOptions): Promise<SuliClassWiseResu
   const rows: SuliClassRow[] = [];
   const setups: SuliClassWiseResult['setups'] = [];
   let forgetClass = '';
-  for (let seed = 0; seed < run.seeds; seed++) {
+  for (const seed of run.seedList) {
     await run.withScenario(setting, { kind: 'class', classes: [setting.forgetClass] }, seed, async (s) => {
       forgetClass = s.train.classNames[setting.forgetClass] ?? String(setting.forgetClass);
       const test = fullTestSet(s);

@@ -53,7 +53,7 @@ export async function runSuliInstanceWise(o: SuliInstanceWiseOptions): Promise<S
   }
   const rows: SuliInstanceRow[] = [];
   const setups: SuliInstanceWiseResult['setups'] = [];
-  for (let seed = 0; seed < run.seeds; seed++) {
+  for (const seed of run.seedList) {
     for (const n of counts) {
       // The reference set does not depend on n, so every n shares one cached original model per seed.
       await run.withScenario(setting, { kind: 'instances', n }, seed, async (s) => {

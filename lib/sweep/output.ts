@@ -1,0 +1,110 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { openRunFolder } from '../io/run-folder';
+import { preflight, runExperiment } from '../experiments/run-experiment';
+import { getExperiment, type AnyExperiment } from '../experiments/registry';
+import type { RunOptions } from '../experiments/shared/experiment';
+import { writeExperimentOutput, type ExperimentOutput } from '../experiments/shared/output';
+import { ProvenanceRecorder, provenanceMeta, settingsHash } from '../experiments/shared/provenance';
+import { checkRunOptions } from '../experiments/shared/harness';
+import { modelCacheDir } from '../experiments/shared/scenario';
+import { cellKey, cellLabel, CellStore, type ExperimentCellConfig } from './cells';
+import { resultCodeVersion } from './code-version';
+import { mergeSeedResults, SEED_MERGERS } from './seed-merge';
+import { ensureCell } from './sweep';
+
+export interface OutputOptions {
+  outDir: string;
+  command: string;
+  show?: (output: ExperimentOutput) => void;
+  log?: (line: string) => void;
+}
+
+/**
+ * Writes an experiment's outputs (results.json with provenance, CSVs, report.html) for a result that
+ * `produce` makes, as runExperiment does for e.run: preflight and the folder's lock before any compute,
+ * a temp folder swapped in whole at the end. `produce` runs between (the cells of a run, or a sweep's
+ * merge). (runExperiment could take `produce` and this would go; its file belongs to lib/experiments.)
+ */
+export async function writeResultsFolder(
+  e: AnyExperiment,
+  o: RunOptions & OutputOptions,
+  produce: () => Promise<unknown>,
+): Promise<{ output: ExperimentOutput; files: string[] }> {
+  const provenance = new ProvenanceRecorder({ experiment: e.name, command: o.command, preset: o.preset, settings: e.settings(o.preset), options: o });
+  preflight(o);
+  const folder = openRunFolder(o.outDir, { log: o.log });
+  try {
+    provenance.phase('run');
+    const result = await produce();
+    provenance.phase('views');
+    let output = e.output(result, o);
+    o.show?.(output);
+    provenance.phase('write');
+    const written = await writeExperimentOutput(folder.dir, output, (out) => {
+      const p = provenance.finish();
+      output = { ...out, provenance: p, meta: [...provenanceMeta(p), ...out.meta] };
+      return output;
+    });
+    folder.commit();
+    return { output, files: written.map((f) => path.join(folder.target, path.relative(folder.dir, f))) };
+  } catch (err) {
+    folder.abort();
+    throw err;
+  }
+}
+
+/** The single-seed cells of a run of `e` with these options (seeds 0..n-1, n from --seeds or the preset). */
+export function seedCells(e: AnyExperiment, o: RunOptions): ExperimentCellConfig[] {
+  const merger = SEED_MERGERS[e.name];
+  if (merger == null) throw new Error(`${e.name} does not run one seed per cell.`);
+  const n = o.seeds ?? merger.defaultSeeds(o.preset, o.dataset ?? null);
+  const base = {
+    kind: 'experiment' as const,
+    experiment: e.name,
+    preset: o.preset,
+    methods: o.methods ?? null,
+    dataset: o.dataset ?? null,
+    settingsHash: settingsHash(e.settings(o.preset)),
+    code: resultCodeVersion(),
+    seeds: null,
+  };
+  return Array.from({ length: n }, (_, seed) => ({ ...base, seed }));
+}
+
+/**
+ * Where a run of a seed-split experiment keeps its finished seeds until its results folder is written:
+ * `run-cells/` in the model cache folder (`$UNLEARN_CACHE/models`, or RunOptions.cacheDir), beside the
+ * cached original models, so a killed run leaves nothing beside its results folder. Cells are found by
+ * key, so the folder is shared by every run.
+ */
+export const runCellsDir = (o: Pick<RunOptions, 'cacheDir'>) => path.join(o.cacheDir ?? modelCacheDir(), 'run-cells');
+
+/**
+ * Runs an experiment as the CLI does, one seed per cell where the experiment can be split by seed
+ * (SEED_MERGERS), so a killed run resumes: each finished seed is written at once to runCellsDir
+ * (atomically), a rerun of the same command (same settings and code) takes the seeds found there and
+ * computes the rest, and its cells are removed once the results are written. Other experiments run as
+ * one piece (runExperiment).
+ */
+export async function runExperimentInCells(name: string, o: RunOptions & OutputOptions): Promise<{ output: ExperimentOutput; files: string[] }> {
+  const e = getExperiment(name);
+  if (SEED_MERGERS[e.name] == null) return runExperiment(name, o);
+  checkRunOptions(e, o);
+  const log = o.log ?? (() => {});
+  const configs = seedCells(e, o);
+  const dir = runCellsDir(o);
+  const result = await writeResultsFolder(e, o, async () => {
+    const store = new CellStore(dir, o.log);
+    store.removeStaleTemps();
+    const results: unknown[] = [];
+    for (const config of configs) {
+      const { cell, resumed } = await ensureCell(store, config, { log: o.log, onProgress: o.onProgress, cacheDir: o.cacheDir, dataDir: o.dataDir });
+      if (resumed) log(`${cellLabel(config)}: resumed from ${store.file(cell.key)} (finished ${cell.finished})`);
+      results.push(cell.result);
+    }
+    return mergeSeedResults(e.name, results);
+  });
+  for (const c of configs) fs.rmSync(path.join(dir, `${cellKey(c)}.json`), { force: true });
+  return result;
+}
