@@ -7,8 +7,9 @@ import { init } from './engine/init';
 import { pathSetting } from './io/preflight';
 import { datasetNames } from './data/loaders';
 import { pretrain, PRETRAIN_PRESETS } from './experiments/pretrain';
+import { MAIN_JOB } from './experiments/single-round/settings';
 import { allExperiments, experimentNames, experimentsMarkdown, experimentUsage, type AnyExperiment } from './experiments/registry';
-import { defaultResultsDir, newRunDir } from './experiments/run-experiment';
+import { defaultResultsDir, newRunDir, runExperiment } from './experiments/run-experiment';
 import { RUN_FLAG_HELP, type RunFlag, type RunOptions } from './experiments/shared/experiment';
 import type { ExperimentOutput } from './experiments/shared/output';
 import { PRESET_NAMES, type PresetName } from './experiments/shared/presets';
@@ -110,10 +111,15 @@ export function commandLine(command: string, flags: readonly RunFlag[], f: Exper
   return words.map(shellWord).join(' ');
 }
 
-async function runNamedExperiment(name: string, f: ExperimentFlags, command: string): Promise<ExperimentOutput> {
+/**
+ * Runs an experiment into its results folder and prints its tables. `job` (the main job's fixed options
+ * beyond the flags, e.g. its forget requests) runs it in one piece, on seed 0; otherwise it is split by
+ * seed where the experiment allows it, so a killed run resumes from the seeds it finished.
+ */
+async function runNamedExperiment(name: string, f: ExperimentFlags, command: string, job?: Record<string, unknown>): Promise<ExperimentOutput> {
   const outDir = pathSetting(f.out, '--out') ?? defaultResultsDir(resultsRoot(), name, f);
-  // Split by seed where the experiment allows it: a killed run resumes from the seeds it finished.
-  const { output, files } = await runExperimentInCells(name, {
+  const run = job ? (n: string, o: Parameters<typeof runExperiment>[1]) => runExperiment(n, { ...o, ...job }) : runExperimentInCells;
+  const { output, files } = await run(name, {
     preset: f.preset,
     seeds: f.seeds,
     dataset: f.dataset,
@@ -309,7 +315,8 @@ export function buildProgram(): Command {
   program
     .command('main')
     .description(
-      'the main job of `npm start`: the single-round table (Blend/A-AMU Tables 1-4) with the cpu preset, one seed; ' +
+      'the main job of `npm start`: single-round with the cpu preset, one seed, 10% uniform forgetting, Original, Retrain, CF and A-CF ' +
+        'with and without Blend (the full Tables 1-4: `unlearn-lab single-round --seeds 3`); ' +
         'writes a run folder of its own, runs/<UTC time>-single-round-<preset> (the committed results/ stay as they are)',
     )
     .option('--preset <p>', PRESET_HELP, choice('preset', PRESET_NAMES), 'cpu')
@@ -319,7 +326,7 @@ export function buildProgram(): Command {
       const out = pathSetting(o.out, '--out') ?? newRunDir(resultsRoot(), 'single-round', o.preset);
       const f: ExperimentFlags = { preset: o.preset, out, quiet: o.quiet };
       // The folder is recorded, so the command reruns into it as written.
-      await runNamedExperiment('single-round', f, commandLine('main', [], f));
+      await runNamedExperiment('single-round', f, commandLine('main', [], f), MAIN_JOB);
       console.log(`results in ${commandPath(out)}${path.sep} (report.html, results.json, CSVs)` + (o.out === undefined ? '; the committed reference results in results/ are left as they are' : ''));
     });
   for (const e of allExperiments()) addExperimentCommand(program, e);

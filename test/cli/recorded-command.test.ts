@@ -4,17 +4,24 @@ import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildProgram, shellWord } from '../../lib/cli';
 import { allExperiments } from '../../lib/experiments/registry';
 import type { RunFlag } from '../../lib/experiments/shared/experiment';
+import { MAIN_JOB } from '../../lib/experiments/single-round/settings';
 
 // Issue 15: the command a run records (provenance.command, the report's first meta line) is runnable as written.
 // The CLI's runner (lib/sweep's runExperimentInCells: one seed per cell, else runExperiment) is replaced by a
 // recorder, so parsing a command runs nothing.
 const calls = vi.hoisted(() => [] as { name: string; o: Record<string, unknown> }[]);
+const record = vi.hoisted(() => (name: string, o: Record<string, unknown>) => {
+  calls.push({ name, o });
+  return Promise.resolve({ output: { title: 't', meta: [], result: {}, tables: {} }, files: [] });
+});
 vi.mock('../../lib/sweep/output', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../../lib/sweep/output')>()),
-  runExperimentInCells: vi.fn((name: string, o: Record<string, unknown>) => {
-    calls.push({ name, o });
-    return Promise.resolve({ output: { title: 't', meta: [], result: {}, tables: {} }, files: [] });
-  }),
+  runExperimentInCells: vi.fn(record),
+}));
+// The main job runs in one piece (runExperiment): recorded the same way.
+vi.mock('../../lib/experiments/run-experiment', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../lib/experiments/run-experiment')>()),
+  runExperiment: vi.fn(record),
 }));
 
 /** Splits a command as a POSIX shell does for the words it can hold: spaces between words, '...' quoting, \\ escapes. */
@@ -95,6 +102,8 @@ describe('the recorded command re-parses to the same run', () => {
 
   it('main (npm start) records its run folder, so the command reruns into it', async () => {
     const command = await roundTrip(['main']);
+    // The main job's own scope: one seed, 10% uniform forgetting, Original/Retrain/CF/A-CF.
+    expect(calls[0].o).toMatchObject({ ...MAIN_JOB, seeds: undefined });
     expect(command).toMatch(/^npx unlearn-lab main --preset cpu --out \S+\/runs\/\d{8}T\d{6}Z-single-round-cpu$/);
     const { name, o } = await parse(shellSplit(command).slice(2));
     expect(name).toBe('single-round');

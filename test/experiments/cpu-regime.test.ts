@@ -4,6 +4,7 @@ import { BLEND_PAPER_SETTINGS } from '../../lib/experiments/shared/presets';
 import { CPU_MEMORISING, type MemorisationRegimeResult } from '../../lib/experiments/memorisation-regime';
 import { SULI_SETTINGS } from '../../lib/experiments/shared/suli-setting';
 import { presetConfig } from '../../lib/unlearn';
+import { SWEPT_METHODS, type BaselineSweepResult } from '../../lib/experiments/baseline-sweep';
 
 /** Issue 15: every cpu runner's original model is the memorising regime the committed sweep chose, and Retrain is trained as it is. */
 describe('the cpu original-model regime', () => {
@@ -31,5 +32,13 @@ describe('the cpu original-model regime', () => {
     expect(presetConfig('cpu-blend', 'retrain')).toEqual(c);
     expect(c).toMatchObject({ epochs: r.epochs, batchSize: r.batchSize, lr: r.lr, optimizer: r.optimizer.kind, weightDecay: 0, schedule: r.schedule.kind, warmupEpochs: 0 });
     if (r.optimizer.kind === 'sgd') expect(c.momentum).toBe(r.optimizer.momentum);
+  });
+
+  it("runs every Table 1 method with the committed baseline sweep's choice for its retain set", () => {
+    const r = loadCommittedResults<BaselineSweepResult>('baseline-sweep', 'cpu');
+    for (const set of ['full', 'blend'] as const) {
+      expect(r.choices.filter((c) => c.retainSet === set).map((c) => c.method).sort()).toEqual([...SWEPT_METHODS].sort());
+    }
+    for (const c of r.choices) expect(presetConfig(`cpu-${c.retainSet}`, c.method), `${c.retainSet} ${c.method}`).toEqual(c.config);
   });
 });

@@ -32,6 +32,23 @@ describe('git state', () => {
     expect(gitState(dir)).toEqual({ commit: head, dirty: true, changes: 2, reason: null });
   });
 
+  it("leaves out the run's own results folder, its lock and temp siblings, but not a change beside them", () => {
+    const dir = tmp();
+    git(dir, 'init', '-q');
+    fs.writeFileSync(path.join(dir, 'a.txt'), 'a\n');
+    git(dir, 'add', 'a.txt');
+    git(dir, 'commit', '-q', '-m', 'a');
+    const out = path.join(dir, 'results', 'x', 'cpu');
+    fs.mkdirSync(out, { recursive: true });
+    fs.writeFileSync(path.join(out, 'progress.json'), '{}');
+    fs.mkdirSync(`${out}.tmp-1`);
+    fs.writeFileSync(path.join(`${out}.tmp-1`, 'results.json'), '{}');
+    expect(gitState(dir, out)).toMatchObject({ dirty: false, changes: 0 });
+    expect(gitState(dir)).toMatchObject({ dirty: true, changes: 2 });
+    fs.writeFileSync(path.join(dir, 'results', 'x', 'other.json'), '{}');
+    expect(gitState(dir, out)).toMatchObject({ dirty: true, changes: 1 });
+  });
+
   it('no checkout, or a folder inside another repository (an installed package): null with the reason', () => {
     const plain = tmp();
     expect(gitState(plain)).toEqual({ commit: null, dirty: null, changes: null, reason: expect.stringContaining('is not a git checkout') as string });

@@ -77,10 +77,10 @@ const git = (dir: string, args: string[]): string =>
 
 /**
  * The commit and dirty flag of `dir` when it is the top of a git checkout (the repository root by
- * default): one `git status --porcelain=v2 --branch`. A package installed under node_modules of another
+ * default): one `git status --porcelain=v2 --branch`, leaving out the run's own results folder `outDir`. A package installed under node_modules of another
  * repository is not that repository's code, so a folder without its own .git counts as no checkout.
  */
-export function gitState(dir: string = repositoryRoot()): GitState {
+export function gitState(dir: string = repositoryRoot(), outDir?: string): GitState {
   const none = (reason: string): GitState => ({ commit: null, dirty: null, changes: null, reason });
   if (!fs.existsSync(path.join(dir, '.git'))) {
     let top: string | null = null;
@@ -92,7 +92,10 @@ export function gitState(dir: string = repositoryRoot()): GitState {
     return none(top == null ? `${dir} is not a git checkout (an installed package?)` : `${dir} is not a git checkout (it lies inside ${top}, another repository)`);
   }
   try {
-    const lines = git(dir, ['status', '--porcelain=v2', '--branch']).split('\n').filter((l) => l !== '');
+    // The run's own results folder (and its lock and temp siblings) is output, not a change to the code.
+    const rel = outDir == null ? null : path.relative(dir, path.resolve(outDir));
+    const exclude = rel != null && rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? ['--', '.', `:(exclude,glob)${rel}*`, `:(exclude,glob)${rel}*/**`] : [];
+    const lines = git(dir, ['status', '--porcelain=v2', '--branch', '--untracked-files=all', ...exclude]).split('\n').filter((l) => l !== '');
     const oid = lines.find((l) => l.startsWith('# branch.oid '))?.slice('# branch.oid '.length);
     if (oid == null || !/^[0-9a-f]{40,64}$/.test(oid)) return none(`${dir} is a git checkout without a commit`);
     const changes = lines.filter((l) => !l.startsWith('#')).length;
@@ -189,7 +192,7 @@ export class ProvenanceRecorder {
       preset: s.preset,
       presetHash: settingsHash(s.settings),
       options,
-      git: gitState(s.gitDir),
+      git: gitState(s.gitDir, s.options.outDir),
       versions: { node: process.version, tfjs: tfjsVersion(), unlearnLab: packageVersion(), trainingCode: trainingCodeVersion() },
       env: unlearnEnv(),
     };

@@ -26,3 +26,14 @@ export const SINGLE_ROUND_PRESETS: Record<PresetName, SingleRoundPreset> = {
   cpu: { ...BLEND_PAPER_SETTINGS.cpu, seeds: 1, requests: SINGLE_ROUND_REQUESTS, methods: BLEND_PAPER_METHODS },
   'gpu-paper': { ...BLEND_PAPER_SETTINGS['gpu-paper'], seeds: 3, requests: SINGLE_ROUND_REQUESTS, methods: BLEND_PAPER_METHODS },
 };
+
+/**
+ * What `npm start` runs (the main job): one seed (0) of the 10% uniform forget request (the one the MIA
+ * score reads), Original, Retrain, CF and A-CF on the full and the Blend-reduced retain set: the paper's
+ * central comparison in the memorising regime, within the 15 minutes a fresh machine may take with set-up.
+ * The full Tables 1-4 (every method, both requests, three seeds): `npx unlearn-lab single-round --preset cpu --seeds 3`.
+ */
+export const MAIN_JOB: { requests: ForgetRequest[]; methods: string[] } = {
+  requests: [{ kind: 'uniform', fraction: 0.1 }],
+  methods: ['retrain', 'cf', 'a-cf'],
+};
