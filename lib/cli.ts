@@ -9,7 +9,8 @@ import { datasetNames } from './data/loaders';
 import { pretrain, PRETRAIN_PRESETS } from './experiments/pretrain';
 import { MAIN_JOB } from './experiments/single-round/settings';
 import { allExperiments, experimentNames, experimentsMarkdown, experimentUsage, type AnyExperiment } from './experiments/registry';
-import { defaultResultsDir, newRunDir, runExperiment } from './experiments/run-experiment';
+import { defaultResultsDir, newRunDir, rerenderResults, runExperiment } from './experiments/run-experiment';
+import { gitState, packageVersion } from './experiments/shared/provenance';
 import { RUN_FLAG_HELP, type RunFlag, type RunOptions } from './experiments/shared/experiment';
 import type { ExperimentOutput } from './experiments/shared/output';
 import { PRESET_NAMES, type PresetName } from './experiments/shared/presets';
@@ -335,6 +336,14 @@ export function buildProgram(): Command {
     program.error(`Unknown experiment '${operands[0]}'. Choose one of: ${experimentNames().join(', ')} (other commands: unlearn-lab --help).`, { code: 'unlearn-lab.unknownExperiment' });
   });
   addSweepCommands(program);
+  program
+    .command('report')
+    .description("rebuild a finished run's tables, figures and report.html from its results.json with the current views (re-runs nothing; the numbers and provenance stay)")
+    .argument('<dir>', 'the results folder, e.g. results/single-round/cpu')
+    .action(async (dir: string) => {
+      const { files } = await rerenderResults(dir, `unlearn-lab ${packageVersion()} (git ${gitState().commit?.slice(0, 12) ?? 'none'})`);
+      console.log(`rewrote ${files.map((x) => path.relative(process.cwd(), x)).join(', ')}`);
+    });
   program
     .command('experiments')
     .description('list the experiments with the flags each takes (--markdown: the README table)')

@@ -6,7 +6,7 @@ import { openRunFolder } from '../io/run-folder';
 import type { RunOptions } from './shared/experiment';
 import { checkRunOptions } from './shared/harness';
 import { writeExperimentOutput, type ExperimentOutput } from './shared/output';
-import { ProvenanceRecorder, provenanceMeta } from './shared/provenance';
+import { ProvenanceRecorder, provenanceMeta, type Provenance } from './shared/provenance';
 import { modelCacheDir } from './shared/scenario';
 import { getExperiment } from './registry';
 
@@ -76,6 +76,37 @@ export async function runExperiment(
       output = { ...out, provenance: p, meta: [...provenanceMeta(p), ...out.meta] };
       return output;
     });
+    folder.commit();
+    return { output, files: written.map((f) => path.join(folder.target, path.relative(folder.dir, f))) };
+  } catch (err) {
+    folder.abort();
+    throw err;
+  }
+}
+
+/**
+ * Rebuilds the tables, figures and report of a finished run from its results.json with the current
+ * views, re-running nothing (after a change to an experiment's views.ts, or to a figure). The numbers and
+ * the provenance stay as they were; the report gains a line saying when and by which code it was
+ * re-rendered. The folder is swapped in whole, as a run's is.
+ */
+export async function rerenderResults(dir: string, renderedBy: string): Promise<{ output: ExperimentOutput; files: string[] }> {
+  const file = path.join(dir, 'results.json');
+  if (!fs.existsSync(file)) throw new Error(`${file} does not exist: pass the folder of a finished run (it holds results.json).`);
+  const { provenance, ...result } = JSON.parse(fs.readFileSync(file, 'utf8')) as { provenance?: Provenance; experiment?: unknown; preset?: unknown };
+  const name = provenance?.experiment ?? result.experiment;
+  if (typeof name !== 'string') throw new Error(`${file} names no experiment (no 'experiment' key): it is not the results.json of an unlearn-lab run.`);
+  const e = getExperiment(name);
+  const preset = (provenance?.preset ?? result.preset) as RunOptions['preset'];
+  let output = e.output(result, { preset });
+  output = {
+    ...output,
+    provenance,
+    meta: [...(provenance ? provenanceMeta(provenance) : []), ...output.meta, `re-rendered ${new Date().toISOString()} by ${renderedBy} from results.json; nothing was re-run`],
+  };
+  const folder = openRunFolder(dir, {});
+  try {
+    const written = await writeExperimentOutput(folder.dir, output);
     folder.commit();
     return { output, files: written.map((f) => path.join(folder.target, path.relative(folder.dir, f))) };
   } catch (err) {

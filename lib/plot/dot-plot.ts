@@ -110,7 +110,7 @@ export function dotPlot(table: Table, opts: DotPlotOptions = {}): Figure {
     (axes[k === 0 ? 'xaxis' : `xaxis${k + 1}`] as { title: Record<string, unknown> }).title.standoff = 8;
   });
   const maxLabel = Math.max(...labels.map((l) => l.length));
-  const left = Math.min(320, 20 + LABEL_CHAR_PX * maxLabel);
+  const left = Math.min(440, 20 + LABEL_CHAR_PX * maxLabel);
   const plotHeight = Math.max(160, ROW_PX * n);
   const bottom = refNames.length > 0 ? 80 : 60;
   const width = left + 20 + panels * (opts.panelWidth ?? 220);

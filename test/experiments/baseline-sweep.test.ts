@@ -7,6 +7,8 @@ import { init } from '../../lib/engine/init';
 import {
   BASELINE_SWEEP_PRESETS,
   baselineSweepOutput,
+  CHOSEN_MARK,
+  configLabel,
   chooseConfigs,
   runBaselineSweep,
   type BaselineSweepResult,
@@ -92,7 +94,9 @@ describe('baseline-sweep (smoke preset)', () => {
     const out = baselineSweepOutput(first);
     expect(Object.keys(out.tables)).toEqual(['choices', 'configs-full', 'configs-blend']);
     const full = out.tables['configs-full'];
-    expect(full.rows.map((r) => r[0])).toEqual(['original', 'retrain', 'cf: lr 0.04, epochs 1', 'cf: lr 0.1, epochs 1', 'a-cf: lr 0.001, epochs 1']);
+    const chosenCf = first.choices.find((c) => c.retainSet === 'full' && c.method === 'cf')!;
+    const mark = (label: string) => (label === `cf: ${configLabel(chosenCf.entry)}` || label.startsWith('a-cf') ? `${label}${CHOSEN_MARK}` : label);
+    expect(full.rows.map((r) => r[0])).toEqual(['original', 'retrain', ...['cf: lr 0.04, epochs 1', 'cf: lr 0.1, epochs 1', 'a-cf: lr 0.001, epochs 1'].map(mark)]);
     expect(full.columns).toContain(AVG_GAP);
     expect(out.figures).toHaveLength(2);
     // One dot trace per row and panel: no stacking.

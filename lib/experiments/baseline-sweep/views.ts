@@ -9,13 +9,24 @@ import { BASELINE_SWEEP, configLabel, RETAIN_SETS, type RetainSet } from './sett
 const METRICS = ['retainAcc', 'forgetAcc', 'testAcc', 'mia', 'seconds', AVG_GAP];
 
 /** Every config of one retain set beside Original and Retrain: mean +- 95% CI over seeds (accuracies in %). */
-export function configsTable(r: Pick<BaselineSweepResult, 'cells'>, set: RetainSet): Table {
-  const t = sweepTable(r.cells).view({ metrics: METRICS.filter((m) => sweepTable(r.cells).metrics.includes(m)), scale: PERCENT_SCALE });
+/** The label suffix of each method's chosen config in the configs tables and figures. */
+export const CHOSEN_MARK = ' (chosen)';
+
+export function configsTable(r: Pick<BaselineSweepResult, 'cells' | 'choices'>, set: RetainSet): Table {
+  const table = sweepTable(r.cells);
+  const t = table.view({ metrics: METRICS.filter((m) => table.metrics.includes(m)), scale: PERCENT_SCALE });
   const si = t.columns.indexOf('scenario');
+  const chosen = new Set(r.choices.filter((c) => c.retainSet === set).map((c) => `${c.method}: ${configLabel(c.entry)}`));
+  const seeds = new Set(r.cells.map((c) => c.seed)).size;
   return {
-    title: `Every config on the ${set === 'full' ? 'full' : 'Blend-reduced'} retain set, 10% uniform forgetting (mean +- 95% CI over seeds; accuracies in %; ${AVG_GAP} to Retrain on the same seed)`,
+    title:
+      `Every config on the ${set === 'full' ? 'full' : 'Blend-reduced'} retain set, 10% uniform forgetting ` +
+      `(${seeds === 1 ? 'one seed: no CI' : `mean +- 95% CI over ${seeds} seeds`}; accuracies in %; ${AVG_GAP} to Retrain on the same seed)`,
     columns: t.columns.filter((_, j) => j !== si),
-    rows: t.rows.filter((row) => row[si] === set).map((row) => row.filter((_, j) => j !== si)),
+    rows: t.rows
+      .filter((row) => row[si] === set)
+      .map((row) => row.filter((_, j) => j !== si))
+      .map((row) => (chosen.has(String(row[0])) ? [`${String(row[0])}${CHOSEN_MARK}`, ...row.slice(1)] : row)),
   };
 }
 

@@ -129,7 +129,7 @@ function tfjsVersion(): string | null {
   }
 }
 
-function packageVersion(): string {
+export function packageVersion(): string {
   return (JSON.parse(fs.readFileSync(path.join(repositoryRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
 
