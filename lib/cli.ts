@@ -317,7 +317,7 @@ export function buildProgram(): Command {
     .command('main')
     .description(
       'the main job of `npm start`: single-round with the cpu preset, one seed, 10% uniform forgetting, Original, Retrain, CF and A-CF ' +
-        'with and without Blend (the full Tables 1-4: `unlearn-lab single-round --seeds 3`); ' +
+        'on the full retain set (the full Tables 1-4 with Blend: `unlearn-lab single-round --seeds 3`); ' +
         'writes a run folder of its own, runs/<UTC time>-single-round-<preset> (the committed results/ stay as they are)',
     )
     .option('--preset <p>', PRESET_HELP, choice('preset', PRESET_NAMES), 'cpu')
