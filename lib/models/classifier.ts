@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ImageShape } from '../data/dataset';
-import { Module } from './nn/module';
+import { Module, joinPath } from './nn/module';
 
 export interface ModelSpec {
   /** Registry name, e.g. 'convnet'. */
@@ -51,7 +51,14 @@ export class Classifier extends Module {
     return this.forward(x, false);
   }
 
-  private checkInput(x: tf.Tensor): void {
+  /** The feature extractor's stages, then the head's: their composition is forward() without the input check. */
+  override stages(): Array<[string, Module]> {
+    const under = (prefix: string, m: Module) => m.stages().map(([n, s]): [string, Module] => [joinPath(prefix, n), s]);
+    return [...under('features', this.features), ...under('classifier', this.head)];
+  }
+
+  /** Throws a clear error unless x is an NHWC batch of this model's image shape. */
+  checkInput(x: tf.Tensor): void {
     const [h, w, c] = this.spec.inputShape;
     if (x.rank !== 4 || x.shape[1] !== h || x.shape[2] !== w || x.shape[3] !== c) {
       throw new Error(

@@ -52,6 +52,15 @@ export abstract class Module {
     return out;
   }
 
+  /**
+   * The module as a chain of stages whose composition is forward(): where a model can be cut into parts
+   * (lib/models/three-part.ts). Each name is the stage's path below this module, so its parameters are
+   * named path.param here ('' when they sit directly on this module). A plain module is one stage.
+   */
+  stages(): Array<[string, Module]> {
+    return [['', this]];
+  }
+
   parameters(): tf.Variable[] {
     return this.namedParameters().map(([, v]) => v);
   }
@@ -81,4 +90,13 @@ export class Sequential extends Module {
     for (const m of this.layers) y = m.forward(y, training);
     return y;
   }
+
+  override stages(): Array<[string, Module]> {
+    return this.layers.map((m, i) => [String(i), m]);
+  }
+}
+
+/** Joins a module path and a child path ('' stands for the module itself). */
+export function joinPath(prefix: string, name: string): string {
+  return prefix === '' ? name : name === '' ? prefix : `${prefix}.${name}`;
 }

@@ -24,10 +24,28 @@ export interface ResNetOptions {
 
 type Block = typeof BasicBlock | typeof Bottleneck;
 
+/** conv1 -> bn1 -> ReLU, then the 3x3/2 max-pool with the ImageNet stem; one stage of a three-part split. */
+class Stem extends Module {
+  constructor(
+    private readonly conv1: Module,
+    private readonly bn1: Module,
+    private readonly maxPool: Module | null,
+  ) {
+    super();
+    this.child('conv1', conv1);
+    this.child('bn1', bn1);
+  }
+
+  forward(x: tf.Tensor, training: boolean): tf.Tensor {
+    const y = tf.relu(this.bn1.forward(this.conv1.forward(x, training), training));
+    return this.maxPool ? this.maxPool.forward(y, training) : y;
+  }
+}
+
 /** Stem, four stages and global average pooling; children named as PyTorch's (conv1, bn1, layer1..4). */
 class ResNetFeatures extends Module {
-  private readonly stem: Module[];
-  private readonly stages: Sequential[];
+  private readonly stem: Stem;
+  private readonly layers: Sequential[];
   private readonly pool = new GlobalAvgPool();
 
   constructor(rng: Rng, inputShape: ImageShape, block: Block, blocks: number[], norm: NormKind, stem: 'cifar' | 'imagenet', width: number) {
@@ -35,14 +53,15 @@ class ResNetFeatures extends Module {
     const imagenet = stem === 'imagenet';
     const conv1 = this.child('conv1', new Conv2d(rng.fork('conv1'), inputShape[2], width, imagenet ? 7 : 3, imagenet ? 2 : 1, imagenet ? 3 : 1, false));
     const bn1 = this.child('bn1', makeNorm(norm, width));
-    this.stem = imagenet ? [conv1, bn1, new Pool2d('max', 3, 2, 1)] : [conv1, bn1];
+    // Not a child: conv1 and bn1 keep their PyTorch names (features.conv1, not features.stem.conv1).
+    this.stem = new Stem(conv1, bn1, imagenet ? new Pool2d('max', 3, 2, 1) : null);
     let [h, w] = inputShape;
     if (imagenet) {
       h = outSize(outSize(h, 7, 2, 3), 3, 2, 1);
       w = outSize(outSize(w, 7, 2, 3), 3, 2, 1);
     }
     let inCh = width;
-    this.stages = blocks.map((count, s) => {
+    this.layers = blocks.map((count, s) => {
       const planes = width * 2 ** s;
       const layer: Module[] = [];
       for (let b = 0; b < count; b++) {
@@ -60,11 +79,14 @@ class ResNetFeatures extends Module {
   }
 
   forward(x: tf.Tensor, training: boolean): tf.Tensor {
-    const [conv1, bn1, maxPool] = this.stem;
-    let y = tf.relu(bn1.forward(conv1.forward(x, training), training));
-    if (maxPool) y = maxPool.forward(y, training);
-    for (const stage of this.stages) y = stage.forward(y, training);
-    return this.pool.forward(y);
+    let y = x;
+    for (const [, stage] of this.stages()) y = stage.forward(y, training);
+    return y;
+  }
+
+  /** The stem (its parameters sit directly on this module, hence ''), layer1..4, avgpool. */
+  override stages(): Array<[string, Module]> {
+    return [['', this.stem], ...this.layers.map((l, i): [string, Module] => [`layer${i + 1}`, l]), ['avgpool', this.pool]];
   }
 }
 
