@@ -79,10 +79,14 @@ const TITLE_LINE_PX = 26;
 
 /** A title cut at word boundaries into lines that fit a figure `width` pixels wide (plotly does not wrap titles). */
 export function wrapTitle(title: string, width: number): string[] {
-  const max = Math.max(16, Math.floor((width - 40) / TITLE_CHAR_PX));
+  return wrapWords(title, Math.max(16, Math.floor((width - 40) / TITLE_CHAR_PX)));
+}
+
+/** Text cut at word boundaries into lines of at most `max` characters (a longer word keeps a line of its own). */
+export function wrapWords(text: string, max: number): string[] {
   const lines: string[] = [];
   let line = '';
-  for (const word of title.split(/\s+/).filter(Boolean)) {
+  for (const word of text.split(/\s+/).filter(Boolean)) {
     if (line !== '' && line.length + 1 + word.length > max) {
       lines.push(line);
       line = word;
@@ -113,6 +117,44 @@ export function referenceShapes(refs: readonly HorizontalReference[], what: stri
 
 export function axis(title: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { title: { text: title }, gridcolor: '#e5e5e5', zeroline: false, ...extra };
+}
+
+/**
+ * Settings for a log axis fitted to the values drawn on it. Left alone, plotly labels the digits
+ * 2..9 of every decade when the range spans only a few decades, and those labels crowd each other.
+ * This helper avoids that:
+ * - two decades or more: labels at powers of ten only, with the digits between as unlabelled minor ticks;
+ * - one to two decades: labels at 1, 2 and 5 times a power of ten, written in full;
+ * - under one decade: plotly's own linear ticks, which are written in full already.
+ * Zeros and negatives are left out because a log axis cannot draw them.
+ */
+export function logAxis(values: ArrayLike<number>, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const logs = Array.from(values)
+    .filter((v) => v > 0 && Number.isFinite(v))
+    .map(Math.log10);
+  if (logs.length === 0) return { type: 'log', ...extra };
+  const lo = Math.min(...logs);
+  const hi = Math.max(...logs);
+  const pad = hi > lo ? 0.05 * (hi - lo) : 0.5;
+  const range = [lo - pad, hi + pad];
+  const span = range[1] - range[0];
+  const ticks: Record<string, unknown> = {};
+  if (span >= 2) {
+    // About eight labels at most; the minor digits only where a label stands at every decade.
+    const dtick = Math.ceil(span / 8);
+    // Major ticks longer than the minor ones, so the labels stand clear of them.
+    Object.assign(ticks, { tick0: 0, dtick, exponentformat: 'power', ticks: 'outside', ticklen: 6, automargin: true, ...(dtick === 1 ? { minor: { dtick: 'D1', ticks: 'outside', ticklen: 3, showgrid: false } } : {}) });
+  } else if (span >= 1) {
+    const tickvals: number[] = [];
+    for (let k = Math.floor(range[0]); k <= Math.ceil(range[1]); k++) {
+      for (const m of [1, 2, 5]) {
+        const v = m * 10 ** k;
+        if (Math.log10(v) >= range[0] && Math.log10(v) <= range[1]) tickvals.push(Number(v.toPrecision(1)));
+      }
+    }
+    Object.assign(ticks, { tickmode: 'array', tickvals, ticktext: tickvals.map(String) });
+  }
+  return { type: 'log', range, ...ticks, ...extra };
 }
 
 /** Short text for a figure (its title), used as text/plain and in file names. */

@@ -11,7 +11,7 @@ export { dotPlot, type DotPlotOptions, type DotPlotReference } from './dot-plot'
 export { roundLines, type RoundSeries, type RoundLinesOptions } from './round-lines';
 export { radarChart, type RadarSeries, type RadarOptions } from './radar';
 export { imageGrid, type ImageGridOptions } from './image-grid';
-export { heatmapOverlay, type HeatMap, type HeatmapOverlayOptions } from './heatmap-overlay';
+export { heatmapOverlay, heatmapOverlayGrid, type HeatMap, type HeatMapRow, type HeatmapOverlayOptions, type HeatmapGridOptions } from './heatmap-overlay';
 export { embeddingScatter, tsne2d, type EmbeddingScatterOptions, type TsneOptions } from './embedding-scatter';
 export { renderFigures, renderFigure, figureImages, findChromium, type StaticImageOptions } from './static-image';
 export { show, saveFigure, figureHtml, loadPlotlyInNotebook, FIGURE_MARKER, type ShowOptions } from './display';

@@ -1,4 +1,5 @@
-import { axis, baseLayout, colourFor, toGroups, type Figure, type Groups, type Trace } from './figure';
+import { axis, baseLayout, colourFor, logAxis, toGroups, type Figure, type Groups, type Trace } from './figure';
+import { binHeights, sharedBins } from './loss-histogram';
 
 /** One panel: its title and the groups overlaid in it (e.g. { forget, test }). */
 export interface HistogramPanel {
@@ -25,13 +26,14 @@ export interface LossHistogramPanelsOptions {
 export function lossHistogramPanels(panels: HistogramPanel[], opts: LossHistogramPanelsOptions = {}): Figure {
   if (panels.length === 0) throw new Error('lossHistogramPanels: no panels given; pass [{ title, groups: { forget, test } }, ...].');
   const lists = panels.map((p, i) => toGroups(p.groups, `lossHistogramPanels panel ${i} ('${p.title}')`));
-  const bins = opts.bins ?? 40;
-  if (!Number.isInteger(bins) || bins < 1) throw new Error(`lossHistogramPanels: bins must be a positive integer, got ${bins}.`);
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const list of lists) for (const g of list) for (const v of Array.from(g.values)) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
-  const size = hi > lo ? (hi - lo) / bins : 1;
+  const bins = sharedBins(
+    lists.flatMap((l) => l.map((g) => g.values)),
+    opts.bins ?? 40,
+    'lossHistogramPanels',
+  );
   const density = opts.density ?? true;
+  // One log range for every panel, so heights compare across them.
+  const yLog = opts.logY ? logAxis(lists.flatMap((l) => l.flatMap((g) => binHeights(g.values, bins, density)))) : {};
   const n = panels.length;
   const gap = 0.04;
   const width = (1 - gap * (n - 1)) / n;
@@ -49,15 +51,15 @@ export function lossHistogramPanels(panels: HistogramPanel[], opts: LossHistogra
         x: Array.from(g.values),
         xaxis: `x${suffix}`,
         yaxis: `y${suffix}`,
-        xbins: { start: lo, end: hi + size * 1e-6, size },
+        xbins: { start: bins.start, end: bins.end, size: bins.size },
         histnorm: density ? 'probability density' : '',
         opacity: 0.55,
         marker: { color: colourFor(g.name, names.indexOf(g.name)) },
       });
     }
     const x0 = p * (width + gap);
-    layoutAxes[`xaxis${suffix}`] = axis(opts.xTitle ?? 'per-sample loss', { domain: [x0, x0 + width], range: [lo, hi], anchor: `y${suffix}` });
-    layoutAxes[`yaxis${suffix}`] = axis(p === 0 ? (density ? 'density' : 'count') : '', { anchor: `x${suffix}`, ...(opts.logY ? { type: 'log' } : {}) });
+    layoutAxes[`xaxis${suffix}`] = axis(opts.xTitle ?? 'per-sample loss', { domain: [x0, x0 + width], range: [bins.start, bins.max], anchor: `y${suffix}` });
+    layoutAxes[`yaxis${suffix}`] = axis(p === 0 ? (density ? 'density' : 'count') : '', { anchor: `x${suffix}`, ...yLog });
   });
   const annotations = panels.map((p, i) => ({
     text: p.title,

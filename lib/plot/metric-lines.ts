@@ -1,5 +1,5 @@
 import { cellValue, columnIndex, validateTable, type Table } from '../results/table';
-import { axis, baseLayout, PALETTE, referenceShapes, type Figure } from './figure';
+import { axis, baseLayout, logAxis, PALETTE, referenceShapes, type Figure } from './figure';
 import { errorBars, metricColumns, type MetricChartOptions } from './metric-bars';
 
 export interface MetricLinesOptions extends Omit<MetricChartOptions, 'labelColumn'> {
@@ -25,7 +25,7 @@ export function metricLines(table: Table, opts: MetricLinesOptions = {}): Figure
       line: { color: PALETTE[k % PALETTE.length], width: 2 },
     })),
     layout: baseLayout(opts.title ?? t.title, {
-      xaxis: axis(t.columns[xi], opts.logX ? { type: 'log' } : {}),
+      xaxis: axis(t.columns[xi], opts.logX ? logAxis(xs.filter((x): x is number => typeof x === 'number')) : {}),
       yaxis: axis(opts.yTitle ?? 'value'),
       ...(opts.references != null && opts.references.length > 0 ? { shapes: referenceShapes(opts.references, 'metricLines') } : {}),
     }),

@@ -1,4 +1,4 @@
-import { axis, baseLayout, colourFor, finiteValues, type Figure } from './figure';
+import { axis, baseLayout, colourFor, finiteValues, logAxis, type Figure } from './figure';
 
 /** One ROC curve: false- and true-positive rates from the lowest to the highest threshold. */
 export interface RocCurve {
@@ -72,12 +72,13 @@ export function rocCurves(curves: Array<RocCurve | AttackScores>, opts: RocOptio
     };
   });
   const lo = logLog ? floor : 0;
-  const logAxis = logLog ? { type: 'log', range: [Math.log10(floor), 0] } : { range: [0, 1] };
+  // The axes span [floor, 1] whatever the curves hold, so curves compare across figures.
+  const rates = logLog ? logAxis([floor, 1], { range: [Math.log10(floor), 0] }) : { range: [0, 1] };
   return {
     data: [...data, { type: 'scatter', mode: 'lines', name: 'chance', x: [lo, 1], y: [lo, 1], line: { color: 'gray', dash: 'dash', width: 1 } }],
     layout: baseLayout(opts.title ?? 'Membership-inference ROC', {
-      xaxis: axis('false-positive rate', logAxis),
-      yaxis: axis('true-positive rate', logAxis),
+      xaxis: axis('false-positive rate', rates),
+      yaxis: axis('true-positive rate', rates),
     }),
   };
 }

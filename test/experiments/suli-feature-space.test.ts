@@ -53,7 +53,8 @@ describe('suli-feature-space (smoke preset)', () => {
     const out = suliFeatureSpace.output(json, { preset: 'smoke' });
     validateTable(out.tables.features);
     expect(out.tables.features.rows.map((x) => x[1])).toEqual(json.models.map((m) => 100 * m.forgetAcc));
-    expect(out.figures).toHaveLength(2 + 2);
+    // Two t-SNE figures and one Grad-CAM grid (every model x image in one figure).
+    expect(out.figures).toHaveLength(2 + 1);
     expect(out.notes).toHaveLength(1);
   });
 });

@@ -7,6 +7,10 @@ import { dotPlot } from '../../lib/plot/dot-plot';
 import { figureTitle, type Figure, type Trace } from '../../lib/plot/figure';
 import { metricBars } from '../../lib/plot/metric-bars';
 import { meanCi, type Table } from '../../lib/results';
+import { suliRadar } from '../../lib/experiments/suli-class-wise/views';
+import type { SuliClassWiseResult } from '../../lib/experiments/suli-class-wise/run';
+import { suliGradCamFigures } from '../../lib/experiments/suli-feature-space/views';
+import type { SuliFeatureSpaceResult } from '../../lib/experiments/suli-feature-space/run';
 import { syntheticMultiRound, syntheticReducedRetain, syntheticSingleRound } from '../helpers/synthetic-results';
 
 // Issue 15: a bar or dot per method and metric, never two stacked into one; every MIA figure shows the ideal.
@@ -14,7 +18,8 @@ import { syntheticMultiRound, syntheticReducedRetain, syntheticSingleRound } fro
 const text = (v: unknown): string => (typeof v === 'string' ? v : v != null && typeof v === 'object' && typeof (v as { text?: unknown }).text === 'string' ? (v as { text: string }).text : '');
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<unknown>) : []);
 const repeated = (xs: unknown[]): unknown[] => xs.filter((x, i) => xs.findIndex((y) => JSON.stringify(y) === JSON.stringify(x)) !== i);
-const axesOf = (t: Trace) => `${String(t.xaxis ?? 'x')}/${String(t.yaxis ?? 'y')}`;
+/** The subplot a trace is drawn in: its polar (a radar panel) or its pair of axes. */
+const axesOf = (t: Trace) => (typeof t.subplot === 'string' ? t.subplot : `${String(t.xaxis ?? 'x')}/${String(t.yaxis ?? 'y')}`);
 /** 'y2' -> layout.yaxis2. */
 const layoutAxis = (fig: Figure, id: string) => fig.layout[id.replace(/^([xy])/, '$1axis')] as Record<string, unknown> | undefined;
 
@@ -188,3 +193,24 @@ describe('tables read against Original and Retrain', () => {
 });
 
 const RETAIN_LABEL_1 = '(1) R: full retain set, raw';
+
+describe('SULI figures from the committed cpu results (issue 20, item 8)', () => {
+  it('Fig. 5: Grad-CAM is one grid figure, a row per model and a column per explained image', () => {
+    const r = loadCommittedResults<SuliFeatureSpaceResult>('suli-feature-space', 'cpu');
+    const figs = suliGradCamFigures(r);
+    expect(figs).toHaveLength(1);
+    expect(figs[0].data.filter((t) => t.type === 'heatmap')).toHaveLength(r.models.length * r.gradCamIds.length);
+    const rowNames = (figs[0].layout.annotations as { text: string }[]).map((a) => a.text).filter((t) => t.startsWith('<b>'));
+    expect(rowNames).toEqual(['<b>image</b>', '<b>Original</b>', '<b>Retrain</b>', '<b>SU</b>', '<b>SULI</b>']);
+  });
+
+  it('Fig. 3: one radar panel per method (no panel holds more than its polygon and the Retrain outline)', () => {
+    const r = loadCommittedResults<SuliClassWiseResult>('suli-class-wise', 'cpu');
+    const fig = suliRadar(r);
+    const methods = new Set(r.rows.map((x) => x.method).filter((m) => m !== 'original'));
+    const perPanel = new Map<string, number>();
+    for (const t of fig.data) perPanel.set(String(t.subplot), (perPanel.get(String(t.subplot)) ?? 0) + 1);
+    expect(perPanel.size).toBe(methods.size);
+    expect(Math.max(...perPanel.values())).toBeLessThanOrEqual(2);
+  });
+});

@@ -2,11 +2,12 @@ import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { makeDataset } from '../../lib/data/dataset';
 import { embeddingScatter, tsne2d } from '../../lib/plot/embedding-scatter';
-import { heatmapOverlay } from '../../lib/plot/heatmap-overlay';
+import { heatmapOverlay, heatmapOverlayGrid } from '../../lib/plot/heatmap-overlay';
 import { imageGrid } from '../../lib/plot/image-grid';
-import { lossDensity } from '../../lib/plot/loss-density';
+import { gaussianKde, lossDensity } from '../../lib/plot/loss-density';
 import { lossHistogram } from '../../lib/plot/loss-histogram';
-import { baseLayout, figureTitle, wrapTitle } from '../../lib/plot/figure';
+import { lossHistogramPanels } from '../../lib/plot/loss-histogram-panels';
+import { baseLayout, figureTitle, logAxis, wrapTitle, type Figure } from '../../lib/plot/figure';
 import { dotPlot } from '../../lib/plot/dot-plot';
 import { metricBars } from '../../lib/plot/metric-bars';
 import { metricLines } from '../../lib/plot/metric-lines';
@@ -62,6 +63,29 @@ describe('loss distribution figures', () => {
     expect(integral).toBeLessThan(1.03);
   });
 
+  it('densities of non-negative losses start at 0, put no mass below it and keep the density at 0 (reflection)', () => {
+    // Exponential(1) losses: the true density is 1 at 0 and integrates to 1 over [0, inf).
+    const losses = Array.from({ length: 2000 }, () => -Math.log(1 - rng.next()));
+    const fig = lossDensity({ forget: losses, test: losses.map((v) => 2 * v) }, { points: 400 });
+    for (const t of fig.data) {
+      const x = t.x as number[];
+      const y = t.y as number[];
+      expect(x[0]).toBe(0);
+      expect(Math.min(...x)).toBeGreaterThanOrEqual(0);
+      expect(Math.min(...y)).toBeGreaterThanOrEqual(0);
+      const integral = y.reduce((s, v, i) => s + (i > 0 ? ((v + y[i - 1]) / 2) * (x[i] - x[i - 1]) : 0), 0);
+      expect(integral).toBeGreaterThan(0.98);
+      expect(integral).toBeLessThan(1.02);
+    }
+    // A plain Gaussian KDE halves the density at the boundary (about 0.5 here); the reflected one does not.
+    expect((fig.data[0].y as number[])[0]).toBeGreaterThan(0.8);
+    expect((fig.layout.xaxis as { range: number[] }).range[0]).toBe(0);
+    expect(gaussianKde([0.1, 0.2], [-0.5, -0.01], 0.3, 0)).toEqual([0, 0]);
+    // Values that can be negative keep the unbounded estimate; a bound they cross is refused.
+    expect(Math.min(...(lossDensity({ z: normals(100, 0) }).data[0].x as number[]))).toBeLessThan(-2);
+    expect(() => lossDensity({ z: [-1, 1] }, { lowerBound: 0 })).toThrow(/lowerBound is 0 but a value is -1/);
+  });
+
   it('the probit transform maps a sample to about N(0,1) and keeps shifted groups apart with a pooled CDF', () => {
     const z = probitTransform(normals(2000, 5).map(Math.exp));
     const mean = z.reduce((s, v) => s + v, 0) / z.length;
@@ -77,6 +101,52 @@ describe('loss distribution figures', () => {
     const own = probitLossDistribution(groups, { reference: 'own' });
     expect(Math.abs(avg(own.data[1].x) - avg(own.data[0].x))).toBeLessThan(0.05);
     expect(pooled.data[2].name).toBe('N(0,1)');
+  });
+});
+
+/** A log axis whose labels cannot crowd: powers of ten with unlabelled minor ticks, 1-2-5 labels, or under a decade (plotly's full-number ticks). */
+function expectQuietLogAxis(ax: unknown) {
+  const a = ax as { type: string; range: number[]; dtick?: number; minor?: { dtick: string }; tickvals?: number[] };
+  expect(a.type).toBe('log');
+  const span = a.range[1] - a.range[0];
+  if (span >= 2) {
+    expect(Number.isInteger(a.dtick)).toBe(true);
+    if (a.dtick === 1) expect(a.minor?.dtick).toBe('D1');
+  } else if (span >= 1) {
+    for (const v of a.tickvals!) expect([1, 2, 5]).toContain(Number((v / 10 ** Math.floor(Math.log10(v) + 1e-9)).toFixed(6)));
+  } else {
+    expect(a.dtick).toBeUndefined();
+  }
+}
+
+describe('log axes label powers of ten or 1-2-5 values, never the crowded digits between', () => {
+  it('picks the ticks from the span of the values it draws', () => {
+    const decades = logAxis([1e-3, 0.02, 1, 0]);
+    expect(decades).toMatchObject({ type: 'log', dtick: 1, minor: { dtick: 'D1' }, exponentformat: 'power' });
+    expect((decades.range as number[])[0]).toBeLessThan(-3);
+    expect(logAxis([0.15, 2.4])).toMatchObject({ tickmode: 'array', tickvals: [0.2, 0.5, 1, 2] });
+    expect(logAxis([1e-9, 1e3]).dtick).toBe(2);
+    const narrow = logAxis([3, 8]);
+    expect(narrow.dtick).toBeUndefined();
+    expect(narrow.tickvals).toBeUndefined();
+    expect(logAxis([0, -1])).toEqual({ type: 'log' });
+  });
+
+  it('every log axis the builders make carries those ticks', () => {
+    const losses = Array.from({ length: 3000 }, () => Math.exp(3 * rng.normal() - 4));
+    const figs: [Figure, string][] = [
+      [lossHistogram({ train: losses }, { logY: true, density: false }), 'yaxis'],
+      [lossHistogram({ forget: [0, 1, 2], test: [3, 4] }, { bins: 4, logY: true }), 'yaxis'],
+      [lossHistogramPanels([{ title: 'a', groups: { forget: losses } }, { title: 'b', groups: { forget: losses.slice(0, 50) } }], { logY: true }), 'yaxis2'],
+      [lossDensity({ forget: losses.slice(0, 300) }, { logY: true }), 'yaxis'],
+      [rocCurves([{ name: 'MIA', scores: [0.9, 0.3, 0.8, 0.1], labels: [1, 0, 1, 0] }]), 'xaxis'],
+      [metricLines({ columns: ['k', 'mia'], rows: [[0.5, 60], [20, 50]] }, { logX: true }), 'xaxis'],
+    ];
+    for (const [fig, ax] of figs) expectQuietLogAxis(fig.layout[ax]);
+    // Counts from 1 to about 2500: labels at 1, 10, 100, 1000 only.
+    expect(figs[0][0].layout.yaxis).toMatchObject({ dtick: 1, minor: { dtick: 'D1' } });
+    expect((figs[0][0].layout.yaxis as { range: number[] }).range[0]).toBeLessThan(0);
+    expect((figs[4][0].layout.yaxis as { range: number[] }).range).toEqual([-3, 0]);
   });
 });
 
@@ -225,6 +295,33 @@ describe('metric tables, rounds and radar', () => {
     expect(fig.data[0].theta).toEqual(['utility', 'forgetting', 'speed', 'utility']);
     expect(() => radarChart(['a', 'b', 'c'], [{ name: 'm', values: { a: 1 } }])).toThrow(/no value for axis 'b'/);
   });
+
+  it('radar: small multiples, one polar panel per method, with the reference outlined in the others', () => {
+    const names = ['Retrain', 'NegGrad', 'Random Label', 'Initial Label', 'Boundary Shrink', 'ADV+IMP', 'SU', 'SULI'];
+    const axes = ['model utility', 'unlearning effectiveness', 'handling new data', 'thoroughness', 'efficiency'];
+    const fig = radarChart(axes, names.map((name, i) => ({ name, values: axes.map((_, k) => ((i + k) % 5) / 4) })), { reference: 'Retrain', range: [0, 1] });
+    const polars = Object.keys(fig.layout).filter((k) => /^polar\d*$/.test(k));
+    expect(polars).toHaveLength(names.length);
+    const bySubplot = new Map<string, typeof fig.data>();
+    for (const t of fig.data) bySubplot.set(String(t.subplot), [...(bySubplot.get(String(t.subplot)) ?? []), t]);
+    expect([...bySubplot.keys()].sort()).toEqual([...polars].sort());
+    names.forEach((name, i) => {
+      const traces = bySubplot.get(i === 0 ? 'polar' : `polar${i + 1}`)!;
+      expect(traces[0].name).toBe(name);
+      // The method's polygon, plus the dashed Retrain outline in every panel but Retrain's own.
+      expect(traces).toHaveLength(i === 0 ? 1 : 2);
+      if (i > 0) expect(traces[1]).toMatchObject({ name: 'Retrain', line: { dash: 'dash' } });
+    });
+    expect(fig.data.filter((t) => t.showlegend !== false).map((t) => t.name)).toEqual(['Retrain']);
+    // Panels do not overlap, each is titled, and long axis names are wrapped to fit beside them.
+    const domains = polars.map((p) => (fig.layout[p] as { domain: { x: number[]; y: number[] } }).domain);
+    domains.forEach((a, i) =>
+      domains.slice(i + 1).forEach((b) => expect(a.x[1] <= b.x[0] || b.x[1] <= a.x[0] || a.y[1] <= b.y[0] || b.y[1] <= a.y[0]).toBe(true)),
+    );
+    expect((fig.layout.annotations as { text: string }[]).map((a) => a.text)).toEqual(names.map((n) => `<b>${n}</b>`));
+    expect(fig.data[0].theta).toContain('unlearning<br>effectiveness');
+    expect(() => radarChart(axes, [{ name: 'SU', values: [1, 1, 1, 1, 1] }], { reference: 'Retrain' })).toThrow(/reference 'Retrain' is not a series/);
+  });
 });
 
 describe('image figures', () => {
@@ -252,6 +349,43 @@ describe('image figures', () => {
     expect(png.width).toBe(40);
     expect(Array.from(png.data.subarray(0, 3))).toEqual([0, 255, 0]);
     expect(() => heatmapOverlay(ds, 11, { values: [0, 1, 2], height: 2, width: 2 })).toThrow(/expected height\*width/);
+  });
+
+  it('heat-map grid: one figure, a row per model under a row of plain images, a titled column per image, one colour scale', () => {
+    const ds = tinyRgbDataset();
+    const ids = [12, 10, 11];
+    const map = (v: number) => ({ values: [0, v, v / 2, 1], height: 2, width: 2 });
+    const rows = [
+      { name: 'Original', maps: ids.map(() => map(1)) },
+      { name: 'SULI', maps: ids.map(() => map(0.5)) },
+    ];
+    const fig = heatmapOverlayGrid(ds, ids, rows, { scale: 10 });
+    const heat = fig.data.filter((t) => t.type === 'heatmap');
+    expect(fig.data.filter((t) => t.type === 'image')).toHaveLength(3 * ids.length);
+    expect(heat).toHaveLength(rows.length * ids.length);
+    expect(heat.every((t) => t.coloraxis === 'coloraxis')).toBe(true);
+    expect(fig.layout.coloraxis).toMatchObject({ cmin: 0, cmax: 1 });
+    // Every trace in its own cell; cells in a grid that does not overlap, each exactly 40 x 40 px (square pixels).
+    const cells = new Set(fig.data.map((t) => `${String(t.xaxis)}/${String(t.yaxis)}`));
+    expect(cells.size).toBe(3 * ids.length);
+    const m = fig.layout.margin as { l: number; r: number; t: number; b: number };
+    const plotW = (fig.layout.width as number) - m.l - m.r;
+    const plotH = (fig.layout.height as number) - m.t - m.b;
+    const xs = Object.keys(fig.layout).filter((k) => /^xaxis\d*$/.test(k)).map((k) => (fig.layout[k] as { domain: number[] }).domain);
+    const ys = Object.keys(fig.layout).filter((k) => /^yaxis\d*$/.test(k)).map((k) => (fig.layout[k] as { domain: number[] }).domain);
+    for (const d of xs) expect((d[1] - d[0]) * plotW).toBeCloseTo(40, 6);
+    for (const d of ys) expect((d[1] - d[0]) * plotH).toBeCloseTo(40, 6);
+    expect(new Set(xs.map((d) => d[0])).size).toBe(ids.length);
+    expect(new Set(ys.map((d) => d[0])).size).toBe(3);
+    // The heat of row r, column c sits in row r + 1 (under the images), column c: SULI's last map is in the bottom-right cell.
+    const last = heat[heat.length - 1];
+    expect(last.z).toEqual([[0, 0.5], [0.25, 1]]);
+    expect((fig.layout[String(last.xaxis).replace('x', 'xaxis')] as { domain: number[] }).domain[1]).toBeCloseTo(1, 9);
+    expect((fig.layout[String(last.yaxis).replace('y', 'yaxis')] as { domain: number[] }).domain[0]).toBeCloseTo(0, 9);
+    const texts = (fig.layout.annotations as { text: string }[]).map((a) => a.text);
+    expect(texts).toEqual(['<b>image</b>', '<b>Original</b>', '<b>SULI</b>', 'b<br>#12', 'r<br>#10', 'g<br>#11']);
+    expect(heatmapOverlayGrid(ds, ids, rows, { showImages: false }).data).toHaveLength(2 * rows.length * ids.length);
+    expect(() => heatmapOverlayGrid(ds, ids, [{ name: 'SU', maps: [map(1)] }])).toThrow(/row 'SU' has 1 heat maps for 3 ids/);
   });
 
   it('t-SNE separates two clusters and is reproducible with a seed', () => {

@@ -80,11 +80,13 @@ export function suliRadarScores(r: SuliClassWiseResult): { method: string; value
   }));
 }
 
+/** Fig. 3 as one small radar per method, each with Retrain (the gold standard) outlined when it ran. */
 export function suliRadar(r: SuliClassWiseResult): Figure {
+  const scores = suliRadarScores(r);
   return radarChart(
     [...RADAR_AXES],
-    suliRadarScores(r).map((s) => ({ name: suliLabel(s.method), values: s.values })),
-    { title: `Fig. 3: five objectives, class-wise (${r.setting})`, range: [0, 1] },
+    scores.map((s) => ({ name: suliLabel(s.method), values: s.values })),
+    { title: `Fig. 3: five objectives, class-wise (${r.setting})`, range: [0, 1], ...(scores.some((s) => s.method === 'retrain') ? { reference: suliLabel('retrain') } : {}) },
   );
 }
 

@@ -1,7 +1,7 @@
 import { makeDataset, type Dataset } from '../../data/dataset';
 import { embeddingScatter } from '../../plot/embedding-scatter';
 import type { Figure } from '../../plot/figure';
-import { heatmapOverlay } from '../../plot/heatmap-overlay';
+import { heatmapOverlayGrid } from '../../plot/heatmap-overlay';
 import type { Table } from '../../results';
 import type { ExperimentOutput } from '../shared/output';
 import { percent } from '../shared/percent';
@@ -9,7 +9,7 @@ import { suliLabel } from '../shared/suli-setting';
 import { describeCams, type SuliFeatureSpaceResult } from './run';
 import { SULI_FEATURE_SPACE } from './settings';
 
-/** The explained images as a Dataset (for heatmapOverlay), rebuilt from the result. */
+/** The explained images as a Dataset (for heatmapOverlayGrid), rebuilt from the result. */
 export function gradCamDataset(r: SuliFeatureSpaceResult): Dataset {
   const g = r.gradCamImages;
   return makeDataset({
@@ -39,16 +39,14 @@ export function suliTsneFigures(r: SuliFeatureSpaceResult): Figure[] {
   );
 }
 
-/** Fig. 5: Grad-CAM of each explained forget image, one overlay per model. */
+/**
+ * Fig. 5: Grad-CAM of the explained forget images as one grid, a row per model and a column per image
+ * (a list of one figure, none without images, so callers treat it like the other figure lists).
+ */
 export function suliGradCamFigures(r: SuliFeatureSpaceResult): Figure[] {
-  const images = gradCamDataset(r);
-  const out: Figure[] = [];
-  r.gradCamIds.forEach((id, i) => {
-    for (const m of r.models) {
-      out.push(heatmapOverlay(images, id, m.gradCam[i], { title: `Fig. 5: Grad-CAM '${r.classNames[r.forgetClass]}', ${suliLabel(m.method)}, #${id}`, scale: 6 }));
-    }
-  });
-  return out;
+  if (r.gradCamIds.length === 0) return [];
+  const rows = r.models.map((m) => ({ name: suliLabel(m.method), maps: m.gradCam }));
+  return [heatmapOverlayGrid(gradCamDataset(r), r.gradCamIds, rows, { title: `Fig. 5: Grad-CAM of class '${r.classNames[r.forgetClass]}' before and after unlearning` })];
 }
 
 export function suliFeatureSpaceTable(r: SuliFeatureSpaceResult): Table {
