@@ -105,6 +105,7 @@ describe('aamu-anatomy runner (smoke preset)', () => {
       expect(t.points.at(-1)!.seconds).toBeLessThanOrEqual(t.seconds + 1e-9);
       // At step 0 the model is the original.
       expect(t.points[0].mia).toBeCloseTo(st.original.mia, 10);
+      expect(t.points[0].testAcc).toBeCloseTo(st.original.testAcc, 10);
     }
     expect(r.timeToRetrain.rows.map((x) => [x.method, x.seeds])).toEqual([['cf', 1], ['a-cf', 1]]);
     expect(r.timeToRetrain.retrain.mia.mean).toBe(st.retrain.mia);

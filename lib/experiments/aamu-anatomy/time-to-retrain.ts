@@ -27,6 +27,11 @@ export interface TracePoint {
   seconds: number;
   mia: number;
   forgetAcc: number;
+  /**
+   * Accuracy on the evaluation split at the probe (traces written before it was recorded have none): a
+   * model can pass Retrain's MIA while it is still disrupted (both losses high), which this shows.
+   */
+  testAcc?: number;
 }
 
 export interface MethodTrace {
@@ -44,17 +49,18 @@ export interface SeedTrace {
   traces: MethodTrace[];
 }
 
-/** Where a trace first reaches a target: seconds and steps, or null when it never does within its budget. */
+/** Where a trace first reaches a target: seconds and steps (and the test accuracy there, when probed), or null when it never does within its budget. */
 export interface Reached {
   seconds: number;
   steps: number;
+  testAcc?: number;
 }
 
 /** First point with |MIA - target| <= tol whose next point (if any) is within too. */
 export function timeToMia(points: TracePoint[], target: number, tol: number): Reached | null {
   const ok = (p: TracePoint) => Math.abs(p.mia - target) <= tol;
   for (let i = 0; i < points.length; i++) {
-    if (ok(points[i]) && (i + 1 === points.length || ok(points[i + 1]))) return { seconds: points[i].seconds, steps: points[i].steps };
+    if (ok(points[i]) && (i + 1 === points.length || ok(points[i + 1]))) return { seconds: points[i].seconds, steps: points[i].steps, testAcc: points[i].testAcc };
   }
   return null;
 }
@@ -83,7 +89,7 @@ export async function traceToRetrain(s: Scenario, methodPreset: string, t: Trace
     const measure = async (model: Classifier, steps: number, seconds: number) => {
       const pf = await predict(model, s.forget);
       const pt = await predict(model, s.testEval);
-      points.push({ steps, seconds, mia: blendMiaScoreOfPredictions(pf, pt, { seed: s.seed }).score, forgetAcc: accuracyOf(pf) });
+      points.push({ steps, seconds, mia: blendMiaScoreOfPredictions(pf, pt, { seed: s.seed }).score, forgetAcc: accuracyOf(pf), testAcc: accuracyOf(pt) });
     };
     const config = { ...methodConfig(methodPreset, method), ...budget };
     const res = await getUnlearner(method).run({ original: s.original, retain: s.retain, forget: s.forget, testPool: s.testPool, config, seed: s.seed, onProgress, probe: { everySteps, measure } });
@@ -103,6 +109,8 @@ export interface TimeToRetrainRow {
   /** Seconds to reach it, over the seeds that did (null when none did). */
   seconds: MeanCi | null;
   steps: MeanCi | null;
+  /** Test accuracy at the point Retrain's MIA was reached (null when never reached, or not probed). */
+  testAccAtReach: MeanCi | null;
   /** The budget's end: MIA and forget accuracy at the last probe, and the whole run's seconds. */
   finalMia: MeanCi;
   finalForgetAcc: MeanCi;
@@ -135,6 +143,7 @@ export function summariseTraces(seeds: SeedTrace[], tolerance: number): TimeToRe
       seeds: seeds.length,
       seconds: ciOf(hits.map((h) => h.seconds)),
       steps: ciOf(hits.map((h) => h.steps)),
+      testAccAtReach: ciOf(hits.flatMap((h) => (h.testAcc == null ? [] : [h.testAcc]))),
       finalMia: meanCi(last.map((p) => p.mia)),
       finalForgetAcc: meanCi(last.map((p) => p.forgetAcc)),
       budgetSeconds: meanCi(seeds.map((st) => trace(st, method)!.seconds)),

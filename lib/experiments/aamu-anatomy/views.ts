@@ -77,13 +77,13 @@ export function timeToRetrainTable(r: AamuAnatomyResult): Table {
   const t = traceSummary(r);
   const n = r.traces.length;
   const rows: Cell[][] = [
-    ['original', null, null, null, t.original.mia, renderedCell('forgetAcc', t.original.forgetAcc), null],
-    ['retrain (target)', `${n}/${n}`, t.retrain.seconds, null, t.retrain.mia, renderedCell('forgetAcc', t.retrain.forgetAcc), t.retrain.seconds],
-    ...t.rows.map((x): Cell[] => [x.method, `${x.reached}/${x.seeds}`, x.seconds, x.steps, x.finalMia, renderedCell('forgetAcc', x.finalForgetAcc), x.budgetSeconds]),
+    ['original', null, null, null, null, t.original.mia, renderedCell('forgetAcc', t.original.forgetAcc), null],
+    ['retrain (target)', `${n}/${n}`, t.retrain.seconds, null, renderedCell('testAcc', t.retrain.testAcc), t.retrain.mia, renderedCell('forgetAcc', t.retrain.forgetAcc), t.retrain.seconds],
+    ...t.rows.map((x): Cell[] => [x.method, `${x.reached}/${x.seeds}`, x.seconds, x.steps, x.testAccAtReach ? renderedCell('testAcc', x.testAccAtReach) : null, x.finalMia, renderedCell('forgetAcc', x.finalForgetAcc), x.budgetSeconds]),
   ];
   return {
     title: `Time to Retrain's MIA (within ${t.tolerance} points at two probes in a row), mean ± 95% CI over ${n} seed${n === 1 ? '' : 's'}; probe time excluded`,
-    columns: ['method', 'reached', 'seconds to reach', 'steps to reach', 'mia at budget end', 'forgetAcc at budget end', 'budget seconds'],
+    columns: ['method', 'reached', 'seconds to reach', 'steps to reach', 'testAcc when reached', 'mia at budget end', 'forgetAcc at budget end', 'budget seconds'],
     rows,
   };
 }
