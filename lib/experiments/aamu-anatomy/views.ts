@@ -203,7 +203,8 @@ export function aamuAnatomyFigures(r: AamuAnatomyResult): Record<string, Figure>
   }
   figs.sweepK = metricLines(sweepTable(r, 'k'), { metrics: ['mia', 'forgetAcc', 'testAcc'], title: 'A-CF vs k (sigmoid slope)', logX: true, references: [MIA_IDEAL_LINE] });
   figs.sweepLambda = metricLines(sweepTable(r, 'lambda'), { metrics: ['mia', 'forgetAcc', 'testAcc'], title: 'A-CF vs lambda (regulariser weight)', references: [MIA_IDEAL_LINE] });
-  figs.speed = metricLines(speedTable(r), { xColumn: 'seconds', metrics: ['mia', 'cf final mia'], title: 'A-CF MIA when stopped early vs CF\'s final MIA', yTitle: 'MIA score', references: [MIA_IDEAL_LINE] });
+  // x = steps: each checkpoint is its own run, so their seconds need not rise with the steps (and did not, on a loaded machine).
+  figs.speed = metricLines(speedTable(r), { xColumn: 'steps', metrics: ['mia', 'cf final mia'], title: "A-CF MIA when stopped after S steps of its epoch vs CF's final MIA", yTitle: 'MIA score', references: [MIA_IDEAL_LINE] });
   if (r.traces?.length) {
     figs.miaOverTime = traceFigure(r, 'mia');
     figs.forgetOverTime = traceFigure(r, 'forgetAcc');
