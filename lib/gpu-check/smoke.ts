@@ -5,7 +5,7 @@ import { measureUnlearning, type UnlearnMeasures } from '../experiments/shared/m
 import { createModel } from '../models/registry';
 import { accuracy } from '../train/evaluate';
 import { fit } from '../train/fit';
-import { getUnlearner, presetConfig, UNLEARN_PRESETS } from '../unlearn';
+import { getUnlearner, presetConfig, smokeCut, UNLEARN_PRESETS } from '../unlearn';
 
 export interface SmokeOptions {
   /** Directory of the Fashion-MNIST idx files (a carried subset on the GPU machine). */
@@ -57,11 +57,11 @@ export function padTo32x32x3(ds: Dataset): Dataset {
   return makeDataset({ ...ds, images, shape: [32, 32, 3], mean: [ds.mean[0], ds.mean[0], ds.mean[0]], std: [ds.std[0], ds.std[0], ds.std[0]] });
 }
 
-/** A method's cpu-preset settings with one epoch (the smoke checks that it runs, not what it reaches). */
+/** A method's cpu-preset settings cut to a smoke run (the smoke checks that it runs, not what it reaches). */
 function smokeConfig(method: string): Record<string, unknown> {
   // Methods the cpu preset does not list keep their own defaults.
   const c = method in UNLEARN_PRESETS['cpu-full'].methods ? presetConfig('cpu-full', method) : {};
-  return 'epochs' in c ? { ...c, epochs: 1 } : c;
+  return smokeCut(method, c);
 }
 
 /**

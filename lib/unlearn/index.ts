@@ -2,7 +2,7 @@
 export type { HealthStatus, InputUse, RunHealth, UnlearnEpoch, UnlearnInputs, UnlearnMode, UnlearnResult, UnlearnTiming, Unlearner } from './contract';
 export { CHANCE_MARGIN, GROWTH_FACTOR, HEALTHY, LOSS_BOUND_FACTOR, measuredHealth } from './framework/health';
 export type { Check } from './framework/config';
-export { getUnlearner, unlearnerNames } from './registry';
+export { getUnlearner, smokeCut, unlearnerNames } from './registry';
 export { UNLEARN_PRESETS, presetConfig, unlearnPresetNames, type UnlearnPreset } from './presets';
 export { runRounds, type UnlearnRound } from './framework/multi-round';
 export { ClassIndex, SubsetSampler } from './shared/samplers';

@@ -49,3 +49,14 @@ export function getUnlearner(name: string): Unlearner {
   if (u == null) throw new Error(`Unknown unlearning method '${name}'. Choose one of: ${unlearnerNames().join(', ')}.`);
   return u;
 }
+
+/**
+ * A preset's config cut to a smoke run: one epoch, and each field the config sets that the method's own
+ * smoke settings cover taken from them (pruning's pruneEvery, SCRUB's msteps, ...), so the cut config stays
+ * valid (a pruning schedule of 12 epochs pruning every 3 cannot keep pruneEvery 3 in one epoch).
+ */
+export function smokeCut(method: string, config: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const cut: Record<string, unknown> = { ...config, ...('epochs' in config ? { epochs: 1 } : {}) };
+  for (const [k, v] of Object.entries(getUnlearner(method).smokeConfig)) if (k in config) cut[k] = v;
+  return cut;
+}

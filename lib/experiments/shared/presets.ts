@@ -1,7 +1,7 @@
 import type { PartitionOptions } from '../../condense/partition';
 import type { ReduceOptions } from '../../condense/reduced-retain';
 import { NOTEBOOK_PRESETS, type NotebookPresetName } from '../../report/notebook';
-import { presetConfig, unlearnPresetNames, UNLEARN_PRESETS } from '../../unlearn';
+import { presetConfig, smokeCut, unlearnPresetNames, UNLEARN_PRESETS } from '../../unlearn';
 import type { ExperimentData, TrainRecipe } from './scenario';
 // The cpu original-model regime is the one the memorisation-regime sweep chose.
 import { CPU_MEMORISING } from '../memorisation-regime/settings';
@@ -94,5 +94,5 @@ export function methodConfig(methodPreset: string, method: string, retainSet: 'f
   }
   if (!(method in UNLEARN_PRESETS[name].methods)) return {};
   const c = presetConfig(name, method);
-  return methodPreset === 'smoke' && 'epochs' in c ? { ...c, epochs: 1 } : c;
+  return methodPreset === 'smoke' ? smokeCut(method, c) : c;
 }

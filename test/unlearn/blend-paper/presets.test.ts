@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getUnlearner, UNLEARN_PRESETS, presetConfig, unlearnPresetNames } from '../../../lib/unlearn';
+import { getUnlearner, UNLEARN_PRESETS, presetConfig, smokeCut, unlearnPresetNames } from '../../../lib/unlearn';
 
 const BLEND_PAPER = ['retrain', 'cf', 'distillation', 'bad-teacher', 'l1-sparse', 'pruning', 'synflow', 'scrub', 'a-cf', 'a-l1', 'a-scrub'];
 
@@ -23,6 +23,17 @@ describe('unlearning presets', () => {
     }
     expect(Object.keys(UNLEARN_PRESETS['cpu-suli'].methods)).toEqual(['retrain', 'neggrad', 'random-label', 'initial-label', 'boundary-shrink', 'adv-imp', 'su', 'suli']);
     expect(presetConfig('cpu-suli', 'suli')).toEqual({ lr: 1e-3 });
+  });
+
+  it("cut to a smoke run, every preset's config still resolves (one epoch; pruneEvery, msteps cut with it)", () => {
+    for (const name of unlearnPresetNames()) {
+      for (const [method, config] of Object.entries(UNLEARN_PRESETS[name].methods)) {
+        const cut = smokeCut(method, config);
+        expect(() => getUnlearner(method).resolveConfig(cut), `${name} ${method}`).not.toThrow();
+        if ('epochs' in config) expect(cut.epochs, `${name} ${method}`).toBeLessThanOrEqual(2);
+      }
+    }
+    expect(smokeCut('pruning', presetConfig('cpu-full', 'pruning'))).toMatchObject({ epochs: 1, pruneEvery: 1 });
   });
 
   it('hold the reference values of docs/reference/blend-a-amu.md#a7', () => {
