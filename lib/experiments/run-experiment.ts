@@ -58,6 +58,8 @@ export function preflight(o: Pick<RunOptions, 'cacheDir' | 'dataset' | 'dataDir'
 export async function runExperiment(
   name: string,
   o: RunOptions & { outDir: string; command: string; show?: (output: ExperimentOutput) => void },
+  /** What makes the result instead of the experiment's own run (lib/sweep: a run's seed cells, a sweep's merge). */
+  produce?: () => Promise<unknown>,
 ): Promise<{ output: ExperimentOutput; files: string[] }> {
   const e = getExperiment(name);
   checkRunOptions(e, o);
@@ -66,7 +68,7 @@ export async function runExperiment(
   const folder = openRunFolder(o.outDir, { log: o.log });
   try {
     provenance.phase('run');
-    const result = await e.run(o);
+    const result = await (produce ? produce() : e.run(o));
     provenance.phase('views');
     let output = e.output(result, o);
     o.show?.(output);

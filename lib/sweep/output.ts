@@ -1,11 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { openRunFolder } from '../io/run-folder';
-import { preflight, runExperiment } from '../experiments/run-experiment';
+import { runExperiment } from '../experiments/run-experiment';
 import { getExperiment, type AnyExperiment } from '../experiments/registry';
 import type { RunOptions } from '../experiments/shared/experiment';
-import { writeExperimentOutput, type ExperimentOutput } from '../experiments/shared/output';
-import { ProvenanceRecorder, provenanceMeta, settingsHash } from '../experiments/shared/provenance';
+import type { ExperimentOutput } from '../experiments/shared/output';
+import { settingsHash } from '../experiments/shared/provenance';
 import { checkRunOptions } from '../experiments/shared/harness';
 import { modelCacheDir } from '../experiments/shared/scenario';
 import { cellKey, cellLabel, CellStore, type ExperimentCellConfig } from './cells';
@@ -22,36 +21,11 @@ export interface OutputOptions {
 
 /**
  * Writes an experiment's outputs (results.json with provenance, CSVs, report.html) for a result that
- * `produce` makes, as runExperiment does for e.run: preflight and the folder's lock before any compute,
- * a temp folder swapped in whole at the end. `produce` runs between (the cells of a run, or a sweep's
- * merge). (runExperiment could take `produce` and this would go; its file belongs to lib/experiments.)
+ * `produce` makes: runExperiment with `produce` in place of e.run (preflight and the folder's lock before
+ * any compute, a temp folder swapped in whole at the end).
  */
-export async function writeResultsFolder(
-  e: AnyExperiment,
-  o: RunOptions & OutputOptions,
-  produce: () => Promise<unknown>,
-): Promise<{ output: ExperimentOutput; files: string[] }> {
-  const provenance = new ProvenanceRecorder({ experiment: e.name, command: o.command, preset: o.preset, settings: e.settings(o.preset), options: o });
-  preflight(o);
-  const folder = openRunFolder(o.outDir, { log: o.log });
-  try {
-    provenance.phase('run');
-    const result = await produce();
-    provenance.phase('views');
-    let output = e.output(result, o);
-    o.show?.(output);
-    provenance.phase('write');
-    const written = await writeExperimentOutput(folder.dir, output, (out) => {
-      const p = provenance.finish();
-      output = { ...out, provenance: p, meta: [...provenanceMeta(p), ...out.meta] };
-      return output;
-    });
-    folder.commit();
-    return { output, files: written.map((f) => path.join(folder.target, path.relative(folder.dir, f))) };
-  } catch (err) {
-    folder.abort();
-    throw err;
-  }
+export function writeResultsFolder(e: AnyExperiment, o: RunOptions & OutputOptions, produce: () => Promise<unknown>): Promise<{ output: ExperimentOutput; files: string[] }> {
+  return runExperiment(e.name, o, produce);
 }
 
 /** The single-seed cells of a run of `e` with these options (seeds 0..n-1, n from --seeds or the preset). */
