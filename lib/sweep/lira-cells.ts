@@ -1,8 +1,7 @@
 import { concatDatasets, indicesOfIds, size, type Dataset } from '../data/dataset';
 import { confidenceOf } from '../metrics/confidence';
-import { liraScores, liraShadowPhi, liraShadowPlan, type LiraShadows } from '../metrics/lira';
-import { rocCurve, tprAtFpr } from '../metrics/roc';
-import { trainWithRecipe, type LiraNumbers } from '../experiments/memorisation-regime/run';
+import { liraShadowPhi, liraShadowPlan, type LiraShadows } from '../metrics/lira';
+import { liraNumbers, trainWithRecipe, type RegimeLiraCell } from '../experiments/memorisation-regime/run';
 import { disposeScenario, prepareScenario, type Scenario } from '../experiments/shared/scenario';
 import { predict } from '../train/evaluate';
 import type { ProgressSink } from '../train/progress';
@@ -36,22 +35,8 @@ export interface LiraShadowCell {
   seconds: number;
 }
 
-/** The merged audit, in the form of memorisation-regime's LiRA cell. */
-export interface LiraAudit {
-  candidate: string;
-  preset: string;
-  seed: number;
-  shadows: number;
-  populationSize: number;
-  members: number;
-  nonMembers: number;
-  offline: { original: LiraNumbers; retrain: LiraNumbers };
-  online: { original: LiraNumbers; retrain: LiraNumbers };
-  shadowSeconds: number;
-  retrainSeconds: number;
-  backend: string;
-  code: string;
-}
+/** The merged audit: memorisation-regime's LiRA cell (without its store key and finish time), with its preset. */
+export type LiraAudit = Omit<RegimeLiraCell, 'key' | 'finishedAt'> & { preset: string };
 
 interface CellRunOptions {
   cacheDir?: string;
@@ -114,15 +99,6 @@ export async function runLiraShadow(c: LiraShadowConfig, o: CellRunOptions): Pro
     const phi = await liraShadowPhi(population, (train, sd) => trainWithRecipe(train, cand.recipe, sd, `LiRA shadow ${c.shadow + 1}/${c.shadows} of ${cand.name}`, o.onProgress), plan.inMask[c.shadow], plan.seeds[c.shadow]);
     return { shadow: c.shadow, populationSize: size(population), phi, seconds: (performance.now() - t0) / 1000 };
   });
-}
-
-/** LiRA numbers of one model's phi: members at `pos`, non-members at `neg` (memorisation-regime's measure). */
-function liraNumbers(shadows: LiraShadows, phi: Float64Array, pos: Int32Array, neg: Int32Array, variant: 'offline' | 'online'): LiraNumbers {
-  const scores = liraScores(shadows, phi, { variant });
-  const sub = [...Array.from(pos, (i) => scores[i]), ...Array.from(neg, (i) => scores[i])];
-  const labels = [...Array.from(pos, () => 1), ...Array.from(neg, () => 0)];
-  const roc = rocCurve(sub, labels);
-  return { auc: roc.auc, tprAt1pctFpr: tprAtFpr(roc, 0.01), tprAt0_1pctFpr: tprAtFpr(roc, 0.001) };
 }
 
 /** The audit from its target cell and all its shadow cells (any order; each shadow exactly once). */

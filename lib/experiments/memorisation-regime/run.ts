@@ -204,7 +204,7 @@ async function runCell(run: Run, p: MemorisationRegimePreset, c: RegimeCandidate
 }
 
 /** LiRA numbers of one model's phi on the population, members = `pos` positions, non-members = `neg` positions. */
-function liraNumbers(shadows: LiraShadows, phi: Float64Array, pos: Int32Array, neg: Int32Array, variant: 'offline' | 'online'): LiraNumbers {
+export function liraNumbers(shadows: LiraShadows, phi: Float64Array, pos: Int32Array, neg: Int32Array, variant: 'offline' | 'online'): LiraNumbers {
   const scores = liraScores(shadows, phi, { variant });
   const sub = [...Array.from(pos, (i) => scores[i]), ...Array.from(neg, (i) => scores[i])];
   const labels = [...Array.from(pos, () => 1), ...Array.from(neg, () => 0)];
