@@ -49,6 +49,32 @@ describe('condensation baselines and the evaluation protocol', () => {
     model.dispose();
   });
 
+  it('fast DM gives every cluster the reference\'s own Adam run, however many chunks it is split into', async () => {
+    // The reference optimises each cluster alone for `iterations` Adam steps. A shared step counter
+    // across chunks (the bug this guards) gave a cluster up to chunks x iterations bias-correction steps.
+    const model = createModel('convnet', { inputShape: ds.shape, numClasses: 10, seed: 4, options: { width: 8 } });
+    const p = await partitionDataset(ds, { k: 2, seed: 1, featureModel: model });
+    const clusters = p.clusters.slice(0, 12);
+    const o = { featureModel: model, iterations: 6, lr: 1e-2 };
+    const oneChunk = await fastDistributionMatching(ds, clusters, { ...o, chunkClusters: 64 });
+    const twelveChunks = await fastDistributionMatching(ds, clusters, { ...o, chunkClusters: 1 });
+    const alone = await fastDistributionMatching(ds, clusters.slice(11), o);
+    const per = 28 * 28;
+    let diff = 0;
+    let diffAlone = 0;
+    let moved = 0;
+    const still = await fastDistributionMatching(ds, clusters, { ...o, iterations: 0 });
+    oneChunk.dataset.images.forEach((v, i) => {
+      diff = Math.max(diff, Math.abs(v - twelveChunks.dataset.images[i]));
+      moved = Math.max(moved, Math.abs(v - still.dataset.images[i]));
+    });
+    alone.dataset.images.forEach((v, i) => (diffAlone = Math.max(diffAlone, Math.abs(v - oneChunk.dataset.images[11 * per + i]))));
+    expect(moved).toBeGreaterThan(1e-3); // the steps do move the images, so equality below is not trivial
+    expect(diff).toBeLessThan(1e-5);
+    expect(diffAlone).toBeLessThan(1e-5);
+    model.dispose();
+  });
+
   it('the evaluation protocol trains a fresh ConvNet on a condensed set and reports test accuracy', async () => {
     const test = subsetByIndex(loadFashionMnist('test'), Int32Array.from({ length: 300 }, (_, i) => i));
     const dm = await distributionMatching(ds, { ipc: 5, seed: 1, iterations: 0, extractorSpec: TINY_EXTRACTOR });

@@ -1,12 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import type { AdamSpec, Optimizer } from './optimizer';
 
-/** torch.optim.Adam (L2 weight decay added to the gradient, bias-corrected moments, eps outside the sqrt). */
+/**
+ * torch.optim.Adam (L2 weight decay added to the gradient, bias-corrected moments, eps outside the sqrt).
+ * As in torch, every parameter keeps its own step count: a parameter not stepped (a frozen model part, a
+ * cluster chunk optimised in another call) does not advance the bias correction of the others.
+ */
 export class Adam implements Optimizer {
   readonly kind = 'adam';
   private readonly m = new Map<tf.Variable, tf.Variable>();
   private readonly v = new Map<tf.Variable, tf.Variable>();
-  private t = 0;
+  private readonly t = new Map<tf.Variable, number>();
   private readonly beta1: number;
   private readonly beta2: number;
   private readonly eps: number;
@@ -23,11 +27,12 @@ export class Adam implements Optimizer {
   }
 
   step(params: tf.Variable[], grads: tf.Tensor[], lr: number): void {
-    this.t += 1;
-    const c1 = 1 - this.beta1 ** this.t;
-    const c2 = 1 - this.beta2 ** this.t;
     tf.tidy(() => {
       params.forEach((p, i) => {
+        const t = (this.t.get(p) ?? 0) + 1;
+        this.t.set(p, t);
+        const c1 = 1 - this.beta1 ** t;
+        const c2 = 1 - this.beta2 ** t;
         let g = grads[i];
         if (this.weightDecay > 0) g = tf.add(g, tf.mul(p, this.weightDecay));
         let m = this.m.get(p);
@@ -50,5 +55,6 @@ export class Adam implements Optimizer {
     for (const x of [...this.m.values(), ...this.v.values()]) x.dispose();
     this.m.clear();
     this.v.clear();
+    this.t.clear();
   }
 }
