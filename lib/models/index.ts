@@ -11,7 +11,7 @@ export {
   type CheckpointHeader,
   type CheckpointTensor,
 } from './checkpoint';
-export { splitThreeParts, ThreePartModel, ModelPart, PART_NAMES, type PartName, type ThreePartOptions } from './three-part';
+export { splitThreeParts, hasReferenceCuts, headSplitCuts, ThreePartModel, ModelPart, PART_NAMES, type PartName, type ThreePartOptions } from './three-part';
 export { Module, Sequential } from './nn/module';
 export {
   Conv2d,

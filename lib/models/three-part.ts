@@ -57,6 +57,22 @@ const REFERENCE_CUTS: Record<string, (stages: Stages) => [string | undefined, st
   },
 };
 
+/** True when the 2024 paper gives cut points for this architecture (mlp, cnn4, resnet18, vgg16). */
+export function hasReferenceCuts(arch: string): boolean {
+  return Object.prototype.hasOwnProperty.call(REFERENCE_CUTS, arch);
+}
+
+/**
+ * A split for a model the paper does not split: Final = the classifier head, Intermediate = the second
+ * half of the feature stages (at least one stage each). Returns [intermediateFrom, finalFrom].
+ */
+export function headSplitCuts(model: Classifier): [string, string] {
+  const stages = model.stages().map(([path]) => path);
+  const head = stages.findIndex((p) => p.startsWith('classifier'));
+  if (head < 2) throw new Error(`${model.spec.arch}: needs at least two feature stages before its classifier to split into three parts; pass intermediateFrom and finalFrom.`);
+  return [stages[Math.ceil(head / 2)], stages[head]];
+}
+
 /**
  * A contiguous run of a model's stages. Its children are the model's own modules, registered under their
  * paths in the model, so namedParameters() gives the model's names and variables.

@@ -19,6 +19,11 @@ export interface LoopStep {
 export interface LoopPass {
   name: string;
   steps: LoopStep[];
+  /**
+   * The variables this pass's steps update (default: the loop's params), e.g. one part of a model while
+   * the others stay frozen (the 2024 paper's modular unlearning). Must be a subset of the loop's params.
+   */
+  params?: tf.Variable[];
 }
 
 /** What an epoch ended with; loss is the main pass's mean loss (NaN when it had no steps). */
@@ -121,7 +126,7 @@ export async function trainLoop(o: LoopOptions): Promise<LoopEpoch[]> {
             const summed = deviceSum;
             const kept = timeStep(() =>
               tf.tidy(() => {
-                const v = descend(o.params, opt, step.build(), lr);
+                const v = descend(pass.params ?? o.params, opt, step.build(), lr);
                 return summed == null ? v : (tf.add(summed, tf.mul(v, step.weight)) as tf.Scalar);
               }),
             );

@@ -19,6 +19,11 @@ export interface UnlearnInputs {
   testPool: Dataset;
   /** Optional reference set (SULI's 1% per-class set for the instance-wise stopping rule). */
   reference?: Dataset;
+  /**
+   * Remembrance set: a few labelled images per class kept outside the training set (the 2024 paper's
+   * modular unlearning trains its Final part on it); lib/data/splits remembranceSplit draws one.
+   */
+  remembrance?: Dataset;
   /** Method settings; missing fields take the method's defaults (see Unlearner.defaults and checks). */
   config?: Record<string, unknown>;
   /** One seed for everything random inside the method (batch order, sampling). */
@@ -84,6 +89,8 @@ export interface InputUse {
   testPool: boolean;
   /** Reads inputs.reference when given (SULI's instance-wise stop rule needs it). */
   reference: boolean;
+  /** Needs inputs.remembrance (the modular method). */
+  remembrance?: boolean;
 }
 
 /**

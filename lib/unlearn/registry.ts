@@ -7,6 +7,7 @@ import { cf } from './methods/cf';
 import { distillation } from './methods/distillation';
 import { initialLabel } from './methods/initial-label';
 import { l1Sparse } from './methods/l1-sparse';
+import { modular } from './methods/modular';
 import { negGrad } from './methods/neggrad';
 import { pruning } from './methods/pruning';
 import { randomLabel } from './methods/random-label';
@@ -30,6 +31,8 @@ const ALL: readonly Unlearner[] = [
   aCf,
   aL1,
   aScrub,
+  // The 2024 modular paper (002): its own method (online phase; the offline phase is shared/modular-offline.ts).
+  modular,
   // SULI paper (003): SU, SULI and the re-labelling baselines; all use the forget set only.
   su,
   suli,

@@ -4,6 +4,7 @@ import {
   capPerClass,
   classSplit,
   instanceSplit,
+  remembranceSplit,
   sequentialSplits,
   testPoolSplit,
   uniformSplit,
@@ -123,5 +124,32 @@ describe('forget/retain splits', () => {
     expect(arr(capPerClass(unbalanced, { perClass: 10, seed: 4 }))).toEqual(arr(kept));
     expect(capPerClass(unbalanced, { perClass: 20, seed: 4 }).length).toBe(20 + 15 + 15);
     expect(() => capPerClass(unbalanced, { perClass: 0, seed: 4 })).toThrow(/perClass must be a positive integer/);
+  });
+
+  it('remembrance: ipc per class held out of the evaluation set by default; the reference\'s first-ipc choice is flagged as leaking', () => {
+    const held = remembranceSplit(ds, { ipc: 3, seed: 5 });
+    expect(held.remembrance.length).toBe(30);
+    expect(held.leaks).toBe(false);
+    disjointCover([held.remembrance, held.evaluation], ds.ids);
+    const labelOf = (id: number) => (id - 1000) % 10;
+    for (let c = 0; c < 10; c++) expect(arr(held.remembrance).filter((id) => labelOf(id) === c).length).toBe(3);
+    expect(arr(remembranceSplit(ds, { ipc: 3, seed: 5 }).remembrance)).toEqual(arr(held.remembrance));
+    expect(arr(remembranceSplit(ds, { ipc: 3, seed: 6 }).remembrance)).not.toEqual(arr(held.remembrance));
+    // The reference: the first 3 of each class in file order (positions 0-29), and they stay in the evaluation set.
+    const ref = remembranceSplit(ds, { ipc: 3, source: 'reference' });
+    expect(arr(ref.remembrance)).toEqual(Array.from({ length: 30 }, (_, i) => 1000 + i));
+    expect(ref.leaks).toBe(true);
+    expect(arr(ref.evaluation)).toEqual(arr(ds.ids));
+    // Drawn within an earlier split's ids only.
+    const pool = testPoolSplit(ds, { poolFraction: 0.7, seed: 1 });
+    const inner = remembranceSplit(ds, { ipc: 2, seed: 1, within: pool.evaluation });
+    disjointCover([inner.remembrance, inner.evaluation], pool.evaluation);
+  });
+
+  it('remembrance: rejects an ipc larger than a class, naming the class and the largest ipc possible', () => {
+    const small = source(25);
+    expect(() => remembranceSplit(small, { ipc: 3, seed: 1 })).toThrow(/ipc 3 is more than these classes have: c5 \(2\), c6 \(2\), c7 \(2\), c8 \(2\), c9 \(2\)\. Use ipc <= 2\./);
+    expect(() => remembranceSplit(small, { ipc: 0, seed: 1 })).toThrow(/ipc must be a positive integer, got 0/);
+    expect(() => remembranceSplit(small, { ipc: 1 })).toThrow(/a held-out draw needs a seed/);
   });
 });

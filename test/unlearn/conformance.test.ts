@@ -34,6 +34,7 @@ beforeAll(async () => {
     retain: where(train, (y) => y !== FORGET_CLASS),
     testPool: take(test, 0, 60),
     reference: take(test, 60, 20),
+    remembrance: take(test, 80, 20),
   };
 });
 

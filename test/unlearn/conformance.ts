@@ -17,6 +17,7 @@ const BAD_VALUES: Record<string, unknown[]> = {
   'a number in (0, 1]': [0, 1.5, -0.5],
   'a number in [0, 1)': [1, -0.1, 2],
   'true or false': ['yes', 1, null],
+  'a string': [1, null, true],
 };
 const ONE_OF = /^one of ('[^']+'(, |$))+/;
 

@@ -5,3 +5,4 @@ export { instanceSplit, type InstanceSplit, type InstanceSplitOptions } from './
 export { sequentialSplits, type SequentialRound, type SequentialSplitOptions } from './sequential';
 export { testPoolSplit, type TestPoolSplit, type TestPoolSplitOptions } from './test-pool';
 export { capPerClass, type CapPerClassOptions } from './cap-per-class';
+export { remembranceSplit, type RemembranceSplit, type RemembranceSplitOptions } from './remembrance';

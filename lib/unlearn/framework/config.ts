@@ -21,6 +21,7 @@ export const nonNegativeNumber = check('a finite number >= 0', (v) => isNumber(v
 export const fraction = check('a number in (0, 1]', (v) => isNumber(v) && v > 0 && v <= 1);
 export const unitInterval = check('a number in [0, 1)', (v) => isNumber(v) && v >= 0 && v < 1);
 export const boolean = check('true or false', (v) => typeof v === 'boolean');
+export const text = check('a string', (v) => typeof v === 'string');
 export function oneOf(...choices: readonly string[]): Check {
   return check(`one of ${choices.map((c) => `'${c}'`).join(', ')}`, (v) => typeof v === 'string' && choices.includes(v));
 }

@@ -56,6 +56,21 @@ export async function checkInputs(method: string, inputs: UnlearnInputs, uses: I
   if (uses.retain) checkDataset(method, 'retain', inputs.retain, inputs);
   if (uses.testPool) checkDataset(method, 'testPool', inputs.testPool, inputs);
   if (uses.reference && inputs.reference != null) checkDataset(method, 'reference', inputs.reference, inputs);
+  if (uses.remembrance) checkDataset(method, 'remembrance', inputs.remembrance, inputs);
   // Across sets, once each set is known to be well formed.
   checkForgetIds(method, inputs.forget, uses.retain ? inputs.retain : undefined);
+  if (uses.remembrance) checkRemembrance(method, inputs.forget, inputs.remembrance!);
+}
+
+/** A remembrance image that is also a forget sample would be trained on while it is being forgotten. */
+function checkRemembrance(method: string, forget: Dataset, remembrance: Dataset): void {
+  if (remembrance.name !== forget.name || remembrance.split !== forget.split) return;
+  const forgetIds = new Set(forget.ids);
+  const both = remembrance.ids.find((id) => forgetIds.has(id));
+  if (both !== undefined) {
+    throw new Error(
+      `${method}: sample id ${both} of ${forget.name}/${forget.split} is in both the forget set and the remembrance set. ` +
+        'Draw the remembrance set from data the forget request does not touch (remembranceSplit takes it from the test split).',
+    );
+  }
 }

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { concatDatasets, size, subsetByIndex } from '../../data/dataset';
 import { Rng } from '../../engine/rng';
-import { fraction, positiveNumber, type Checks } from '../framework/config';
+import { fraction, oneOf, positiveNumber, type Checks } from '../framework/config';
 import { defineUnlearner } from '../framework/define';
 import { RETAIN_USE, retainTraining, TRAIN_CHECKS, type TrainConfig } from '../framework/retain-training';
-import { teacherKl } from '../shared/distill';
+import { teacherKl, type KlReduction } from '../shared/distill';
 import { freshModelLike } from '../shared/fresh-model';
 
 export interface BadTeacherConfig extends TrainConfig {
@@ -14,6 +14,8 @@ export interface BadTeacherConfig extends TrainConfig {
    */
   retainFraction: number;
   temperature: number;
+  /** 'batchmean-t2' (DC_Unlearning) or 'mean' (the 2024 reference: element-wise mean, no T^2); see teacherKl. */
+  klReduction: KlReduction;
 }
 
 /**
@@ -32,9 +34,10 @@ export const BAD_TEACHER_DEFAULTS: BadTeacherConfig = {
   warmupEpochs: 0,
   retainFraction: 0.6234,
   temperature: 2,
+  klReduction: 'batchmean-t2',
 };
 
-const CHECKS: Checks<BadTeacherConfig> = { ...TRAIN_CHECKS, retainFraction: fraction, temperature: positiveNumber };
+const CHECKS: Checks<BadTeacherConfig> = { ...TRAIN_CHECKS, retainFraction: fraction, temperature: positiveNumber, klReduction: oneOf('batchmean-t2', 'mean') };
 
 /**
  * Bad-teacher distillation (Chundawat et al. 2023): the student follows a randomly initialised
@@ -42,7 +45,7 @@ const CHECKS: Checks<BadTeacherConfig> = { ...TRAIN_CHECKS, retainFraction: frac
  */
 export const badTeacher = defineUnlearner<BadTeacherConfig>({
   name: 'bad-teacher',
-  description: 'Distil from an incompetent (random) teacher on forget samples and the original on retain samples, KL_T * T^2 (docs/reference/blend-a-amu.md#a7).',
+  description: 'Distil from an incompetent (random) teacher on forget samples and the original on retain samples, KL_T * T^2 (docs/reference/blend-a-amu.md#a7; the 2024 variant via klReduction).',
   uses: RETAIN_USE,
   modes: [],
   defaults: BAD_TEACHER_DEFAULTS,
@@ -74,7 +77,7 @@ export const badTeacher = defineUnlearner<BadTeacherConfig>({
           loss: (ctx) => {
             const tag = tf.tensor2d(Array.from(ctx.positions, (p) => isForget[p]), [ctx.positions.length, 1]);
             const target = tf.add(tf.mul(incompetent.predict(ctx.x), tag), tf.mul(competent.predict(ctx.x), tf.sub(1, tag))) as tf.Tensor2D;
-            return teacherKl(ctx.model.forward(ctx.x, true), target, config.temperature);
+            return teacherKl(ctx.model.forward(ctx.x, true), target, config.temperature, config.klReduction);
           },
         },
       ],
