@@ -5,7 +5,7 @@ export { fSample, collectionProtocol, forgetIdSet, type FSample } from './f-samp
 export { blend, blendLearningRate, toCondensedSet, type BlendOptions } from './blend';
 export { optimiseClusterImages, type ClusterWeightOptions, type ClusterWeightResult } from './cluster-weights';
 export { fastDistributionMatching, type FastDmOptions } from './fast-dm';
-export { reduceRetainSet, type ReducedRetainSet, type ReduceOptions } from './reduced-retain';
+export { reduceRetainSet, collectReducedRetainSet, type ReducedRetainSet, type ReduceOptions } from './reduced-retain';
 export { MultiRoundReducer, type MultiRoundOptions, type RoundResult } from './multi-round';
 export { distributionMatching, dmPaperSettings, type DmOptions } from './dm';
 export { improvedDistributionMatching } from './idm';

@@ -4,7 +4,9 @@ import { blend, blendLearningRate } from '../../lib/condense/blend';
 import { collectionProtocol, fSample } from '../../lib/condense/f-sampling';
 import { MultiRoundReducer } from '../../lib/condense/multi-round';
 import { partitionDataset, type Partition } from '../../lib/condense/partition';
-import { reduceRetainSet, type ReducedRetainSet } from '../../lib/condense/reduced-retain';
+import { collectReducedRetainSet, reduceRetainSet, type ReducedRetainSet } from '../../lib/condense/reduced-retain';
+import { fastDistributionMatching } from '../../lib/condense/fast-dm';
+import { createModel } from '../../lib/models/registry';
 import { clusterOfSyntheticId, isSyntheticId } from '../../lib/condense/synthetic-ids';
 import type { Dataset } from '../../lib/data/dataset';
 import { init } from '../../lib/engine/init';
@@ -81,6 +83,25 @@ describe('F-sampling, Blend and the reduced retain set', () => {
     checkReduced(ds, partition, new Set(cls), r3);
     expect(r3.residualCount).toBe(0);
     expect(r3.blendedCount).toBe(36);
+  });
+
+  it('the 2024 order: every cluster condensed up front (fast DM), a request collects residual raw images + untouched clusters\' images', async () => {
+    const model = createModel('convnet', { inputShape: ds.shape, numClasses: 10, seed: 4, options: { width: 8 } });
+    const condensed = await fastDistributionMatching(ds, partition.clusters, { featureModel: model, iterations: 2 });
+    model.dispose();
+    const forget = new Rng(11).sample(ds.ids, 20);
+    const r = await collectReducedRetainSet(ds, partition, forget, condensed);
+    checkReduced(ds, partition, new Set(forget), r);
+    expect(Object.keys(r.timing)).toEqual(['sampling']);
+    const per = 28 * 28;
+    const at = new Map(Array.from(condensed.dataset.ids, (id, i) => [id, i] as const));
+    r.dataset.ids.forEach((id, i) => {
+      if (id >= 0) return;
+      const j = at.get(id)!;
+      expect(Array.from(r.dataset.images.subarray(i * per, i * per + 5))).toEqual(Array.from(condensed.dataset.images.subarray(j * per, j * per + 5)));
+    });
+    const partial = { ...condensed, dataset: { ...condensed.dataset, ids: condensed.dataset.ids.map((id) => id - 1000) } };
+    await expect(collectReducedRetainSet(ds, partition, forget, partial)).rejects.toThrow(/cluster \d+ has no image in the condensed set .*; condense every cluster of the partition first/);
   });
 
   it('rejects an empty forget set and one that covers the whole training set (no ratio of 0.2 or NaN)', async () => {
