@@ -62,3 +62,4 @@ export * from './suli-class-wise';
 export * from './suli-instance-wise';
 export * from './suli-feature-space';
 export * from './memorisation-regime';
+export * from './modular-unlearning';

@@ -2,6 +2,7 @@ import { aamuAnatomy } from './aamu-anatomy';
 import { baselineSweep } from './baseline-sweep';
 import { condensationComparison } from './condensation-comparison';
 import { memorisationRegime } from './memorisation-regime';
+import { modularUnlearning } from './modular-unlearning';
 import { multiRound } from './multi-round';
 import { reducedRetainStrategies } from './reduced-retain-strategies';
 import { RUN_FLAG_HELP, type Experiment, type RunOptions } from './shared/experiment';
@@ -28,6 +29,7 @@ const EXPERIMENTS = [
   suliClassWise,
   suliInstanceWise,
   suliFeatureSpace,
+  modularUnlearning,
   memorisationRegime,
 ] as AnyExperiment[];
 

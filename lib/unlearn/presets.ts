@@ -12,7 +12,7 @@ export type MethodConfigs = Record<string, Record<string, unknown>>;
 export interface UnlearnPreset {
   description: string;
   dataset: 'cifar10' | 'svhn' | 'cinic10' | 'fashion-mnist';
-  model: 'resnet18' | 'resnet50' | 'convnet';
+  model: 'resnet18' | 'resnet50' | 'convnet' | 'mlp' | 'cnn4' | 'vgg16';
   /** 'full' = the real retain set; 'blend' = the Blend-reduced one (the reference's `_condense_` JSONs). */
   retainSet: 'full' | 'blend';
   methods: MethodConfigs;
@@ -162,6 +162,54 @@ const CPU_SULI: UnlearnPreset = {
   },
 };
 
+/** One row of the 2024 reference's online table (docs/reference/modular-2024.md#b6). */
+interface ModularRow {
+  lrOverture: number;
+  lrIntermediate: number;
+  outerEpochs: number;
+  finalSteps: number;
+  finalThreshold: number;
+}
+
+/**
+ * The 2024 paper's presets (DC_U, docs/reference/modular-2024.md#b6-b7), one per model and request kind:
+ * the modular method's online row, and the baselines as the reference runs them (Adam 1e-3, 30 epochs,
+ * batch 256, the full real retain set): Retrain, CF, Distillation (random-init student, CE + 0.1 KL_T4),
+ * Bad Teacher (30% of the retain set, T 4, KL element-wise mean without T^2), L1 (alpha 1e-4 decaying to
+ * 0 over the first 15 epochs, then 15 without) and SynFlow (95% sparsity in 100 rounds, then 30 epochs).
+ * CIFAR-10 and SVHN share them (the reference's SVHN VGG-16 baselines use lr 1e-4 instead).
+ */
+function modularPreset(model: 'mlp' | 'cnn4' | 'resnet18' | 'vgg16', request: 'random' | 'class', row: ModularRow): UnlearnPreset {
+  const adam = { optimizer: 'adam', lr: 1e-3, epochs: 30, batchSize: 256, momentum: 0, weightDecay: 0, schedule: 'constant', warmupEpochs: 0 };
+  return {
+    description: `Reference DC_U (2024 paper) hyperparameters, ${model}, ${request === 'class' ? 'class-wise' : '10% random / arbitrary-partial'} forgetting (docs/reference/modular-2024.md#b6).`,
+    dataset: 'cifar10',
+    model,
+    retainSet: 'full',
+    methods: {
+      modular: { ...row, beginningEpochs: 1, intermediateEpochs: 1, batchSize: 256, reluOnLogits: false },
+      retrain: adam,
+      cf: adam,
+      distillation: { ...adam, studentInit: 'random', hardWeight: 1, softWeight: 0.1, temperature: 4 },
+      'bad-teacher': { ...adam, retainFraction: 0.3, temperature: 4, klReduction: 'mean' },
+      'l1-sparse': { ...adam, l1Alpha: 1e-4, l1Schedule: 'linear-decay', noL1Epochs: 15 },
+      synflow: { ...adam, sparsity: 0.95, pruneIterations: 100 },
+    },
+  };
+}
+
+const MODULAR_PRESETS: Record<string, UnlearnPreset> = {
+  'modular-cnn4': modularPreset('cnn4', 'random', { lrOverture: 3e-3, lrIntermediate: 3e-3, outerEpochs: 30, finalSteps: 10, finalThreshold: 25 }),
+  'modular-mlp': modularPreset('mlp', 'random', { lrOverture: 1e-3, lrIntermediate: 1e-4, outerEpochs: 30, finalSteps: 15, finalThreshold: 15 }),
+  'modular-resnet18': modularPreset('resnet18', 'random', { lrOverture: 1e-3, lrIntermediate: 1e-4, outerEpochs: 30, finalSteps: 15, finalThreshold: 15 }),
+  'modular-vgg16': modularPreset('vgg16', 'random', { lrOverture: 1e-3, lrIntermediate: 1e-4, outerEpochs: 30, finalSteps: 10, finalThreshold: 15 }),
+  // Class-wise: S - tau < 0 in every row, so Final is never trained online (reproduced as is; see modular.ts).
+  'modular-cnn4-class': modularPreset('cnn4', 'class', { lrOverture: 1e-3, lrIntermediate: 1e-3, outerEpochs: 10, finalSteps: 10, finalThreshold: 25 }),
+  'modular-mlp-class': modularPreset('mlp', 'class', { lrOverture: 1e-3, lrIntermediate: 1e-4, outerEpochs: 10, finalSteps: 15, finalThreshold: 15 }),
+  'modular-resnet18-class': modularPreset('resnet18', 'class', { lrOverture: 1e-3, lrIntermediate: 1e-4, outerEpochs: 10, finalSteps: 15, finalThreshold: 15 }),
+  'modular-vgg16-class': modularPreset('vgg16', 'class', { lrOverture: 1e-3, lrIntermediate: 1e-4, outerEpochs: 10, finalSteps: 10, finalThreshold: 15 }),
+};
+
 export const UNLEARN_PRESETS: Record<string, UnlearnPreset> = {
   'cifar10-resnet18-full': preset('cifar10', 'resnet18', 'full', {
     acfLr: 2.4e-4, cfLr: 0.04, distillLr: 0.04, scrubMsteps: 5, scrubLr: 1e-2, badEpochs: 20, badLr: 1e-2, badRetainFraction: BAD_RATIO, l1Alpha: 1e-4, l1Epochs: 30, l1NoL1Epochs: 1, l1Lr: 1e-2, pruneLr: 0.04,
@@ -196,6 +244,7 @@ export const UNLEARN_PRESETS: Record<string, UnlearnPreset> = {
   'cpu-full': CPU_FULL,
   'cpu-blend': CPU_BLEND,
   'cpu-suli': CPU_SULI,
+  ...MODULAR_PRESETS,
 };
 
 export function unlearnPresetNames(): string[] {

@@ -31,15 +31,20 @@ export interface ExperimentData {
 /** How the original (pre-unlearning) model is trained. */
 export type { TrainRecipe };
 
-/** A forget request: DC_Unlearning's 10 % uniform, one whole class, or SULI's n random instances. */
+/**
+ * A forget request: DC_Unlearning's 10 % uniform, one whole class, SULI's n random instances, or the 2024
+ * paper's arbitrary-partial request (a random fraction of some classes' samples).
+ */
 export type ForgetRequest =
   | { kind: 'uniform'; fraction: number }
   | { kind: 'class'; classes: (number | string)[] }
-  | { kind: 'instances'; n: number };
+  | { kind: 'instances'; n: number }
+  | { kind: 'partial'; fraction: number; classes: (number | string)[] };
 
 export function describeForget(f: ForgetRequest): string {
   if (f.kind === 'uniform') return `uniform ${Math.round(f.fraction * 100)}%`;
   if (f.kind === 'class') return `class ${f.classes.join('+')}`;
+  if (f.kind === 'partial') return `${Math.round(f.fraction * 100)}% of classes ${f.classes.join('+')}`;
   return `${f.n} instances`;
 }
 
@@ -201,6 +206,12 @@ export async function prepareScenario(o: ScenarioOptions): Promise<Scenario> {
     ({ forget: forgetIds, retain: retainIds } = uniformSplit(train, { fraction: req.fraction, seed: rng.fork('forget') }));
   } else if (req.kind === 'class') {
     ({ forget: forgetIds, retain: retainIds } = classSplit(train, { classes: req.classes }));
+  } else if (req.kind === 'partial') {
+    const inClasses = classSplit(train, { classes: req.classes }).forget;
+    const drawn = uniformSplit(train, { fraction: req.fraction, seed: rng.fork('forget'), within: inClasses }).forget;
+    const drawnSet = new Set(drawn);
+    forgetIds = drawn;
+    retainIds = train.ids.filter((id) => !drawnSet.has(id)).sort();
   } else {
     const s = instanceSplit(train, { count: req.n, seed: rng.fork('forget') });
     forgetIds = s.forget;

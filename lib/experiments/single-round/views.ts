@@ -1,23 +1,15 @@
-import { dotPlot } from '../../plot/dot-plot';
 import type { Figure } from '../../plot/figure';
 import type { Cell, Table } from '../../results';
 import type { ExperimentOutput } from '../shared/output';
 import { PAPER_TABLE1 } from '../shared/paper-000-table1';
 import { methodOfLabel } from '../shared/measure';
 import { PERCENT_SCALE, renderedCell } from '../shared/percent';
-import { GAP_METRICS, readingNotes, readingReferences, REFERENCE_ROW_COLOURS, retrainGapTable } from '../shared/retrain-gap';
+import { methodDotPlot } from '../shared/method-dot-plot';
+import { readingNotes, retrainGapTable } from '../shared/retrain-gap';
 import { singleRoundRuns, singleRoundTable, type SingleRoundResult } from './run';
 import { SINGLE_ROUND } from './settings';
 
 const METRICS = ['retainAcc', 'forgetAcc', 'testAcc', 'mia', 'seconds', 'preSeconds'];
-
-/** The dot plot's panels and their axis titles. */
-const DOT_METRICS: Record<(typeof GAP_METRICS)[number], string> = {
-  retainAcc: 'retain accuracy (%)',
-  forgetAcc: 'forget accuracy (%)',
-  testAcc: 'test accuracy (%)',
-  mia: 'MIA score (ideal 50)',
-};
 
 /** A scenario as a file-name part: 'uniform 10%' -> 'uniform-10'. */
 const scenarioSlug = (scenario: string) => scenario.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '');
@@ -78,16 +70,7 @@ export function singleRoundDotPlot(r: Pick<SingleRoundResult, 'rows' | 'original
     r.rows.filter((x) => x.scenario === scenario),
     (r.originals ?? []).filter((x) => x.scenario === scenario),
   );
-  const metrics = GAP_METRICS.filter((m) => table.metrics.includes(m));
-  const view = table.view({ metrics, scale: PERCENT_SCALE });
-  return dotPlot(view, {
-    labelColumn: 'method',
-    metrics,
-    metricTitles: DOT_METRICS,
-    references: readingReferences(view, metrics),
-    rowColours: REFERENCE_ROW_COLOURS,
-    title: `${scenario} forgetting: each method against Retrain (dashed) and Original, mean ± 95% CI over ${seeds} seed${seeds === 1 ? '' : 's'}`,
-  });
+  return methodDotPlot(table, `${scenario} forgetting: each method against Retrain (dashed) and Original, mean ± 95% CI over ${seeds} seed${seeds === 1 ? '' : 's'}`);
 }
 
 /**

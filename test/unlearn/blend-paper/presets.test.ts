@@ -5,7 +5,7 @@ const BLEND_PAPER = ['retrain', 'cf', 'distillation', 'bad-teacher', 'l1-sparse'
 
 describe('unlearning presets', () => {
   it('give every method of the Blend paper a valid config in every Blend-paper preset', () => {
-    const blendPresets = unlearnPresetNames().filter((n) => n !== 'cpu-suli');
+    const blendPresets = unlearnPresetNames().filter((n) => n !== 'cpu-suli' && !n.startsWith('modular-'));
     expect(blendPresets.length).toBe(12);
     for (const name of blendPresets) {
       for (const method of BLEND_PAPER) {
@@ -43,6 +43,18 @@ describe('unlearning presets', () => {
     expect(presetConfig('cifar10-resnet18-blend', 'bad-teacher').retainFraction).toBe(1);
     expect(UNLEARN_PRESETS['cpu-full'].dataset).toBe('fashion-mnist');
     expect(UNLEARN_PRESETS['cpu-blend'].methods['bad-teacher'].retainFraction).toBe(1);
+  });
+
+  it('hold the 2024 reference\'s values (docs/reference/modular-2024.md#b6-b7), and its class-wise rows never train Final online (S - tau < 0)', () => {
+    expect(presetConfig('modular-cnn4', 'modular')).toMatchObject({ lrOverture: 3e-3, lrIntermediate: 3e-3, outerEpochs: 30, finalSteps: 10, finalThreshold: 25 });
+    expect(presetConfig('modular-mlp', 'modular')).toMatchObject({ lrOverture: 1e-3, lrIntermediate: 1e-4, finalSteps: 15, finalThreshold: 15 });
+    for (const model of ['mlp', 'cnn4', 'resnet18', 'vgg16']) {
+      const c = presetConfig(`modular-${model}-class`, 'modular') as { outerEpochs: number; finalThreshold: number };
+      expect(c.outerEpochs - c.finalThreshold).toBeLessThan(0);
+      expect(presetConfig(`modular-${model}`, 'bad-teacher')).toMatchObject({ retainFraction: 0.3, temperature: 4, klReduction: 'mean', optimizer: 'adam', lr: 1e-3, epochs: 30 });
+      expect(presetConfig(`modular-${model}`, 'distillation')).toMatchObject({ studentInit: 'random', softWeight: 0.1, temperature: 4 });
+      expect(presetConfig(`modular-${model}`, 'l1-sparse')).toMatchObject({ l1Alpha: 1e-4, noL1Epochs: 15, epochs: 30 });
+    }
   });
 
   it('reject unknown presets and methods clearly', () => {

@@ -1,0 +1,112 @@
+import type { ModularOfflineSettings } from '../../unlearn/shared/modular-offline';
+import type { ExperimentInfo } from '../shared/experiment';
+import type { PresetName } from '../shared/presets';
+import type { ExperimentData, ForgetRequest, TrainRecipe } from '../shared/scenario';
+
+export const MODULAR_UNLEARNING: ExperimentInfo = {
+  name: 'modular-unlearning',
+  title: '2024 modular paper (002), main tables: 10% random, class-wise and arbitrary-partial forgetting; the modular method against Retrain, CF, Distillation, Bad Teacher, L1 and SynFlow',
+  flags: ['seeds', 'methods'],
+};
+
+/** The methods of the paper's main tables, the proposed one first. */
+export const MODULAR_METHODS = ['modular', 'retrain', 'cf', 'distillation', 'bad-teacher', 'l1-sparse', 'synflow'];
+
+/** The paper's three requests (docs/reference/modular-2024.md#b1): 10% random, one class, 10% of classes 1-3. */
+export const MODULAR_REQUESTS: ForgetRequest[] = [
+  { kind: 'uniform', fraction: 0.1 },
+  { kind: 'class', classes: [0] },
+  { kind: 'partial', fraction: 0.1, classes: [1, 2, 3] },
+];
+
+/**
+ * The fix offered for the reference's class-wise configs, where S - tau < 0 leaves Final untrained online:
+ * Final trained in the first half of the outer epochs, on the remembrance images of the classes kept.
+ * Run beside the faithful config on class-wise requests as 'modular (Final trained)'.
+ */
+export const CLASS_WISE_FIX = { finalThreshold: 5, remembranceClasses: 'retained' } as const;
+
+export interface ModularPaperSetting {
+  data: ExperimentData;
+  /** One original model per entry (the paper's MLP and CNN at CPU scale; ResNet-18 and VGG-16 in gpu-paper). */
+  models: TrainRecipe[];
+  /** K: k-means clusters per class on the pretrained model's features (reference: 450 of 4500 per class, about 10 per cluster). */
+  kPerClass: number;
+  /** Fast DM over every cluster (reference: Adam 1e-3, 100 iterations). */
+  fdm: { iterations: number; lr: number };
+  /** Remembrance images per class and where they come from (see lib/data/splits remembranceSplit). */
+  remembrance: { ipc: number; source: 'held-out' | 'reference' };
+  /** The offline phase (defaults: the reference's, docs/reference/modular-2024.md#b5). */
+  offline: Partial<ModularOfflineSettings>;
+  /** Cut every method's preset config to a smoke run. */
+  smoke: boolean;
+  seeds: number;
+  requests: ForgetRequest[];
+  methods: string[];
+}
+
+/** The reference's pretraining (docs/reference/modular-2024.md#b3): Adam 1e-3, batch 256, 30 epochs, no schedule, no augmentation. */
+const ADAM = { kind: 'adam' as const };
+const recipe = (model: string, modelOptions: Record<string, unknown>, epochs = 30, batchSize = 256): TrainRecipe => ({
+  model,
+  modelOptions,
+  epochs,
+  batchSize,
+  lr: 1e-3,
+  optimizer: ADAM,
+  schedule: { kind: 'constant' },
+});
+
+/**
+ * smoke: 40 images per class, tiny models, every loop cut to a step or two: the plumbing only.
+ * cpu: Fashion-MNIST, 300 training images per class (the memorising cpu regime's size), the reference's
+ *   MLP (784-512-128-10) and CNN (conv 32-64-128-256, FC 1024, dropout 0.5) trained with the reference's
+ *   recipe; K = 30 per class (10 images per cluster, as 450 of 4500); ipc 10 held out of the test split's
+ *   pool (the 10% of the test set not evaluated on); the offline phase at the reference's settings except
+ *   Intermediate's epochs (4 instead of 20 per round: 20 x 10 rounds would be 67 passes over the training
+ *   set, longer than pretraining, on 2 cores).
+ * gpu-paper: CIFAR-10 as the reference (4500 per class), its four models, K = 450, ipc 10.
+ */
+export const MODULAR_PRESETS: Record<PresetName, ModularPaperSetting> = {
+  smoke: {
+    data: { dataset: 'fashion-mnist', trainPerClass: 40, testPerClass: 40, testPoolFraction: 0.5 },
+    models: [recipe('mlp', { hidden: [32, 16] }, 3, 64), recipe('cnn4', { widths: [4, 4, 8, 8], hidden: 16 }, 3, 64)],
+    kPerClass: 4,
+    fdm: { iterations: 2, lr: 1e-3 },
+    remembrance: { ipc: 2, source: 'held-out' },
+    offline: { iterations: 1, finalEpochs: 1, intermediateEpochs: 1, batchSize: 64, finalBatchSize: 8 },
+    smoke: true,
+    seeds: 1,
+    requests: MODULAR_REQUESTS,
+    methods: MODULAR_METHODS,
+  },
+  cpu: {
+    data: { dataset: 'fashion-mnist', trainPerClass: 300, testPoolFraction: 0.1 },
+    models: [recipe('mlp', { hidden: [512, 128] }), recipe('cnn4', {})],
+    kPerClass: 30,
+    fdm: { iterations: 100, lr: 1e-3 },
+    remembrance: { ipc: 10, source: 'held-out' },
+    offline: { intermediateEpochs: 4 },
+    smoke: false,
+    seeds: 3,
+    requests: MODULAR_REQUESTS,
+    methods: MODULAR_METHODS,
+  },
+  'gpu-paper': {
+    data: { dataset: 'cifar10', trainPerClass: 4500, testPoolFraction: 0.1 },
+    models: [recipe('mlp', { hidden: [512, 128] }), recipe('cnn4', {}), recipe('resnet18', { stem: 'imagenet' }, 3), recipe('vgg16', {})],
+    kPerClass: 450,
+    fdm: { iterations: 100, lr: 1e-3 },
+    remembrance: { ipc: 10, source: 'held-out' },
+    offline: {},
+    smoke: false,
+    seeds: 3,
+    requests: MODULAR_REQUESTS,
+    methods: MODULAR_METHODS,
+  },
+};
+
+/** The lib/unlearn preset of a model and request: 'modular-<model>' or, class-wise, 'modular-<model>-class'. */
+export function modularMethodPreset(model: string, request: ForgetRequest): string {
+  return request.kind === 'class' ? `modular-${model}-class` : `modular-${model}`;
+}

@@ -1,0 +1,32 @@
+import { dotPlot } from '../../plot/dot-plot';
+import type { Figure } from '../../plot/figure';
+import type { ResultsTable } from '../../results';
+import { PERCENT_SCALE } from './percent';
+import { GAP_METRICS, readingReferences, REFERENCE_ROW_COLOURS } from './retrain-gap';
+
+/** Axis titles of the metrics a method dot plot may show. */
+const METRIC_TITLES: Record<string, string> = {
+  retainAcc: 'retain accuracy (%)',
+  forgetAcc: 'forget accuracy (%)',
+  testAcc: 'test accuracy (%)',
+  mia: 'MIA score (ideal 50)',
+  miaLoss: 'loss-LR MIA (ideal 50)',
+};
+
+/**
+ * One scenario's methods as a dot plot: one row per method (Original and Retrain first, in greys), a panel
+ * per metric with its axis fitted to the data, 95% CI bars, and dashed lines at Retrain's value and at the
+ * ideal MIA of 50. Differences of a point or two, which bars drawn from 0 hide, show here.
+ */
+export function methodDotPlot(table: ResultsTable, title: string, metrics: readonly string[] = GAP_METRICS): Figure {
+  const shown = metrics.filter((m) => table.metrics.includes(m));
+  const view = table.view({ metrics: shown, scale: PERCENT_SCALE });
+  return dotPlot(view, {
+    labelColumn: 'method',
+    metrics: shown,
+    metricTitles: Object.fromEntries(shown.map((m) => [m, METRIC_TITLES[m] ?? m])),
+    references: readingReferences(view, shown),
+    rowColours: REFERENCE_ROW_COLOURS,
+    title,
+  });
+}
