@@ -56,6 +56,8 @@ export interface ModularSetup {
   /** Per request: the collection protocol's seconds and |R~| / |R|. */
   requests: { scenario: string; collectionSeconds: number; reducedRatio: number; reducedSize: number }[];
   remembranceLeaks: boolean;
+  /** Test-split ids of the remembrance images (for showing them). */
+  remembranceIds: number[];
 }
 
 export interface ModularResult {
@@ -106,6 +108,7 @@ async function prepare(p: ModularPaperSetting, s: Scenario, seed: number, model:
     offlineSeconds: off.seconds,
     requests: [],
     remembranceLeaks: rem.leaks,
+    remembranceIds: Array.from(rem.remembrance),
   };
   log(`seed ${seed}, ${model}: k-means ${setup.kmeansSeconds.toFixed(1)} s, fast DM ${setup.condensationSeconds.toFixed(1)} s (${partition.clusters.length} clusters), offline ${setup.offlineSeconds.toFixed(1)} s`);
   return { partition, condensed, remembrance, offline: off.model, setup };

@@ -1,4 +1,9 @@
+import type { ImageShape } from '../../data/dataset';
+import { countParameters } from '../../models/count';
+import { createModel } from '../../models/registry';
 import type { Cell, Table } from '../../results';
+import { modularSplit } from '../../unlearn/shared/modular-parts';
+import type { TrainRecipe } from '../shared/scenario';
 import type { ExperimentOutput } from '../shared/output';
 import { methodOfLabel } from '../shared/measure';
 import { methodDotPlot } from '../shared/method-dot-plot';
@@ -90,6 +95,21 @@ export function preprocessingTable(r: Pick<ModularResult, 'setups'>): Table {
     columns: ['model', 'scenario', 'original train acc', 'original test acc', 'k-means s', 'fast DM s', 'offline s', 'collection s', 'reduced / retain'],
     rows,
   };
+}
+
+/** The Beginning / Intermediate / Final parts of a recipe's model at the reference's cut points: stages and parameter counts. */
+export function modularPartsTable(recipe: TrainRecipe, inputShape: ImageShape, numClasses = 10): Table {
+  const model = createModel(recipe.model, { inputShape, numClasses, seed: 0, options: recipe.modelOptions });
+  try {
+    const split = modularSplit(model, { intermediateFrom: '', finalFrom: '', reluOnLogits: false });
+    return {
+      title: `${recipe.model} ${JSON.stringify(recipe.modelOptions)}: the three parts (docs/reference/modular-2024.md#b2)`,
+      columns: ['part', 'stages', 'parameters'],
+      rows: split.parts.map((p) => [p.name, p.stageNames.join(', '), countParameters(p)]),
+    };
+  } finally {
+    model.dispose();
+  }
 }
 
 /** Per model and request: the table with Original and Retrain rows, the gap to Retrain, a dot plot; then the pre-processing and the paper. */
