@@ -63,3 +63,4 @@ export * from './suli-instance-wise';
 export * from './suli-feature-space';
 export * from './memorisation-regime';
 export * from './modular-unlearning';
+export * from './modular-studies';

@@ -2,6 +2,7 @@ import { aamuAnatomy } from './aamu-anatomy';
 import { baselineSweep } from './baseline-sweep';
 import { condensationComparison } from './condensation-comparison';
 import { memorisationRegime } from './memorisation-regime';
+import { modularStudies } from './modular-studies';
 import { modularUnlearning } from './modular-unlearning';
 import { multiRound } from './multi-round';
 import { reducedRetainStrategies } from './reduced-retain-strategies';
@@ -30,6 +31,7 @@ const EXPERIMENTS = [
   suliInstanceWise,
   suliFeatureSpace,
   modularUnlearning,
+  modularStudies,
   memorisationRegime,
 ] as AnyExperiment[];
 

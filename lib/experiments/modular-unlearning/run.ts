@@ -71,7 +71,7 @@ export interface ModularResult {
 }
 
 /** Pre-processing shared by every request of one seed and model (done before any request, as in the paper). */
-interface Prepared {
+export interface ModularPrepared {
   partition: Partition;
   condensed: CondensedSet;
   remembrance: Dataset;
@@ -79,43 +79,70 @@ interface Prepared {
   setup: ModularSetup;
 }
 
-async function measure(model: Classifier, s: Scenario, seed: number, health: RunHealth): Promise<UnlearnMeasures & { miaLoss: number }> {
+/** The accuracies and Blend-paper MIA of measureUnlearning, plus the 2024 reference's loss-LR MIA (x 100). */
+export async function measureModular(model: Classifier, s: Pick<Scenario, 'retain' | 'forget' | 'testEval'>, seed: number, health: RunHealth): Promise<UnlearnMeasures & { miaLoss: number }> {
   const base = await measureUnlearning(model, s, seed, health);
   const loss = await lossLogisticMiaOfModel(model, s.forget, s.testEval, { ...LOSS_MIA_PRESETS.dcu2024, seed });
   return { ...base, miaLoss: 100 * loss.accuracy };
 }
 
-/** k-means on the pretrained features, fast DM over every cluster, the remembrance set and the offline phase. */
-async function prepare(p: ModularPaperSetting, s: Scenario, seed: number, model: string, log: (l: string) => void): Promise<Prepared> {
+/** k-means on the pretrained model's features and fast DM of every cluster (the K-dependent pre-processing). */
+export async function condenseForModular(p: Pick<ModularPaperSetting, 'kPerClass' | 'fdm'>, s: Scenario, seed: number): Promise<{ partition: Partition; condensed: CondensedSet; kmeansSeconds: number; condensationSeconds: number }> {
   const timer = new PhaseTimer();
   const partition = await partitionDataset(s.train, { k: p.kPerClass, seed, featureModel: s.original, timer });
   const condensed = await fastDistributionMatching(s.train, partition.clusters, { featureModel: s.original, ...p.fdm, timer });
+  return { partition, condensed, kmeansSeconds: timer.seconds('kmeans'), condensationSeconds: timer.seconds('condensation') };
+}
+
+/** The remembrance set and the offline phase (the ipc-dependent pre-processing). The caller disposes `offline`. */
+export async function offlineForModular(
+  p: Pick<ModularPaperSetting, 'remembrance' | 'offline'>,
+  s: Scenario,
+  seed: number,
+): Promise<{ remembrance: Dataset; remembranceIds: number[]; leaks: boolean; offline: Classifier; offlineSeconds: number }> {
   // Held out of the test pool (never evaluated on), or the reference's first ipc per class of the evaluation split.
+  const from = p.remembrance.source === 'held-out' ? s.testPool : s.testEval;
   const rem = p.remembrance.source === 'held-out'
-    ? remembranceSplit(s.testPool, { ipc: p.remembrance.ipc, seed, source: 'held-out' })
-    : remembranceSplit(s.testEval, { ipc: p.remembrance.ipc, source: 'reference' });
-  const remembrance = subsetByIds(p.remembrance.source === 'held-out' ? s.testPool : s.testEval, rem.remembrance);
-  const off = await timer.timeAsync('offline', () => modularOffline(s.original, s.train, remembrance, { ...p.offline, seed }));
+    ? remembranceSplit(from, { ipc: p.remembrance.ipc, seed, source: 'held-out' })
+    : remembranceSplit(from, { ipc: p.remembrance.ipc, source: 'reference' });
+  const remembrance = subsetByIds(from, rem.remembrance);
+  const off = await modularOffline(s.original, s.train, remembrance, { ...p.offline, seed });
+  return { remembrance, remembranceIds: Array.from(rem.remembrance), leaks: rem.leaks, offline: off.model, offlineSeconds: off.seconds };
+}
+
+/**
+ * The modular method's pre-processing for one seed and model: k-means on the pretrained features, fast DM
+ * over every cluster, the remembrance set and the offline phase. The caller disposes `offline`.
+ */
+export async function prepareModular(
+  p: Pick<ModularPaperSetting, 'kPerClass' | 'fdm' | 'remembrance' | 'offline'>,
+  s: Scenario,
+  seed: number,
+  model: string,
+  log: (l: string) => void,
+): Promise<ModularPrepared> {
+  const c = await condenseForModular(p, s, seed);
+  const o = await offlineForModular(p, s, seed);
   const setup: ModularSetup = {
     seed,
     model,
-    sizes: { ...scenarioSizes(s), remembrance: size(remembrance), clusters: partition.clusters.length },
+    sizes: { ...scenarioSizes(s), remembrance: size(o.remembrance), clusters: c.partition.clusters.length },
     originalTrainAcc: NaN,
     originalTestAcc: s.originalTestAccuracy,
     originalSource: s.originalSource,
-    kmeansSeconds: timer.seconds('kmeans'),
-    condensationSeconds: timer.seconds('condensation'),
-    offlineSeconds: off.seconds,
+    kmeansSeconds: c.kmeansSeconds,
+    condensationSeconds: c.condensationSeconds,
+    offlineSeconds: o.offlineSeconds,
     requests: [],
-    remembranceLeaks: rem.leaks,
-    remembranceIds: Array.from(rem.remembrance),
+    remembranceLeaks: o.leaks,
+    remembranceIds: o.remembranceIds,
   };
-  log(`seed ${seed}, ${model}: k-means ${setup.kmeansSeconds.toFixed(1)} s, fast DM ${setup.condensationSeconds.toFixed(1)} s (${partition.clusters.length} clusters), offline ${setup.offlineSeconds.toFixed(1)} s`);
-  return { partition, condensed, remembrance, offline: off.model, setup };
+  log(`seed ${seed}, ${model}: k-means ${setup.kmeansSeconds.toFixed(1)} s, fast DM ${setup.condensationSeconds.toFixed(1)} s (${c.partition.clusters.length} clusters), offline ${setup.offlineSeconds.toFixed(1)} s`);
+  return { partition: c.partition, condensed: c.condensed, remembrance: o.remembrance, offline: o.offline, setup };
 }
 
 /** The config of a method for one model and request (the reference's preset, cut to a smoke run on smoke). */
-function configOf(p: ModularPaperSetting, model: string, request: ForgetRequest, method: string): Record<string, unknown> {
+export function modularConfigOf(p: Pick<ModularPaperSetting, 'smoke'>, model: string, request: ForgetRequest, method: string): Record<string, unknown> {
   const c = presetConfig(modularMethodPreset(model, request), method);
   return p.smoke ? smokeCut(method, c) : c;
 }
@@ -133,13 +160,13 @@ export async function runModularUnlearning(o: RunOptions): Promise<ModularResult
   for (const seed of run.seedList) {
     for (const recipe of p.models) {
       const model = recipe.model;
-      let prepared: Prepared | null = null;
+      let prepared: ModularPrepared | null = null;
       try {
         for (const request of p.requests) {
           const scenario = describeForget(request);
           await run.withScenario({ data: p.data, recipe }, request, seed, async (s) => {
             if (prepared == null) {
-              prepared = await prepare(p, s, seed, model, run.log);
+              prepared = await prepareModular(p, s, seed, model, run.log);
               setups.push(prepared.setup);
             }
             const pre = prepared;
@@ -152,12 +179,12 @@ export async function runModularUnlearning(o: RunOptions): Promise<ModularResult
               run.log(`  ${model}, ${scenario}, ${method}: retain ${percent(row.retainAcc).toFixed(2)} forget ${percent(row.forgetAcc).toFixed(2)} ` +
                 `test ${percent(row.testAcc).toFixed(2)} MIA ${row.mia.toFixed(1)} (loss-LR ${row.miaLoss.toFixed(1)})${Number.isFinite(seconds) ? ` time ${seconds.toFixed(1)}s` : ''}`);
             };
-            const original = await measure(s.original, s, seed, HEALTHY);
+            const original = await measureModular(s.original, s, seed, HEALTHY);
             if (Number.isNaN(pre.setup.originalTrainAcc)) pre.setup.originalTrainAcc = (original.retainAcc * size(s.retain) + original.forgetAcc * size(s.forget)) / size(s.train);
             add(ORIGINAL, original, NaN, size(s.train));
-            add(OFFLINE_MODEL, await measure(pre.offline, s, seed, HEALTHY), NaN, size(s.train));
-            const runs: [string, string, Record<string, unknown>][] = run.methods.map((m) => [m, m, configOf(p, model, request, m)]);
-            if (request.kind === 'class' && run.methods.includes('modular')) runs.push([MODULAR_FIXED, 'modular', { ...configOf(p, model, request, 'modular'), ...CLASS_WISE_FIX }]);
+            add(OFFLINE_MODEL, await measureModular(pre.offline, s, seed, HEALTHY), NaN, size(s.train));
+            const runs: [string, string, Record<string, unknown>][] = run.methods.map((m) => [m, m, modularConfigOf(p, model, request, m)]);
+            if (request.kind === 'class' && run.methods.includes('modular')) runs.push([MODULAR_FIXED, 'modular', { ...modularConfigOf(p, model, request, 'modular'), ...CLASS_WISE_FIX }]);
             for (const [label, method, config] of runs) {
               const modular = method === 'modular';
               const retain = modular ? reduced.dataset : s.retain;
@@ -171,12 +198,12 @@ export async function runModularUnlearning(o: RunOptions): Promise<ModularResult
                 seed,
                 onProgress: run.onProgress,
               };
-              await withUnlearned(method, inputs, async (res) => add(label, await measure(res.model, s, seed, res.health), res.timing.seconds, size(retain)));
+              await withUnlearned(method, inputs, async (res) => add(label, await measureModular(res.model, s, seed, res.health), res.timing.seconds, size(retain)));
             }
           });
         }
       } finally {
-        (prepared as Prepared | null)?.offline.dispose();
+        (prepared as ModularPrepared | null)?.offline.dispose();
       }
     }
   }
