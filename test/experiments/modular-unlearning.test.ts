@@ -3,8 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { collectReducedRetainSet } from '../../lib/condense/reduced-retain';
 import { init } from '../../lib/engine/init';
-import { MODULAR_FIXED, MODULAR_PRESETS, modularUnlearning, OFFLINE_MODEL, runModularUnlearning, type ModularResult } from '../../lib/experiments/modular-unlearning';
+import { condenseForModular, MODULAR_FIXED, MODULAR_PRESETS, modularUnlearning, OFFLINE_MODEL, runModularUnlearning, type ModularResult } from '../../lib/experiments/modular-unlearning';
 import { writeExperimentOutput } from '../../lib/experiments/shared/output';
 import { disposeScenario, prepareScenario } from '../../lib/experiments/shared/scenario';
 
@@ -52,13 +53,21 @@ describe('modular-unlearning runner (smoke preset)', () => {
     expect([retainUsed('uniform 10%'), retainUsed('class 0'), retainUsed('10% of classes 1+2+3')]).toEqual([360, 360, 388]);
   });
 
-  it('draws the arbitrary-partial request from the named classes only', async () => {
+  it('draws the arbitrary-partial request from the named classes only; model inversion condenses for the collection protocol too', async () => {
     const p = MODULAR_PRESETS.smoke;
     const s = await prepareScenario({ data: p.data, recipe: p.models[0], request: { kind: 'partial', fraction: 0.1, classes: [1, 2, 3] }, seed: 0, cacheDir });
     expect(s.originalSource).toBe('cache');
     expect(new Set(s.forget.labels)).toEqual(new Set([1, 2, 3]));
     expect(s.forget.labels.length).toBe(12);
     expect(s.retain.labels.length + s.forget.labels.length).toBe(400);
+    // Model-inversion condensation, the paper's alternative to fast DM, feeds the same collection protocol.
+    for (const method of ['mi-lite', 'mi-bulky'] as const) {
+      const c = await condenseForModular({ kPerClass: 4, condensation: { method, iterations: 1, lr: 1e-3, inverter: { inverterHidden: [16, 32], bucketHidden: [32], bucketEpochs: 1 } } }, s, 0);
+      expect(c.condensed.dataset.labels.length).toBe(c.partition.clusters.length);
+      const reduced = await collectReducedRetainSet(s.train, c.partition, s.forget.ids, c.condensed);
+      expect(reduced.ratio).toBeLessThan(1);
+      expect(c.condensationSeconds).toBeGreaterThan(0);
+    }
     disposeScenario(s);
   });
 

@@ -9,7 +9,7 @@ export const MODULAR_STUDIES: ExperimentInfo = {
   flags: ['seeds'],
 };
 
-export interface ModularStudiesSetting extends Pick<ModularPaperSetting, 'data' | 'kPerClass' | 'fdm' | 'remembrance' | 'offline' | 'smoke' | 'seeds'> {
+export interface ModularStudiesSetting extends Pick<ModularPaperSetting, 'data' | 'kPerClass' | 'condensation' | 'remembrance' | 'offline' | 'smoke' | 'seeds'> {
   /** The one model the studies use. */
   model: TrainRecipe;
   /** Remembrance images per class (reference: 1, 10, 50). */
@@ -29,8 +29,8 @@ export interface ModularStudiesSetting extends Pick<ModularPaperSetting, 'data' 
 export const METRIC_STUDY_ROW = { lrOverture: 1e-3, lrIntermediate: 2e-3, finalSteps: 80, finalThreshold: 5 } as const;
 
 const fromMain = (p: PresetName) => {
-  const { data, kPerClass, fdm, remembrance, offline, smoke, seeds } = MODULAR_PRESETS[p];
-  return { data, kPerClass, fdm, remembrance, offline, smoke, seeds };
+  const { data, kPerClass, condensation, remembrance, offline, smoke, seeds } = MODULAR_PRESETS[p];
+  return { data, kPerClass, condensation, remembrance, offline, smoke, seeds };
 };
 
 /**

@@ -2,6 +2,7 @@ import { size, subsetByIds, type Dataset } from '../../data/dataset';
 import { remembranceSplit } from '../../data/splits';
 import { PhaseTimer } from '../../engine/timer';
 import { fastDistributionMatching } from '../../condense/fast-dm';
+import { modelInversionCondensation } from '../../condense/model-inversion';
 import { partitionDataset } from '../../condense/partition';
 import { collectReducedRetainSet } from '../../condense/reduced-retain';
 import type { CondensedSet } from '../../condense/condensed';
@@ -86,11 +87,15 @@ export async function measureModular(model: Classifier, s: Pick<Scenario, 'retai
   return { ...base, miaLoss: 100 * loss.accuracy };
 }
 
-/** k-means on the pretrained model's features and fast DM of every cluster (the K-dependent pre-processing). */
-export async function condenseForModular(p: Pick<ModularPaperSetting, 'kPerClass' | 'fdm'>, s: Scenario, seed: number): Promise<{ partition: Partition; condensed: CondensedSet; kmeansSeconds: number; condensationSeconds: number }> {
+/** k-means on the pretrained model's features and the condensation of every cluster (the K-dependent pre-processing). */
+export async function condenseForModular(p: Pick<ModularPaperSetting, 'kPerClass' | 'condensation'>, s: Scenario, seed: number): Promise<{ partition: Partition; condensed: CondensedSet; kmeansSeconds: number; condensationSeconds: number }> {
   const timer = new PhaseTimer();
   const partition = await partitionDataset(s.train, { k: p.kPerClass, seed, featureModel: s.original, timer });
-  const condensed = await fastDistributionMatching(s.train, partition.clusters, { featureModel: s.original, ...p.fdm, timer });
+  const c = p.condensation;
+  const condensed =
+    c.method === 'fdm'
+      ? await fastDistributionMatching(s.train, partition.clusters, { featureModel: s.original, iterations: c.iterations, lr: c.lr, timer })
+      : await modelInversionCondensation(s.train, partition.clusters, { seed, variant: c.method === 'mi-lite' ? 'lite' : 'bulky', classifier: s.original, epochs: c.iterations, lr: c.lr, ...c.inverter, timer });
   return { partition, condensed, kmeansSeconds: timer.seconds('kmeans'), condensationSeconds: timer.seconds('condensation') };
 }
 
@@ -115,7 +120,7 @@ export async function offlineForModular(
  * over every cluster, the remembrance set and the offline phase. The caller disposes `offline`.
  */
 export async function prepareModular(
-  p: Pick<ModularPaperSetting, 'kPerClass' | 'fdm' | 'remembrance' | 'offline'>,
+  p: Pick<ModularPaperSetting, 'kPerClass' | 'condensation' | 'remembrance' | 'offline'>,
   s: Scenario,
   seed: number,
   model: string,

@@ -32,8 +32,18 @@ export interface ModularPaperSetting {
   models: TrainRecipe[];
   /** K: k-means clusters per class on the pretrained model's features (reference: 450 of 4500 per class, about 10 per cluster). */
   kPerClass: number;
-  /** Fast DM over every cluster (reference: Adam 1e-3, 100 iterations). */
-  fdm: { iterations: number; lr: number };
+  /**
+   * How every cluster is condensed: 'fdm' = fast distribution matching (reference: Adam 1e-3, 100
+   * iterations); 'mi-lite' / 'mi-bulky' = model-inversion condensation (reference: 200 inverter epochs,
+   * Adam 1e-3), the paper's alternatives. `iterations` = FDM iterations or inverter epochs.
+   */
+  condensation: {
+    method: 'fdm' | 'mi-lite' | 'mi-bulky';
+    iterations: number;
+    lr: number;
+    /** Model inversion's network sizes (default: the reference's InvertedMLP and bucket MLP, 40 bucket epochs). */
+    inverter?: { inverterHidden?: number[]; bucketHidden?: number[]; bucketEpochs?: number };
+  };
   /** Remembrance images per class and where they come from (see lib/data/splits remembranceSplit). */
   remembrance: { ipc: number; source: 'held-out' | 'reference' };
   /** The offline phase (defaults: the reference's, docs/reference/modular-2024.md#b5). */
@@ -72,7 +82,7 @@ export const MODULAR_PRESETS: Record<PresetName, ModularPaperSetting> = {
     data: { dataset: 'fashion-mnist', trainPerClass: 40, testPerClass: 40, testPoolFraction: 0.5 },
     models: [recipe('mlp', { hidden: [32, 16] }, 3, 64), recipe('cnn4', { widths: [4, 4, 8, 8], hidden: 16 }, 3, 64)],
     kPerClass: 4,
-    fdm: { iterations: 2, lr: 1e-3 },
+    condensation: { method: 'fdm', iterations: 2, lr: 1e-3 },
     remembrance: { ipc: 2, source: 'held-out' },
     offline: { iterations: 1, finalEpochs: 1, intermediateEpochs: 1, batchSize: 64, finalBatchSize: 8 },
     smoke: true,
@@ -84,7 +94,7 @@ export const MODULAR_PRESETS: Record<PresetName, ModularPaperSetting> = {
     data: { dataset: 'fashion-mnist', trainPerClass: 300, testPoolFraction: 0.1 },
     models: [recipe('mlp', { hidden: [512, 128] }), recipe('cnn4', {})],
     kPerClass: 30,
-    fdm: { iterations: 100, lr: 1e-3 },
+    condensation: { method: 'fdm', iterations: 100, lr: 1e-3 },
     remembrance: { ipc: 10, source: 'held-out' },
     offline: { intermediateEpochs: 4 },
     smoke: false,
@@ -96,7 +106,7 @@ export const MODULAR_PRESETS: Record<PresetName, ModularPaperSetting> = {
     data: { dataset: 'cifar10', trainPerClass: 4500, testPoolFraction: 0.1 },
     models: [recipe('mlp', { hidden: [512, 128] }), recipe('cnn4', {}), recipe('resnet18', { stem: 'imagenet' }, 3), recipe('vgg16', {})],
     kPerClass: 450,
-    fdm: { iterations: 100, lr: 1e-3 },
+    condensation: { method: 'fdm', iterations: 100, lr: 1e-3 },
     remembrance: { ipc: 10, source: 'held-out' },
     offline: {},
     smoke: false,
