@@ -134,7 +134,7 @@ export async function runModularStudies(o: RunOptions): Promise<ModularStudiesRe
 
         // The unlearning and overfitting metrics after S online epochs (modular) or S epochs of CF.
         const metrics = async (m: Classifier) => ({
-          unlearningMetric: 100 * (await unlearningMetric(m, s.forget, s.retain)),
+          unlearningMetric: await unlearningMetric(m, s.forget, s.retain),
           overfittingMetric: await overfittingMetric(m, s.forget),
         });
         add({ seed, study: 'metric', x: 0, method: 'pretrained', ...(await measureModular(s.original, s, seed, HEALTHY)), seconds: NaN, retainUsed: size(s.train), ...(await metrics(s.original)) });
