@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { collectReducedRetainSet } from '../../lib/condense/reduced-retain';
 import { init } from '../../lib/engine/init';
-import { condenseForModular, MODULAR_FIXED, MODULAR_PRESETS, modularUnlearning, OFFLINE_MODEL, runModularUnlearning, type ModularResult } from '../../lib/experiments/modular-unlearning';
+import { condenseForModular, MODULAR_FIXED, MODULAR_PRESETS, modularSettingFor, modularUnlearning, OFFLINE_MODEL, runModularUnlearning, type ModularResult } from '../../lib/experiments/modular-unlearning';
 import { writeExperimentOutput } from '../../lib/experiments/shared/output';
 import { disposeScenario, prepareScenario } from '../../lib/experiments/shared/scenario';
 
@@ -69,6 +69,11 @@ describe('modular-unlearning runner (smoke preset)', () => {
       expect(c.condensationSeconds).toBeGreaterThan(0);
     }
     disposeScenario(s);
+  });
+
+  it('refuses a dataset its preset does not run, naming the ones it does', async () => {
+    await expect(runModularUnlearning({ preset: 'smoke', dataset: 'svhn', cacheDir })).rejects.toThrow("modular-unlearning: preset smoke runs fashion-mnist, not 'svhn'. Pass --dataset fashion-mnist.");
+    expect(modularSettingFor('gpu-paper', MODULAR_PRESETS['gpu-paper'], 'svhn').data.dataset).toBe('svhn');
   });
 
   it('leaves no tensors behind and writes tables, a dot plot per model and request, and the paper beside ours', async () => {

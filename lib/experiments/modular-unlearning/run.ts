@@ -19,7 +19,7 @@ import { percent } from '../shared/percent';
 import { presetOf, type PresetName } from '../shared/presets';
 import { ORIGINAL, referencesFirst } from '../shared/retrain-gap';
 import { describeForget, scenarioSizes, type ForgetRequest, type Scenario } from '../shared/scenario';
-import { CLASS_WISE_FIX, MODULAR_PRESETS, MODULAR_UNLEARNING, modularMethodPreset, type ModularPaperSetting } from './settings';
+import { CLASS_WISE_FIX, MODULAR_PRESETS, MODULAR_UNLEARNING, modularMethodPreset, modularSettingFor, type ModularPaperSetting } from './settings';
 
 /** The label of the class-wise fix's runs (see CLASS_WISE_FIX). */
 export const MODULAR_FIXED = 'modular (Final trained)';
@@ -158,7 +158,7 @@ export function modularConfigOf(p: Pick<ModularPaperSetting, 'smoke'>, model: st
  * then per request the collection protocol and every method; accuracies, both papers' MIA scores and time.
  */
 export async function runModularUnlearning(o: RunOptions): Promise<ModularResult> {
-  const p = presetOf(MODULAR_PRESETS, o.preset);
+  const p = modularSettingFor(o.preset, presetOf(MODULAR_PRESETS, o.preset), o.dataset);
   const run = await startRun(MODULAR_UNLEARNING, o, { seeds: p.seeds, methods: p.methods });
   const rows: ModularRow[] = [];
   const setups: ModularSetup[] = [];

@@ -6,7 +6,7 @@ import type { ExperimentData, ForgetRequest, TrainRecipe } from '../shared/scena
 export const MODULAR_UNLEARNING: ExperimentInfo = {
   name: 'modular-unlearning',
   title: '2024 modular paper (002), main tables: 10% random, class-wise and arbitrary-partial forgetting; the modular method against Retrain, CF, Distillation, Bad Teacher, L1 and SynFlow',
-  flags: ['seeds', 'methods'],
+  flags: ['seeds', 'dataset', 'methods'],
 };
 
 /** The methods of the paper's main tables, the proposed one first. */
@@ -115,6 +115,19 @@ export const MODULAR_PRESETS: Record<PresetName, ModularPaperSetting> = {
     methods: MODULAR_METHODS,
   },
 };
+
+/** The datasets each preset can run (--dataset): the reference ran CIFAR-10 and SVHN, both 4500 training images per class. */
+export const MODULAR_DATASETS: Record<PresetName, string[]> = { smoke: ['fashion-mnist'], cpu: ['fashion-mnist'], 'gpu-paper': ['cifar10', 'svhn'] };
+
+/** The preset's setting with another dataset (--dataset), checked against MODULAR_DATASETS. */
+export function modularSettingFor(preset: PresetName, p: ModularPaperSetting, dataset?: string): ModularPaperSetting {
+  if (dataset == null) return p;
+  const allowed = MODULAR_DATASETS[preset];
+  if (!allowed.includes(dataset)) {
+    throw new Error(`modular-unlearning: preset ${preset} runs ${allowed.join(' or ')}, not '${dataset}'. Pass --dataset ${allowed.join(' or --dataset ')}.`);
+  }
+  return { ...p, data: { ...p.data, dataset } };
+}
 
 /** The lib/unlearn preset of a model and request: 'modular-<model>' or, class-wise, 'modular-<model>-class'. */
 export function modularMethodPreset(model: string, request: ForgetRequest): string {
