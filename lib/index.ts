@@ -18,9 +18,11 @@ export { terminalProgress, describeProgress, ProgressTracker, type ProgressEvent
 export * from './experiments';
 export * from './unlearn';
 export * from './metrics';
+export * from './privacy';
 export * from './audit';
 export * from './condense';
 export * from './plot';
 export * from './report';
 export * from './results';
 export * from './bench';
+export { cachedRun, runCacheDir, type CachedRun, type CachedRunOptions } from './sweep/run-cache';

@@ -11,3 +11,4 @@ export * from './merge';
 export * from './output';
 export * from './launch';
 export * from './shell';
+export * from './run-cache';
