@@ -14,6 +14,7 @@ import { gitState, packageVersion } from './experiments/shared/provenance';
 import { RUN_FLAG_HELP, type RunFlag, type RunOptions } from './experiments/shared/experiment';
 import type { ExperimentOutput } from './experiments/shared/output';
 import { PRESET_NAMES, type PresetName } from './experiments/shared/presets';
+import { parseForgetRequest } from './experiments/shared/scenario';
 import { modelNames } from './models/registry';
 import { tableText } from './report/html-table';
 import { terminalProgress } from './train/progress';
@@ -66,6 +67,24 @@ function methodList(v: string): string[] {
   if (names.length === 0) throw new InvalidArgumentError(`no methods in '${v}'; pass e.g. cf,a-cf.`);
   names.forEach(choice('unlearning method', unlearnerNames()));
   return names;
+}
+
+/** A forget request in the CLI's words, checked now (parseForgetRequest), kept as written for the recorded command. */
+function forgetRequest(v: string): string {
+  try {
+    parseForgetRequest(v);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+  return v;
+}
+
+/** --save: models and/or losses. */
+function saveList(v: string): ('models' | 'losses')[] {
+  const what = v.split(',').map((x) => x.trim()).filter(Boolean);
+  if (what.length === 0) throw new InvalidArgumentError(`nothing to save in '${v}'; pass models, losses or models,losses.`);
+  what.forEach(choice('thing to save', ['models', 'losses']));
+  return what as ('models' | 'losses')[];
 }
 
 async function runPretrain(preset: string, seed: number): Promise<void> {
@@ -124,7 +143,10 @@ async function runNamedExperiment(name: string, f: ExperimentFlags, command: str
     preset: f.preset,
     seeds: f.seeds,
     dataset: f.dataset,
+    model: f.model,
     methods: f.methods,
+    forget: f.forget,
+    save: f.save,
     candidate: f.candidate,
     shadows: f.shadows,
     onProgress: f.quiet ? undefined : terminalProgress(),
@@ -148,7 +170,9 @@ function flagOption(c: Command, flag: RunFlag): Command {
   if (flag === 'seeds') return c.option(usage, description, positive('seeds'));
   if (flag === 'dataset') return c.option(usage, `${description}; one of ${datasetNames().join(', ')}`, choice('dataset', datasetNames()));
   if (flag === 'shadows') return c.option(usage, description, integer('shadows'));
-  if (flag === 'candidate') return c.option(usage, description);
+  if (flag === 'candidate' || flag === 'model') return c.option(usage, description);
+  if (flag === 'forget') return c.option(usage, description, forgetRequest);
+  if (flag === 'save') return c.option(usage, description, saveList);
   return c.option(usage, description, methodList);
 }
 

@@ -15,8 +15,10 @@ import { getExperiment } from './registry';
  * folder results/<experiment>/<preset>; a --dataset or --seeds override gets a folder of its own, so
  * runs on different data or seed counts never overwrite each other (the model is set by the preset).
  */
-export function defaultResultsDir(root: string, experiment: string, o: Pick<RunOptions, 'preset' | 'seeds' | 'dataset'>): string {
-  const parts = [o.preset, ...(o.dataset == null ? [] : [o.dataset]), ...(o.seeds == null ? [] : [`${o.seeds}seeds`])];
+export function defaultResultsDir(root: string, experiment: string, o: Pick<RunOptions, 'preset' | 'seeds' | 'dataset' | 'model' | 'forget'>): string {
+  // A run with its own model or forget request gets its own folder, never the preset's reference results.
+  const forget = o.forget == null ? [] : [`forget-${path.basename(o.forget).replace(/[^a-zA-Z0-9.]+/g, '-')}`];
+  const parts = [o.preset, ...(o.dataset == null ? [] : [o.dataset]), ...(o.model == null ? [] : [o.model]), ...forget, ...(o.seeds == null ? [] : [`${o.seeds}seeds`])];
   return path.join(root, 'results', experiment, parts.join('-'));
 }
 

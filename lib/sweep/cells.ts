@@ -23,6 +23,9 @@ export interface ExperimentCellConfig {
   seeds: number | null;
   methods: string[] | null;
   dataset: string | null;
+  /** --model and --forget where given (absent otherwise, so the keys of runs without them are unchanged). */
+  model?: string;
+  forget?: string;
   /** Experiment.settings(preset) hashed (provenance.settingsHash). */
   settingsHash: string;
   code: string;

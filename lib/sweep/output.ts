@@ -63,7 +63,8 @@ export const runCellsDir = (o: Pick<RunOptions, 'cacheDir'>) => path.join(o.cach
  */
 export async function runExperimentInCells(name: string, o: RunOptions & OutputOptions): Promise<{ output: ExperimentOutput; files: string[] }> {
   const e = getExperiment(name);
-  if (SEED_MERGERS[e.name] == null) return runExperiment(name, o);
+  // Runs with a forget request, a model or saved models/losses are not split into seed cells: one piece.
+  if (SEED_MERGERS[e.name] == null || o.forget != null || o.model != null || (o.save ?? []).length > 0) return runExperiment(name, o);
   checkRunOptions(e, o);
   const log = o.log ?? (() => {});
   const configs = seedCells(e, o);

@@ -44,6 +44,8 @@ export function runCellConfig(name: string, o: RunOptions): ExperimentCellConfig
     seeds: o.seeds ?? null,
     methods: o.methods ?? null,
     dataset: o.dataset ?? null,
+    ...(o.model != null ? { model: o.model } : {}),
+    ...(o.forget != null ? { forget: o.forget } : {}),
     settingsHash: settingsHash(e.settings(o.preset)),
     code: resultCodeVersion(),
   };

@@ -135,6 +135,8 @@ export async function computeCell(config: CellConfig, o: CellRunOptions = {}): P
     ...(config.seeds != null ? { seeds: config.seeds } : {}),
     ...(config.methods != null ? { methods: config.methods } : {}),
     ...(config.dataset != null ? { dataset: config.dataset } : {}),
+    ...(config.model != null ? { model: config.model } : {}),
+    ...(config.forget != null ? { forget: config.forget } : {}),
     log: o.log,
     onProgress: o.onProgress,
     cacheDir: o.cacheDir,

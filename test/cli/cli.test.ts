@@ -33,7 +33,10 @@ async function parseError(argv: string[]): Promise<{ error: CommanderError | nul
 const LATE_FAILING: Record<RunFlag, { arg: string; error: RegExp } | null> = {
   seeds: null,
   dataset: null,
+  model: { arg: 'vgg16', error: /has the models .*, not 'vgg16'/ },
   methods: { arg: 'cf,nope', error: /Unknown unlearning method 'nope'/ },
+  forget: null,
+  save: null,
   candidate: null,
   shadows: null,
 };
@@ -59,7 +62,10 @@ describe('the command line comes from the experiment registry', () => {
     const values: Record<RunFlag, Partial<RunOptions>> = {
       seeds: { seeds: 2 },
       dataset: { dataset: 'fashion-mnist' },
+      model: { model: 'mlp' },
       methods: { methods: ['cf'] },
+      forget: { forget: 'class:0' },
+      save: { save: ['losses'] },
       candidate: { candidate: 'n300-w32-sgd0.05-const-e30-b64' },
       shadows: { shadows: 2 },
     };

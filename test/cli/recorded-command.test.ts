@@ -74,7 +74,16 @@ async function roundTrip(argv: string[]): Promise<string> {
   return command;
 }
 
-const VALUES: Record<RunFlag, string> = { seeds: '2', dataset: 'fashion-mnist', methods: 'cf,a-cf', candidate: 'n300-w32-sgd0.05-const-e30-b64', shadows: '2' };
+const VALUES: Record<RunFlag, string> = {
+  seeds: '2',
+  dataset: 'fashion-mnist',
+  model: 'mlp',
+  methods: 'cf,a-cf',
+  forget: 'partial:0.1:1+2',
+  save: 'models,losses',
+  candidate: 'n300-w32-sgd0.05-const-e30-b64',
+  shadows: '2',
+};
 
 describe('the recorded command re-parses to the same run', () => {
   const saved = process.env.UNLEARN_RESULTS_ROOT;

@@ -73,7 +73,9 @@ describe('modular-unlearning runner (smoke preset)', () => {
 
   it('refuses a dataset its preset does not run, naming the ones it does', async () => {
     await expect(runModularUnlearning({ preset: 'smoke', dataset: 'svhn', cacheDir })).rejects.toThrow("modular-unlearning: preset smoke runs fashion-mnist, not 'svhn'. Pass --dataset fashion-mnist.");
-    expect(modularSettingFor('gpu-paper', MODULAR_PRESETS['gpu-paper'], 'svhn').data.dataset).toBe('svhn');
+    expect(modularSettingFor('gpu-paper', MODULAR_PRESETS['gpu-paper'], { dataset: 'svhn' }).data.dataset).toBe('svhn');
+    expect(modularSettingFor('cpu', MODULAR_PRESETS.cpu, { model: 'cnn4', forget: 'class:3' })).toMatchObject({ models: [{ model: 'cnn4' }], requests: [{ kind: 'class', classes: [3] }] });
+    expect(() => modularSettingFor('cpu', MODULAR_PRESETS.cpu, { model: 'vgg16' })).toThrow("modular-unlearning: preset cpu has the models mlp, cnn4, not 'vgg16'.");
   });
 
   it('leaves no tensors behind and writes tables, a dot plot per model and request, and the paper beside ours', async () => {

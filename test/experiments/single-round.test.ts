@@ -7,6 +7,9 @@ import { init } from '../../lib/engine/init';
 import { BLEND_PAPER_METHODS } from '../../lib/experiments/single-round';
 import { runSingleRound, singleRound, type SingleRoundResult } from '../../lib/experiments/single-round';
 import { writeExperimentOutput } from '../../lib/experiments/shared/output';
+import { capped, parseForgetRequest } from '../../lib/experiments/shared/scenario';
+import { loadDataset } from '../../lib/data/loaders';
+import { SINGLE_ROUND_PRESETS } from '../../lib/experiments/single-round';
 
 const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'unlearn-lab-single-round-'));
 
@@ -91,4 +94,28 @@ describe('single-round runner (smoke preset)', () => {
     await expect(runSingleRound({ preset: 'laptop' as never })).rejects.toThrow(/Unknown preset 'laptop'/);
     expect(BLEND_PAPER_METHODS).toContain('a-cf');
   });
+
+  it('--forget ids:<file> forgets exactly those training samples; --save keeps each unlearned model and its per-sample losses', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'unlearn-lab-single-round-save-'));
+    const idsFile = path.join(dir, 'forget.txt');
+    // The smoke preset's training set (40 images per class, drawn with seed 0), as the runner builds it.
+    const train = capped(loadDataset('fashion-mnist', 'train'), SINGLE_ROUND_PRESETS.smoke.data.trainPerClass, 0);
+    const ids = Array.from(train.ids.slice(0, 7));
+    fs.writeFileSync(idsFile, `# seven samples\n${ids.join('\n')}\n`);
+    const res = await runSingleRound({ preset: 'smoke', methods: ['cf'], forget: `ids:${idsFile}`, save: ['models', 'losses'], outDir: dir, cacheDir, variants: ['full'] });
+    expect(res.rows.map((x) => x.scenario)).toEqual(['ids of forget.txt']);
+    const losses = JSON.parse(fs.readFileSync(path.join(dir, 'losses', 'ids-of-forget.txt-cf-seed0.json'), 'utf8')) as { forget: { ids: number[]; losses: number[] }; retain: { ids: number[] } };
+    expect(losses.forget.ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(losses.forget.losses.every((v) => Number.isFinite(v) && v >= 0)).toBe(true);
+    expect(losses.retain.ids).toHaveLength(400 - 7);
+    expect(fs.existsSync(path.join(dir, 'models', 'ids-of-forget.txt-cf-seed0.ckpt'))).toBe(true);
+    await expect(runSingleRound({ preset: 'smoke', methods: ['cf'], forget: `ids:${path.join(dir, 'missing.txt')}`, cacheDir })).rejects.toThrow(/missing\.txt: the file does not exist/);
+    fs.writeFileSync(idsFile, '12345678\n');
+    await expect(runSingleRound({ preset: 'smoke', methods: ['cf'], forget: `ids:${idsFile}`, cacheDir })).rejects.toThrow(/line 1: id 12345678 is not in the training set/);
+    await expect(runSingleRound({ preset: 'smoke', methods: ['cf'], save: ['losses'], cacheDir })).rejects.toThrow(/--save needs the results folder/);
+    expect(() => parseForgetRequest('class:')).toThrow('--forget class:: name at least one class, e.g. class:0 or class:0+3.');
+    expect(() => parseForgetRequest('uniform:2')).toThrow(/the fraction must be a number in \(0, 1\)/);
+    expect(() => parseForgetRequest('half')).toThrow(/not a forget request\. Use uniform:<fraction>/);
+    expect(parseForgetRequest('partial:0.1:1+trouser')).toEqual({ kind: 'partial', fraction: 0.1, classes: [1, 'trouser'] });
+  }, 300_000);
 });

@@ -158,7 +158,7 @@ export function modularConfigOf(p: Pick<ModularPaperSetting, 'smoke'>, model: st
  * then per request the collection protocol and every method; accuracies, both papers' MIA scores and time.
  */
 export async function runModularUnlearning(o: RunOptions): Promise<ModularResult> {
-  const p = modularSettingFor(o.preset, presetOf(MODULAR_PRESETS, o.preset), o.dataset);
+  const p = modularSettingFor(o.preset, presetOf(MODULAR_PRESETS, o.preset), o);
   const run = await startRun(MODULAR_UNLEARNING, o, { seeds: p.seeds, methods: p.methods });
   const rows: ModularRow[] = [];
   const setups: ModularSetup[] = [];
@@ -203,7 +203,10 @@ export async function runModularUnlearning(o: RunOptions): Promise<ModularResult
                 seed,
                 onProgress: run.onProgress,
               };
-              await withUnlearned(method, inputs, async (res) => add(label, await measureModular(res.model, s, seed, res.health), res.timing.seconds, size(retain)));
+              await withUnlearned(method, inputs, async (res) => {
+                await run.keep(`${model}-${scenario}-${label}-seed${seed}`, res.model, { forget: s.forget, retain: s.retain, test: s.testEval });
+                add(label, await measureModular(res.model, s, seed, res.health), res.timing.seconds, size(retain));
+              });
             }
           });
         }

@@ -1,12 +1,12 @@
 import type { ModularOfflineSettings } from '../../unlearn/shared/modular-offline';
 import type { ExperimentInfo } from '../shared/experiment';
 import type { PresetName } from '../shared/presets';
-import type { ExperimentData, ForgetRequest, TrainRecipe } from '../shared/scenario';
+import { parseForgetRequest, type ExperimentData, type ForgetRequest, type TrainRecipe } from '../shared/scenario';
 
 export const MODULAR_UNLEARNING: ExperimentInfo = {
   name: 'modular-unlearning',
   title: '2024 modular paper (002), main tables: 10% random, class-wise and arbitrary-partial forgetting; the modular method against Retrain, CF, Distillation, Bad Teacher, L1 and SynFlow',
-  flags: ['seeds', 'dataset', 'methods'],
+  flags: ['seeds', 'dataset', 'model', 'methods', 'forget', 'save'],
 };
 
 /** The methods of the paper's main tables, the proposed one first. */
@@ -119,14 +119,26 @@ export const MODULAR_PRESETS: Record<PresetName, ModularPaperSetting> = {
 /** The datasets each preset can run (--dataset): the reference ran CIFAR-10 and SVHN, both 4500 training images per class. */
 export const MODULAR_DATASETS: Record<PresetName, string[]> = { smoke: ['fashion-mnist'], cpu: ['fashion-mnist'], 'gpu-paper': ['cifar10', 'svhn'] };
 
-/** The preset's setting with another dataset (--dataset), checked against MODULAR_DATASETS. */
-export function modularSettingFor(preset: PresetName, p: ModularPaperSetting, dataset?: string): ModularPaperSetting {
-  if (dataset == null) return p;
-  const allowed = MODULAR_DATASETS[preset];
-  if (!allowed.includes(dataset)) {
-    throw new Error(`modular-unlearning: preset ${preset} runs ${allowed.join(' or ')}, not '${dataset}'. Pass --dataset ${allowed.join(' or --dataset ')}.`);
+/**
+ * The preset's setting with the run's flags applied: another dataset (--dataset, checked against
+ * MODULAR_DATASETS), one of its models (--model), one forget request (--forget).
+ */
+export function modularSettingFor(preset: PresetName, p: ModularPaperSetting, o: { dataset?: string; model?: string; forget?: string } = {}): ModularPaperSetting {
+  let out = p;
+  if (o.dataset != null) {
+    const allowed = MODULAR_DATASETS[preset];
+    if (!allowed.includes(o.dataset)) {
+      throw new Error(`modular-unlearning: preset ${preset} runs ${allowed.join(' or ')}, not '${o.dataset}'. Pass --dataset ${allowed.join(' or --dataset ')}.`);
+    }
+    out = { ...out, data: { ...out.data, dataset: o.dataset } };
   }
-  return { ...p, data: { ...p.data, dataset } };
+  if (o.model != null) {
+    const models = out.models.filter((m) => m.model === o.model);
+    if (models.length === 0) throw new Error(`modular-unlearning: preset ${preset} has the models ${out.models.map((m) => m.model).join(', ')}, not '${o.model}'.`);
+    out = { ...out, models };
+  }
+  if (o.forget != null) out = { ...out, requests: [parseForgetRequest(o.forget)] };
+  return out;
 }
 
 /** The lib/unlearn preset of a model and request: 'modular-<model>' or, class-wise, 'modular-<model>-class'. */

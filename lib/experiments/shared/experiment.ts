@@ -7,14 +7,20 @@ import type { PresetName } from './presets';
  * `--out` and `--quiet`). The CLI offers an experiment exactly the flags it declares, and the harness
  * rejects any other option a caller sets, so no flag is advertised that a runner ignores or rejects.
  */
-export const RUN_FLAGS = ['seeds', 'dataset', 'methods', 'candidate', 'shadows'] as const;
+export const RUN_FLAGS = ['seeds', 'dataset', 'model', 'methods', 'forget', 'save', 'candidate', 'shadows'] as const;
 export type RunFlag = (typeof RUN_FLAGS)[number];
 
 /** What each run flag means, for `--help` and the README's experiment table. */
 export const RUN_FLAG_HELP: Record<RunFlag, { usage: string; description: string }> = {
   seeds: { usage: '--seeds <n>', description: "number of seeds 0..n-1 (default: the preset's)" },
   dataset: { usage: '--dataset <d>', description: "dataset (default: the preset's)" },
+  model: { usage: '--model <arch>', description: "run only this of the preset's models" },
   methods: { usage: '--methods <m,...>', description: "comma-separated unlearning methods (default: the preset's)" },
+  forget: {
+    usage: '--forget <request>',
+    description: "the forget request instead of the preset's: uniform:<fraction>, class:<c>[+<c>...], partial:<fraction>:<c>[+<c>...] or ids:<file> (training-sample ids, one per line)",
+  },
+  save: { usage: '--save <what,...>', description: 'also keep, in the results folder: models (each unlearned model as a checkpoint) and/or losses (per-sample losses on the forget, retain and test sets)' },
   candidate: { usage: '--candidate <name>', description: 'the candidate recipe the LiRA audit (--shadows) attacks (default: the chosen one)' },
   shadows: { usage: '--shadows <n>', description: 'LiRA shadow models (even, >= 2; default 0: no LiRA audit)' },
 };
@@ -32,8 +38,14 @@ export interface RunOptions {
   seed?: number;
   /** Dataset override, where the experiment declares the 'dataset' flag. */
   dataset?: string;
+  /** One of the preset's models (its architecture name), where the experiment declares the 'model' flag. */
+  model?: string;
   /** Methods to run, where the experiment declares the 'methods' flag. */
   methods?: string[];
+  /** A forget request in the CLI's words (parseForgetRequest), where the experiment declares the 'forget' flag. */
+  forget?: string;
+  /** What to keep beside the results (models, losses), where the experiment declares the 'save' flag; needs outDir. */
+  save?: ('models' | 'losses')[];
   /** A candidate recipe by name, where the experiment declares the 'candidate' flag. */
   candidate?: string;
   /** Number of LiRA shadow models, where the experiment declares the 'shadows' flag. */

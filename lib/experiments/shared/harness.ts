@@ -1,4 +1,11 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Dataset } from '../../data/dataset';
 import { init } from '../../engine/init';
+import { writeFileAtomic } from '../../io/atomic';
+import type { Classifier } from '../../models/classifier';
+import { saveCheckpoint } from '../../models/checkpoint';
+import { predict } from '../../train/evaluate';
 import type { ProgressSink } from '../../train/progress';
 import { getUnlearner, unlearnerNames, type UnlearnInputs, type UnlearnResult } from '../../unlearn';
 import { RUN_FLAGS, RUN_FLAG_HELP, type ExperimentInfo, type RunOptions } from './experiment';
@@ -23,6 +30,12 @@ export interface Run {
   backend: string;
   /** Seconds since the run started. */
   seconds(): number;
+  /**
+   * Keeps what RunOptions.save asks for of one measured model, under the run's results folder:
+   * models/<name>.ckpt (a checkpoint) and losses/<name>.json (per-sample ids, labels and losses on each
+   * set). Does nothing without `save`. `name` names the run, e.g. 'uniform-10-cf-seed0'.
+   */
+  keep(name: string, model: Classifier, sets: Record<string, Dataset>): Promise<void>;
   /** Prepares one seed's scenario (data split, cached or trained original model), hands it to `use`, then frees its model. */
   withScenario<T>(setting: Pick<ScenarioOptions, 'data' | 'recipe'>, request: ForgetRequest, seed: number, use: (s: Scenario) => Promise<T>): Promise<T>;
 }
@@ -64,6 +77,10 @@ export async function startRun(e: ExperimentInfo, o: RunOptions, defaults: { see
   const seedList = only == null ? Array.from({ length: seeds }, (_, i) => i) : [only];
   const methods = [...(o.methods ?? defaults.methods ?? [])];
   if (o.methods !== undefined || defaults.methods !== undefined) checkMethods(e.name, methods);
+  const save = o.save ?? [];
+  const unknownSave = save.filter((x) => x !== 'models' && x !== 'losses');
+  if (unknownSave.length > 0) throw new Error(`${e.name}: --save takes models and/or losses, not ${unknownSave.join(', ')}.`);
+  if (save.length > 0 && o.outDir == null) throw new Error(`${e.name}: --save needs the results folder (outDir) to write into; run it through runExperiment or the CLI.`);
   const t0 = performance.now();
   const engine = await init({ log: false });
   return {
@@ -79,6 +96,22 @@ export async function startRun(e: ExperimentInfo, o: RunOptions, defaults: { see
     onProgress: o.onProgress,
     backend: engine.backend,
     seconds: () => (performance.now() - t0) / 1000,
+    async keep(name, model, sets) {
+      const safe = name.replace(/[^a-zA-Z0-9.+-]+/g, '-');
+      if (save.includes('models')) {
+        fs.mkdirSync(path.join(o.outDir!, 'models'), { recursive: true });
+        await saveCheckpoint(model, path.join(o.outDir!, 'models', `${safe}.ckpt`), { run: name, experiment: e.name });
+      }
+      if (save.includes('losses')) {
+        const out: Record<string, { ids: number[]; labels: number[]; losses: number[] }> = {};
+        for (const [set, ds] of Object.entries(sets)) {
+          const p = await predict(model, ds);
+          out[set] = { ids: Array.from(ds.ids), labels: Array.from(ds.labels), losses: Array.from(p.losses) };
+        }
+        fs.mkdirSync(path.join(o.outDir!, 'losses'), { recursive: true });
+        writeFileAtomic(path.join(o.outDir!, 'losses', `${safe}.json`), `${JSON.stringify({ run: name, experiment: e.name, ...out })}\n`);
+      }
+    },
     async withScenario(setting, request, seed, use) {
       const s = await prepareScenario({ data: setting.data, recipe: setting.recipe, request, seed, onProgress: o.onProgress, cacheDir: o.cacheDir, dataDir: o.dataDir, log: o.log });
       try {

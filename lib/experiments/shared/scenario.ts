@@ -39,12 +39,59 @@ export type ForgetRequest =
   | { kind: 'uniform'; fraction: number }
   | { kind: 'class'; classes: (number | string)[] }
   | { kind: 'instances'; n: number }
-  | { kind: 'partial'; fraction: number; classes: (number | string)[] };
+  | { kind: 'partial'; fraction: number; classes: (number | string)[] }
+  | { kind: 'ids'; file: string };
+
+const FORGET_FORMS = 'uniform:<fraction>, class:<c>[+<c>...], partial:<fraction>:<c>[+<c>...] or ids:<file>';
+
+/**
+ * A forget request in the CLI's words: 'uniform:0.1', 'class:0' or 'class:0+3' (indices or names),
+ * 'partial:0.1:1+2+3' (10% of those classes' samples), 'ids:forget.txt' (training-sample ids, one per line).
+ */
+export function parseForgetRequest(spec: string): ForgetRequest {
+  const [kind, ...rest] = spec.split(':');
+  const fractionOf = (v: string | undefined): number => {
+    const f = Number(v);
+    if (v == null || v.trim() === '' || !(f > 0 && f < 1)) throw new Error(`--forget ${spec}: the fraction must be a number in (0, 1), e.g. 0.1; got '${v ?? ''}'.`);
+    return f;
+  };
+  const classesOf = (v: string | undefined): (number | string)[] => {
+    const list = (v ?? '').split('+').map((c) => c.trim()).filter(Boolean);
+    if (list.length === 0) throw new Error(`--forget ${spec}: name at least one class, e.g. class:0 or class:0+3.`);
+    return list.map((c) => (/^\d+$/.test(c) ? Number(c) : c));
+  };
+  if (kind === 'uniform' && rest.length === 1) return { kind: 'uniform', fraction: fractionOf(rest[0]) };
+  if (kind === 'class' && rest.length === 1) return { kind: 'class', classes: classesOf(rest[0]) };
+  if (kind === 'partial' && rest.length === 2) return { kind: 'partial', fraction: fractionOf(rest[0]), classes: classesOf(rest[1]) };
+  if (kind === 'ids' && rest.length >= 1 && rest.join(':') !== '') return { kind: 'ids', file: rest.join(':') };
+  throw new Error(`--forget ${spec}: not a forget request. Use ${FORGET_FORMS}.`);
+}
+
+/** The ids of an ids file (one integer per line; blank lines and # comments skipped), checked against the training set. */
+export function readForgetIds(file: string, train: Pick<Dataset, 'ids' | 'name' | 'split'>): Int32Array {
+  if (!fs.existsSync(file)) throw new Error(`--forget ids:${file}: the file does not exist. Write one training-sample id per line.`);
+  const known = new Set(train.ids);
+  const ids: number[] = [];
+  fs.readFileSync(file, 'utf8').split(/\r?\n/).forEach((line, i) => {
+    const t = line.replace(/#.*/, '').trim();
+    if (t === '') return;
+    if (!/^\d+$/.test(t)) throw new Error(`--forget ids:${file}, line ${i + 1}: '${t}' is not a sample id (a non-negative integer).`);
+    const id = Number(t);
+    if (!known.has(id)) throw new Error(`--forget ids:${file}, line ${i + 1}: id ${id} is not in the training set ${train.name}/${train.split} this preset uses (${train.ids.length} samples).`);
+    ids.push(id);
+  });
+  const unique = [...new Set(ids)];
+  if (unique.length !== ids.length) throw new Error(`--forget ids:${file}: some ids appear more than once; list each once.`);
+  if (unique.length === 0) throw new Error(`--forget ids:${file}: the file lists no ids.`);
+  if (unique.length === train.ids.length) throw new Error(`--forget ids:${file}: it lists every training sample, so nothing would be retained.`);
+  return Int32Array.from(unique).sort();
+}
 
 export function describeForget(f: ForgetRequest): string {
   if (f.kind === 'uniform') return `uniform ${Math.round(f.fraction * 100)}%`;
   if (f.kind === 'class') return `class ${f.classes.join('+')}`;
   if (f.kind === 'partial') return `${Math.round(f.fraction * 100)}% of classes ${f.classes.join('+')}`;
+  if (f.kind === 'ids') return `ids of ${path.basename(f.file)}`;
   return `${f.n} instances`;
 }
 
@@ -206,6 +253,10 @@ export async function prepareScenario(o: ScenarioOptions): Promise<Scenario> {
     ({ forget: forgetIds, retain: retainIds } = uniformSplit(train, { fraction: req.fraction, seed: rng.fork('forget') }));
   } else if (req.kind === 'class') {
     ({ forget: forgetIds, retain: retainIds } = classSplit(train, { classes: req.classes }));
+  } else if (req.kind === 'ids') {
+    forgetIds = readForgetIds(req.file, train);
+    const drawn = new Set(forgetIds);
+    retainIds = train.ids.filter((id) => !drawn.has(id)).sort();
   } else if (req.kind === 'partial') {
     const inClasses = classSplit(train, { classes: req.classes }).forget;
     const drawn = uniformSplit(train, { fraction: req.fraction, seed: rng.fork('forget'), within: inClasses }).forget;

@@ -10,7 +10,7 @@ import { measureUnlearning, statusLabel, type UnlearnMeasures } from '../shared/
 import { percent } from '../shared/percent';
 import { methodConfig, presetOf, type PresetName } from '../shared/presets';
 import { ORIGINAL, referencesFirst } from '../shared/retrain-gap';
-import { describeForget, scenarioSizes, type ForgetRequest } from '../shared/scenario';
+import { describeForget, parseForgetRequest, scenarioSizes, type ForgetRequest } from '../shared/scenario';
 import { SINGLE_ROUND, SINGLE_ROUND_PRESETS } from './settings';
 
 /** One method run on one seed and one forget request, with or without the Blend-reduced retain set. */
@@ -70,7 +70,7 @@ export async function runSingleRound(o: SingleRoundOptions): Promise<SingleRound
   const p = presetOf(SINGLE_ROUND_PRESETS, o.preset);
   const run = await startRun(SINGLE_ROUND, o, { seeds: p.seeds, methods: p.methods });
   const variants = o.variants ?? ['full', 'blend'];
-  const requests = o.requests ?? p.requests;
+  const requests = o.requests ?? (o.forget != null ? [parseForgetRequest(o.forget)] : p.requests);
   const rows: SingleRoundRow[] = [];
   const originals: OriginalRow[] = [];
   const setups: SingleRoundResult['setups'] = [];
@@ -108,18 +108,21 @@ export async function runSingleRound(o: SingleRoundOptions): Promise<SingleRound
           for (const variant of variants) {
             const retain = variant === 'blend' && reduced ? reduced.dataset : s.retain;
             const inputs = { original: s.original, retain, forget: s.forget, testPool: s.testPool, config: methodConfig(p.methodPreset, method, variant), seed, onProgress: run.onProgress };
-            const row = await withUnlearned(method, inputs, async (res): Promise<SingleRoundRow> => ({
-              seed,
-              scenario,
-              method,
-              blend: variant === 'blend',
-              ...(await measureUnlearning(res.model, s, seed, res.health)),
-              seconds: res.timing.seconds,
-              kmeansSeconds: variant === 'blend' ? (pre.kmeans ?? 0) : 0,
-              samplingSeconds: variant === 'blend' ? (pre.sampling ?? 0) : 0,
-              condensationSeconds: variant === 'blend' ? (pre.condensation ?? 0) : 0,
-              retainUsed: size(retain),
-            }));
+            const row = await withUnlearned(method, inputs, async (res): Promise<SingleRoundRow> => {
+              await run.keep(`${scenario}-${method}${variant === 'blend' ? '+blend' : ''}-seed${seed}`, res.model, { forget: s.forget, retain: s.retain, test: s.testEval });
+              return {
+                seed,
+                scenario,
+                method,
+                blend: variant === 'blend',
+                ...(await measureUnlearning(res.model, s, seed, res.health)),
+                seconds: res.timing.seconds,
+                kmeansSeconds: variant === 'blend' ? (pre.kmeans ?? 0) : 0,
+                samplingSeconds: variant === 'blend' ? (pre.sampling ?? 0) : 0,
+                condensationSeconds: variant === 'blend' ? (pre.condensation ?? 0) : 0,
+                retainUsed: size(retain),
+              };
+            });
             rows.push(row);
             run.log(`  ${method}${row.blend ? '+blend' : ''}: retain ${percent(row.retainAcc).toFixed(2)} forget ${percent(row.forgetAcc).toFixed(2)} ` +
               `test ${percent(row.testAcc).toFixed(2)} MIA ${row.mia.toFixed(1)} time ${row.seconds.toFixed(1)}s`);

@@ -5,7 +5,7 @@ import type { ForgetRequest } from '../shared/scenario';
 export const SINGLE_ROUND: ExperimentInfo = {
   name: 'single-round',
   title: 'Blend/A-AMU paper (000), Sec. 4.3, Tables 1-4: single-round unlearning without and with Blend',
-  flags: ['seeds', 'methods'],
+  flags: ['seeds', 'methods', 'forget', 'save'],
 };
 
 export interface SingleRoundPreset extends BlendPaperSetting {
