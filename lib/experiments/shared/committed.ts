@@ -43,3 +43,20 @@ export function loadCommittedResults<T = unknown>(experiment: string, preset: Pr
     throw new Error(`loadCommittedResults: ${file} is not valid JSON (${(e as Error).message}); re-run the experiment to rewrite it.`);
   }
 }
+
+/**
+ * How long each preset of an experiment takes, for a notebook to state before it runs: smoke is the
+ * notebook test's setting (about a minute), cpu is the committed run's own time (its `seconds`, with its
+ * seed count), gpu-paper is not run here.
+ */
+export function presetTimesNote(experiment: string, root?: string): string {
+  let cpu = 'not measured yet (no committed cpu run)';
+  if (hasCommittedResults(experiment, 'cpu', root)) {
+    const r = loadCommittedResults<{ seconds?: number; provenance?: { options?: { seeds?: number } }; rows?: { seed?: number }[] }>(experiment, 'cpu', root);
+    const seeds = r.provenance?.options?.seeds ?? new Set((r.rows ?? []).map((x) => x.seed)).size;
+    if (typeof r.seconds === 'number' && Number.isFinite(r.seconds)) {
+      cpu = `${(r.seconds / 60).toFixed(0)} min for the committed run (${seeds || 1} seed${seeds === 1 ? '' : 's'}, 2 CPU cores, results/${experiment}/cpu)`;
+    }
+  }
+  return `Time per preset: smoke about a minute; cpu ${cpu}; gpu-paper hours on one GPU (not run here). A finished run is loaded from the run cache in seconds; set rerun = true to compute it again.`;
+}
