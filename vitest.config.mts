@@ -7,16 +7,24 @@ import { defineConfig } from 'vitest/config';
 export const SLOW_SUITES = ['test/notebooks/**/*.test.ts', 'test/gpu-check/bundle.test.ts', 'test/gpu-check/methods-on-webgpu.test.ts', 'test/gpu-check/webgpu-kernels.test.ts'];
 
 /**
- * The sweep suites (lib/sweep): a SIGKILL-and-resume of a sweep and of a single experiment, and a real
- * one-node Slurm that tools/slurm/start-local.sh installs and starts. Minutes each, so neither in `npm test`
+ * The sweep suites (lib/sweep): a SIGKILL-and-resume of a sweep and of a single experiment, a real
+ * one-node Slurm that tools/slurm/start-local.sh installs and starts, and the notebooks' run cache
+ * (cachedRun: four smoke runs). Minutes each, so neither in `npm test`
  * nor in `npm run test:slow`: CI runs them after those (`vitest run --config vitest.slow.config.mts --mode sweep`).
  */
-export const SWEEP_SUITES = ['test/sweep/resume.test.ts', 'test/sweep/slurm.test.ts'];
+export const SWEEP_SUITES = ['test/sweep/resume.test.ts', 'test/sweep/slurm.test.ts', 'test/sweep/run-cache.test.ts'];
+
+/**
+ * The real-browser suite: Debian's classic Jupyter Notebook and Chromium (tools/browser/install.sh installs
+ * them) driven by puppeteer-core; runs a notebook, saves, reloads and checks the Plotly figures. Minutes, so
+ * CI runs it on its own after the sweep suites (`vitest run --config vitest.slow.config.mts --mode browser`).
+ */
+export const BROWSER_SUITES = ['test/browser/**/*.test.ts'];
 
 /** Shared by both configs. Each file in its own process: the threaded wasm backend and tf's global engine are per process. */
 export const RUNNER = { pool: 'forks', testTimeout: 120_000, hookTimeout: 120_000 } as const;
 
 // `npm test` stays fast; `npm run test:slow` (vitest.slow.config.mts) runs the slow suites, and CI runs both.
 export default defineConfig({
-  test: { ...RUNNER, include: ['test/**/*.test.ts'], exclude: ['**/node_modules/**', ...SLOW_SUITES, ...SWEEP_SUITES] },
+  test: { ...RUNNER, include: ['test/**/*.test.ts'], exclude: ['**/node_modules/**', ...SLOW_SUITES, ...SWEEP_SUITES, ...BROWSER_SUITES] },
 });

@@ -25,4 +25,4 @@ export * from './plot';
 export * from './report';
 export * from './results';
 export * from './bench';
-export { cachedRun, runCacheDir, type CachedRun, type CachedRunOptions } from './sweep/run-cache';
+export { cachedRun, runCacheDir, resultsMarker, staleNotebookOutputs, type CachedRun, type CachedRunOptions } from './sweep/run-cache';

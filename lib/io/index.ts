@@ -3,7 +3,7 @@
 // A leaf layer: imports nothing from the rest of lib, so any layer may use it.
 export { writeFileAtomic } from './atomic';
 export { escapeHtml, unescapeHtml } from './html';
-export { inNotebook, writeDisplay, newDisplayId, type MimeBundle } from './jupyter';
+export { inNotebook, writeDisplay, newDisplayId, displayClient, type MimeBundle } from './jupyter';
 export { removeOnExit } from './cleanup';
 export { checkWritableDir, pathSetting, MIN_FREE_BYTES } from './preflight';
 export { openRunFolder, type RunFolder } from './run-folder';

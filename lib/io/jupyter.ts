@@ -4,8 +4,13 @@ import { randomBytes } from 'crypto';
 /** A Jupyter MIME bundle: MIME type -> string (binary data base64-encoded) or JSON value. */
 export type MimeBundle = Record<string, unknown>;
 
+type DisplayWriter = ((d: { data: MimeBundle; metadata: Record<string, unknown>; transient: { display_id?: string } }, update: boolean) => void) & {
+  /** The execute request's header.session (one per browser page), set by the project's kernel launcher (kernels-config/kernel.cjs). */
+  clientSession?: unknown;
+};
+
 interface TslabJupyter {
-  lastWriteDisplayData: ((d: { data: MimeBundle; metadata: Record<string, unknown>; transient: { display_id?: string } }, update: boolean) => void) | null;
+  lastWriteDisplayData: DisplayWriter | null;
 }
 
 /** True inside a tslab kernel (its executor sets globalThis.__tslab__). */
@@ -31,6 +36,16 @@ export function writeDisplay(bundle: MimeBundle, opts: { displayId?: string; upd
   if (j == null || j.lastWriteDisplayData == null) return false;
   j.lastWriteDisplayData({ data: bundle, metadata: {}, transient: opts.displayId != null ? { display_id: opts.displayId } : {} }, opts.update ?? false);
   return true;
+}
+
+/**
+ * The client that ran the current cell: the Jupyter session id of its execute request, which a frontend
+ * makes anew for each page it loads (a reload is a new client). Known under the project's kernel
+ * (kernels-config/kernel.cjs tags tslab's display writer); null elsewhere, or outside a notebook.
+ */
+export function displayClient(): string | null {
+  const s = tslabJupyter()?.lastWriteDisplayData?.clientSession;
+  return typeof s === 'string' && s !== '' ? s : null;
 }
 
 export function newDisplayId(): string {

@@ -2,56 +2,100 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { writeFileAtomic } from '../io/atomic';
 import { escapeHtml } from '../io/html';
-import { inNotebook, newDisplayId, writeDisplay } from '../io/jupyter';
+import { displayClient, inNotebook, newDisplayId, writeDisplay } from '../io/jupyter';
 import { assertFigure, figureTitle, type Figure } from './figure';
 import { plotlyJsPath, renderFigure, scriptJson } from './static-image';
 
 /** Marks figure outputs, so notebook checks can find them (data-unlearn-lab-figure). */
 export const FIGURE_MARKER = 'data-unlearn-lab-figure';
 
-let plotlyInjected = false;
+/**
+ * Where a Jupyter server serves plotly.js to the page: `<base url>nbextensions/unlearn-lab/plotly.js`, a
+ * copy of node_modules/plotly.js-dist/plotly.js that kernels-config/register-kernel.cjs installs beside the
+ * kernel spec (as `jupyter nbextension install --user` would; the classic Notebook serves every file there).
+ */
+export const PLOTLY_NBEXTENSION_PATH = 'nbextensions/unlearn-lab/plotly.js';
+
+/** The clients (browser pages; '' where the client is unknown) this kernel has sent plotly.js to. */
+const clientsWithPlotly = new Set<string>();
 
 function plotlySource(): string {
   // '</script' inside the bundle would end the inline <script> element early.
   return fs.readFileSync(plotlyJsPath(), 'utf8').replace(/<\/script/gi, '<\\/script');
 }
 
-/**
- * Loads plotly.js into the JupyterLab page from node_modules (no CDN), once per kernel session. The
- * output that carried the 10 MB script is then replaced by one line, so saved notebooks stay small;
- * pass force=true to load it again (after reloading the browser page).
- */
-export function loadPlotlyInNotebook(force = false): boolean {
-  if (!inNotebook() || (plotlyInjected && !force)) return false;
-  const id = newDisplayId();
-  const ok = writeDisplay({ 'text/html': `<script type="text/javascript">${plotlySource()}</script>`, 'text/plain': '' }, { displayId: id });
-  if (ok) {
-    writeDisplay({ 'text/plain': 'plotly.js loaded for interactive figures' }, { displayId: id, update: true });
-    plotlyInjected = true;
+function plotlyVersion(): string {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(path.dirname(plotlyJsPath()), 'package.json'), 'utf8')) as { version?: string }).version ?? '';
+  } catch {
+    return '';
   }
-  return ok;
 }
 
 /**
- * HTML for one figure: the static image, replaced by the interactive plot where plotly.js is loaded
- * (JupyterLab in the kernel session). Where scripts do not run or Plotly is absent (GitHub, nbconvert
- * HTML, an untrusted notebook) the image stays.
+ * Sends plotly.js (from node_modules, no CDN) to the page that runs the cell, once per page: under the
+ * project's kernel a reloaded page is a new client (its Jupyter session id) and gets it again; under a
+ * plain tslab kernel, whose clients are unknown, once per kernel session. The 10 MB output is replaced at
+ * once by an empty one, so saved notebooks stay small and say nothing that a reload could make false.
+ * Figures do not depend on it where the Jupyter server serves plotly.js itself (the classic Notebook:
+ * see figureHtml); it is what makes them interactive in frontends that do not (JupyterLab). `force`
+ * sends it even when this page should have it. Returns whether it was sent.
+ */
+export function loadPlotlyInNotebook(force = false): boolean {
+  if (!inNotebook()) return false;
+  const client = displayClient() ?? '';
+  if (clientsWithPlotly.has(client) && !force) return false;
+  const id = newDisplayId();
+  // Guarded: a page that has plotly.js already keeps its instance (and the figures drawn with it).
+  const ok = writeDisplay({ 'text/html': `<script type="text/javascript">if (!window.Plotly) {\n${plotlySource()}\n}</script>`, 'text/plain': '' }, { displayId: id });
+  if (!ok) return false;
+  writeDisplay({ 'text/plain': '' }, { displayId: id, update: true });
+  clientsWithPlotly.add(client);
+  return true;
+}
+
+/**
+ * HTML for one figure: the static image, replaced in the browser by the interactive plot. Whether the page
+ * has plotly.js is checked in the page itself, each time the output is shown: if it lacks it (reloaded
+ * since the kernel sent it, or a saved notebook just opened) it loads it from the Jupyter server
+ * (PLOTLY_NBEXTENSION_PATH), once per page, then draws. Where scripts do not run or no Jupyter server is
+ * behind the page (GitHub, nbconvert HTML, an untrusted notebook) or it does not serve the file, the image stays.
  */
 export function figureHtml(fig: Figure, png: Buffer | null, id = newDisplayId()): string {
   const title = escapeHtml(figureTitle(fig));
   const w = typeof fig.layout.width === 'number' ? fig.layout.width : 800;
   const h = typeof fig.layout.height === 'number' ? fig.layout.height : 500;
   const img = png != null ? `<img src="data:image/png;base64,${png.toString('base64')}" alt="${title}" style="max-width:100%;height:auto"/>` : `<p>${title} (static image unavailable)</p>`;
+  const src = `${PLOTLY_NBEXTENSION_PATH}?v=${encodeURIComponent(plotlyVersion())}`;
   return (
     `<div id="${id}" ${FIGURE_MARKER}="1" style="max-width:${w}px">${img}</div>\n` +
     `<script type="text/javascript">(function () {
   var el = document.getElementById(${JSON.stringify(id)});
-  if (!el || !window.Plotly) return;
+  if (!el) return;
   var fig = ${scriptJson({ data: fig.data, layout: fig.layout })};
-  var fallback = el.innerHTML;
-  el.innerHTML = '';
-  el.style.height = '${h}px';
-  window.Plotly.newPlot(el, fig.data, fig.layout, { responsive: true, displaylogo: false }).catch(function () { el.style.height = ''; el.innerHTML = fallback; });
+  function draw(Plotly) {
+    var fallback = el.innerHTML;
+    el.innerHTML = '';
+    el.style.height = '${h}px';
+    Plotly.newPlot(el, fig.data, fig.layout, { responsive: true, displaylogo: false }).catch(function () { el.style.height = ''; el.innerHTML = fallback; });
+  }
+  if (window.Plotly) { draw(window.Plotly); return; }
+  // No plotly.js in this page: ask the Jupyter server behind it (classic Notebook: body data-base-url; JupyterLab: jupyter-config-data).
+  var base = document.body ? document.body.getAttribute('data-base-url') : null;
+  var config = document.getElementById('jupyter-config-data');
+  if (base == null && config) { try { base = JSON.parse(config.textContent || '{}').baseUrl; } catch (e) { base = null; } }
+  if (typeof base !== 'string') return;
+  if (base.charAt(base.length - 1) !== '/') base += '/';
+  if (!window.__unlearnLabPlotly) {
+    window.__unlearnLabPlotly = new Promise(function (resolve, reject) {
+      var s = document.createElement('script');
+      s.src = base + ${JSON.stringify(src)};
+      s.onload = function () { if (window.Plotly) resolve(window.Plotly); else reject(new Error('no Plotly in ' + s.src)); };
+      s.onerror = function () { reject(new Error('could not load ' + s.src)); };
+      document.head.appendChild(s);
+    });
+  }
+  window.__unlearnLabPlotly.then(draw, function () {});
 })();</script>`
   );
 }
@@ -64,8 +108,9 @@ export interface ShowOptions {
 let warnedStatic = false;
 
 /**
- * Shows a figure. In a tslab notebook: interactive in JupyterLab (offline plotly.js) plus a static PNG
- * kept in the saved notebook (GitHub, nbconvert). Elsewhere: writes it to opts.file or to
+ * Shows a figure. In a tslab notebook: interactive in the Jupyter page (offline plotly.js, also after the
+ * page is reloaded: see loadPlotlyInNotebook and figureHtml) plus a static PNG kept in the saved notebook
+ * (GitHub, nbconvert). Elsewhere: writes it to opts.file or to
  * $UNLEARN_FIGURE_DIR when set, else prints one line. Resolves to nothing, so a notebook cell ending
  * in `await show(fig)` prints no extra value; use saveFigure to write a file at a chosen path.
  */

@@ -14,4 +14,4 @@ export { imageGrid, type ImageGridOptions } from './image-grid';
 export { heatmapOverlay, heatmapOverlayGrid, type HeatMap, type HeatMapRow, type HeatmapOverlayOptions, type HeatmapGridOptions } from './heatmap-overlay';
 export { embeddingScatter, tsne2d, type EmbeddingScatterOptions, type TsneOptions } from './embedding-scatter';
 export { renderFigures, renderFigure, figureImages, findChromium, type StaticImageOptions } from './static-image';
-export { show, saveFigure, figureHtml, loadPlotlyInNotebook, FIGURE_MARKER, type ShowOptions } from './display';
+export { show, saveFigure, figureHtml, loadPlotlyInNotebook, FIGURE_MARKER, PLOTLY_NBEXTENSION_PATH, type ShowOptions } from './display';

@@ -15,7 +15,8 @@ const root = path.resolve(__dirname, '..', '..');
 const notebooksDir = path.join(root, 'notebooks');
 const notebooks = fs.readdirSync(notebooksDir).filter((f) => f.endsWith('.ipynb')).sort();
 const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'unlearn-lab-notebooks-'));
-const CELL_TIMEOUT_S = 60;
+// A runaway guard per cell (the runner cells of the smoke presets take 20-150 s on a loaded 2-core machine).
+const CELL_TIMEOUT_S = 180;
 
 interface RunResult {
   notebook: string;

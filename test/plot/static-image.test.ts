@@ -3,7 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { createRequire } from 'module';
 import { afterEach, describe, expect, it } from 'vitest';
-import { figureHtml, saveFigure, show } from '../../lib/plot/display';
+import { displayClient, writeDisplay } from '../../lib/io/jupyter';
+import { figureHtml, loadPlotlyInNotebook, PLOTLY_NBEXTENSION_PATH, saveFigure, show } from '../../lib/plot/display';
 import { lossHistogram } from '../../lib/plot/loss-histogram';
 import { rocCurves } from '../../lib/plot/roc';
 import { renderFigures } from '../../lib/plot/static-image';
@@ -73,18 +74,45 @@ describe('show() and saveFigure()', () => {
     } finally {
       jupyter.lastWriteDisplayData = null;
     }
-    // plotly.js is injected once (then its output is replaced by one line), then one bundle per figure.
+    // plotly.js is sent once (guarded, then its output is emptied: it claims nothing), then one bundle per figure.
     expect(sent).toHaveLength(4);
-    expect(sent[0].data['text/html']).toContain('window.Plotly');
+    expect(sent[0].data['text/html']).toContain('if (!window.Plotly)');
     expect(sent[0].data['text/html'].length).toBeGreaterThan(1_000_000);
     expect(sent[1].update).toBe(true);
     expect(sent[1].transient.display_id).toBe(sent[0].transient.display_id);
-    expect(Object.keys(sent[1].data)).toEqual(['text/plain']);
+    expect(sent[1].data).toEqual({ 'text/plain': '' });
     for (const out of sent.slice(2)) {
       expect(nonBackgroundFraction(Buffer.from(out.data['image/png'], 'base64')).fraction).toBeGreaterThan(0.01);
       expect(out.data['text/html']).toContain('<img src="data:image/png;base64,');
       expect(out.data['text/html']).toContain('Plotly.newPlot');
+      // The page checks for plotly.js itself and fetches it from the Jupyter server when it lacks it.
+      expect(out.data['text/html']).toContain('if (window.Plotly) { draw(window.Plotly); return; }');
+      expect(out.data['text/html']).toContain(`${PLOTLY_NBEXTENSION_PATH}?v=`);
+      expect(JSON.stringify(out.data)).not.toMatch(/plotly\.js loaded/i);
     }
+  });
+
+  it('sends plotly.js once to each client page (a reload is a new Jupyter session), and again when forced', async () => {
+    const jupyter = createRequire(__filename)('tslab/dist/jupyter') as { lastWriteDisplayData: unknown };
+    const sent: { client: string; plotly: boolean }[] = [];
+    const writerFor = (client: string) =>
+      Object.assign((d: { data: Record<string, string> }) => sent.push({ client, plotly: (d.data['text/html'] ?? '').includes('if (!window.Plotly)') }), { clientSession: client });
+    (globalThis as { __tslab__?: unknown }).__tslab__ = {};
+    const fig = { data: [], layout: { title: { text: 'x' } } };
+    try {
+      for (const client of ['page-A', 'page-A', 'page-B', 'page-A', 'page-B']) {
+        jupyter.lastWriteDisplayData = writerFor(client);
+        expect(displayClient()).toBe(client);
+        loadPlotlyInNotebook();
+        writeDisplay({ 'text/html': figureHtml(fig, null) });
+      }
+      jupyter.lastWriteDisplayData = writerFor('page-A');
+      expect(loadPlotlyInNotebook(true)).toBe(true);
+    } finally {
+      jupyter.lastWriteDisplayData = null;
+    }
+    expect(sent.filter((s) => s.plotly).map((s) => s.client)).toEqual(['page-A', 'page-B', 'page-A']);
+    expect(displayClient()).toBeNull();
   });
 
   it('figure HTML keeps </script> inside figure data from closing the script', () => {
