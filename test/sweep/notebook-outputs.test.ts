@@ -16,11 +16,13 @@ describe('notebooks show the committed run and tell when their saved outputs wen
     const dir = path.join(root, 'results', 'single-round', 'cpu');
     fs.mkdirSync(dir, { recursive: true });
     const results = path.join(dir, 'results.json');
-    fs.writeFileSync(results, JSON.stringify({ experiment: 'single-round', rows: [], seconds: 600, provenance: { git: { commit: 'abcdef0123' } } }));
+    // As writeJson stores them: NaN as the string 'NaN'.
+    fs.writeFileSync(results, JSON.stringify({ experiment: 'single-round', rows: [], ratio: 'NaN', seconds: 600, provenance: { git: { commit: 'abcdef0123' } } }));
     const runCache = fs.mkdtempSync(path.join(os.tmpdir(), 'unlearn-lab-committed-cache-'));
-    const run = await cachedRun<{ experiment: string }>('single-round', { preset: 'cpu', committed: true, root, runCache });
+    const run = await cachedRun<{ experiment: string; ratio: number }>('single-round', { preset: 'cpu', committed: true, root, runCache });
     expect(run.source).toBe('committed');
     expect(run.result.experiment).toBe('single-round');
+    expect(Number.isNaN(run.result.ratio)).toBe(true);
     expect(run.summary).toMatch(/^single-round, preset cpu: the committed run, results\/single-round\/cpu\/results\.json \(results\.json sha256 [0-9a-f]{12}, made by abcdef0 in 10 min\); its code may be older than this checkout: pass rerun: true/);
     const nb = path.join(root, 'nb.ipynb');
     notebookWith(nb, `${run.summary}\n`);

@@ -38,7 +38,8 @@ export function loadCommittedResults<T = unknown>(experiment: string, preset: Pr
     );
   }
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+    // results.json writes NaN and +-Infinity as strings (report/export writeJson): read them back as numbers.
+    return JSON.parse(fs.readFileSync(file, 'utf8'), (_k, v: unknown) => (v === 'NaN' || v === 'Infinity' || v === '-Infinity' ? Number(v) : v)) as T;
   } catch (e) {
     throw new Error(`loadCommittedResults: ${file} is not valid JSON (${(e as Error).message}); re-run the experiment to rewrite it.`);
   }
