@@ -18,7 +18,6 @@ export { terminalProgress, describeProgress, ProgressTracker, type ProgressEvent
 export * from './experiments';
 export * from './unlearn';
 export * from './metrics';
-export * from './privacy';
 export * from './audit';
 export * from './condense';
 export * from './plot';
