@@ -89,6 +89,7 @@ beforeAll(async () => {
     retain: where(train, (y) => y !== FORGET_CLASS),
     testPool: take(test, 0, 60),
     reference: take(test, 60, 20),
+    remembrance: take(test, 80, 20),
   };
   // The same original on webgpu, its tensors living there (wasm cannot read a webgpu tensor synchronously,
   // and a wasm tensor used by a webgpu kernel would be moved): through a checkpoint.
