@@ -24,4 +24,5 @@ export * from './plot';
 export * from './report';
 export * from './results';
 export * from './bench';
+export * from './privacy';
 export { cachedRun, runCacheDir, resultsMarker, staleNotebookOutputs, type CachedRun, type CachedRunOptions } from './sweep/run-cache';

@@ -25,7 +25,7 @@ const LAYERS: string[][] = [
   ['data'],
   ['models'],
   ['train'],
-  ['condense', 'metrics'],
+  ['condense', 'metrics', 'privacy'],
   ['unlearn'],
   ['plot', 'report', 'bench'],
   ['experiments', 'audit'],

@@ -14,3 +14,4 @@ export { type ShadowTrainer } from './shadow-training';
 export * from './unlearning-metric';
 export * from './overfitting-metric';
 export * from './ranking';
+export * from './otsu';
