@@ -64,3 +64,4 @@ export * from './suli-feature-space';
 export * from './memorisation-regime';
 export * from './modular-unlearning';
 export * from './modular-studies';
+export * from './mia-defence';

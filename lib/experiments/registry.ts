@@ -2,6 +2,7 @@ import { aamuAnatomy } from './aamu-anatomy';
 import { baselineSweep } from './baseline-sweep';
 import { condensationComparison } from './condensation-comparison';
 import { memorisationRegime } from './memorisation-regime';
+import { miaDefence } from './mia-defence';
 import { modularStudies } from './modular-studies';
 import { modularUnlearning } from './modular-unlearning';
 import { multiRound } from './multi-round';
@@ -32,6 +33,7 @@ const EXPERIMENTS = [
   suliFeatureSpace,
   modularUnlearning,
   modularStudies,
+  miaDefence,
   memorisationRegime,
 ] as AnyExperiment[];
 

@@ -3,7 +3,8 @@
  * float data: a histogram of `bins` equal-width bins over [min, max] (numpy.histogram: the last bin is closed),
  * then the bin centre that maximises the between-class variance w1 * w2 * (mu1 - mu2)^2 of the split "bins up to
  * and including this one" vs "the rest" (the first maximum on ties, as numpy's argmax). Values above the threshold
- * are the upper class (skimage: `image > threshold`). If every value is equal, that value is returned.
+ * are the upper class (skimage: `image > threshold`). Constant values have no threshold: skimage returns the value
+ * itself, which would put every sample on one side without saying so; this throws instead.
  *
  * The 2024 modular paper's MIA defence (docs/reference/modular-2024.md B8) puts the samples whose overfitting metric
  * is <= this threshold in the forget set.
@@ -115,7 +116,12 @@ export function otsuThreshold(values: ArrayLike<number>, options: OtsuOptions = 
   checkBins(bins, 'otsuThreshold');
   let allSame = true;
   for (let i = 1; i < values.length && allSame; i++) allSame = values[i] === values[0];
-  if (allSame) return values[0];
+  if (allSame) {
+    throw new Error(
+      `otsuThreshold: all ${values.length} values equal ${values[0]}, so there is nothing to separate. ` +
+        'Check what produced them (e.g. a model that outputs the same loss for every sample), or choose the set another way.',
+    );
+  }
   const h = equalWidthHistogram(values, bins);
   return h.centers[otsuBinIndex(h.counts, h.centers)];
 }

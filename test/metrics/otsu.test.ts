@@ -56,8 +56,7 @@ describe("Otsu's threshold (skimage.filters.threshold_otsu on float data)", () =
     expect(t).toBeCloseTo((k + 0.5) * width, 10);
   });
 
-  it('returns the value itself when all values are equal, and works on typed arrays', () => {
-    expect(otsuThreshold([0.25, 0.25, 0.25])).toBe(0.25);
+  it('works on typed arrays', () => {
     expect(otsuThreshold(new Float32Array([0, 0, 1, 1, 1, 4, 5, 5]), { bins: 5 })).toBe(1.5);
   });
 
@@ -67,5 +66,6 @@ describe("Otsu's threshold (skimage.filters.threshold_otsu on float data)", () =
     expect(() => otsuThreshold([1, 2], { bins: 1 })).toThrow(/bins must be an integer >= 2/);
     expect(() => otsuThreshold([1, 2], { bins: 2.5 })).toThrow(/bins must be an integer >= 2/);
     expect(() => equalWidthHistogram([3, 3], 4)).toThrow(/every value equals 3/);
+    expect(() => otsuThreshold([0.25, 0.25, 0.25])).toThrow(/all 3 values equal 0.25, so there is nothing to separate/);
   });
 });

@@ -6,3 +6,4 @@ export { sequentialSplits, type SequentialRound, type SequentialSplitOptions } f
 export { testPoolSplit, type TestPoolSplit, type TestPoolSplitOptions } from './test-pool';
 export { capPerClass, type CapPerClassOptions } from './cap-per-class';
 export { remembranceSplit, type RemembranceSplit, type RemembranceSplitOptions } from './remembrance';
+export { memorisedSplit, type MemorisedSplitOptions } from './memorised';

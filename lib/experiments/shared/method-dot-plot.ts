@@ -11,6 +11,7 @@ const METRIC_TITLES: Record<string, string> = {
   testAcc: 'test accuracy (%)',
   mia: 'MIA score (ideal 50)',
   miaLoss: 'loss-LR MIA (ideal 50)',
+  attackAuc: 'MLP attack AUC (ideal 0.5)',
 };
 
 /**

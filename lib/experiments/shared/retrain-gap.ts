@@ -113,10 +113,14 @@ export function readingReferences(t: Table, metrics: readonly string[], labelCol
   const out: Record<string, DotPlotReference[]> = {};
   for (const m of metrics) {
     const retrain = meanOf(t, RETRAIN, m, labelColumn);
-    out[m] = [...(retrain != null && Number.isFinite(retrain) ? [{ name: 'Retrain', x: retrain }] : []), ...(m === 'mia' ? [{ name: `ideal MIA ${MIA_IDEAL}`, x: MIA_IDEAL }] : [])];
+    const ideal = IDEAL_VALUES[m];
+    out[m] = [...(retrain != null && Number.isFinite(retrain) ? [{ name: 'Retrain', x: retrain }] : []), ...(ideal != null ? [{ name: `ideal ${ideal}`, x: ideal }] : [])];
   }
   return out;
 }
+
+/** The value of a perfectly private model, per attack metric: chance. */
+const IDEAL_VALUES: Record<string, number> = { mia: MIA_IDEAL, miaLoss: MIA_IDEAL, attackAuc: 0.5 };
 
 /** The ideal MIA line of a chart whose y axis holds MIA scores (AUC x 100). */
 export const MIA_IDEAL_LINE: HorizontalReference = { name: `ideal MIA score ${MIA_IDEAL}`, y: MIA_IDEAL };

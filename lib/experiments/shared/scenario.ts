@@ -40,7 +40,9 @@ export type ForgetRequest =
   | { kind: 'class'; classes: (number | string)[] }
   | { kind: 'instances'; n: number }
   | { kind: 'partial'; fraction: number; classes: (number | string)[] }
-  | { kind: 'ids'; file: string };
+  | { kind: 'ids'; file: string }
+  /** Ids chosen by a rule at run time (e.g. the memorised samples of the MIA defence); `rule` names it in tables. */
+  | { kind: 'selected'; ids: readonly number[]; rule: string };
 
 const FORGET_FORMS = 'uniform:<fraction>, class:<c>[+<c>...], partial:<fraction>:<c>[+<c>...] or ids:<file>';
 
@@ -77,13 +79,22 @@ export function readForgetIds(file: string, train: Pick<Dataset, 'ids' | 'name' 
     if (t === '') return;
     if (!/^\d+$/.test(t)) throw new Error(`--forget ids:${file}, line ${i + 1}: '${t}' is not a sample id (a non-negative integer).`);
     const id = Number(t);
+    // Checked here too, to name the line.
     if (!known.has(id)) throw new Error(`--forget ids:${file}, line ${i + 1}: id ${id} is not in the training set ${train.name}/${train.split} this preset uses (${train.ids.length} samples).`);
     ids.push(id);
   });
+  return checkForgetIds(ids, train, `--forget ids:${file}`);
+}
+
+/** A forget set's ids checked against the training set (known, each once, not empty, not everything), sorted. */
+export function checkForgetIds(ids: readonly number[], train: Pick<Dataset, 'ids' | 'name' | 'split'>, what: string): Int32Array {
+  const known = new Set(train.ids);
+  const unknown = ids.find((id) => !known.has(id));
+  if (unknown !== undefined) throw new Error(`${what}: id ${unknown} is not in the training set ${train.name}/${train.split} this preset uses (${train.ids.length} samples).`);
   const unique = [...new Set(ids)];
-  if (unique.length !== ids.length) throw new Error(`--forget ids:${file}: some ids appear more than once; list each once.`);
-  if (unique.length === 0) throw new Error(`--forget ids:${file}: the file lists no ids.`);
-  if (unique.length === train.ids.length) throw new Error(`--forget ids:${file}: it lists every training sample, so nothing would be retained.`);
+  if (unique.length !== ids.length) throw new Error(`${what}: some ids appear more than once; list each once.`);
+  if (unique.length === 0) throw new Error(`${what}: no ids; a forget set needs at least one sample.`);
+  if (unique.length === train.ids.length) throw new Error(`${what}: it lists every training sample, so nothing would be retained.`);
   return Int32Array.from(unique).sort();
 }
 
@@ -92,6 +103,7 @@ export function describeForget(f: ForgetRequest): string {
   if (f.kind === 'class') return `class ${f.classes.join('+')}`;
   if (f.kind === 'partial') return `${Math.round(f.fraction * 100)}% of classes ${f.classes.join('+')}`;
   if (f.kind === 'ids') return `ids of ${path.basename(f.file)}`;
+  if (f.kind === 'selected') return f.rule;
   return `${f.n} instances`;
 }
 
@@ -253,8 +265,8 @@ export async function prepareScenario(o: ScenarioOptions): Promise<Scenario> {
     ({ forget: forgetIds, retain: retainIds } = uniformSplit(train, { fraction: req.fraction, seed: rng.fork('forget') }));
   } else if (req.kind === 'class') {
     ({ forget: forgetIds, retain: retainIds } = classSplit(train, { classes: req.classes }));
-  } else if (req.kind === 'ids') {
-    forgetIds = readForgetIds(req.file, train);
+  } else if (req.kind === 'ids' || req.kind === 'selected') {
+    forgetIds = req.kind === 'ids' ? readForgetIds(req.file, train) : checkForgetIds(req.ids, train, `forget request '${req.rule}'`);
     const drawn = new Set(forgetIds);
     retainIds = train.ids.filter((id) => !drawn.has(id)).sort();
   } else if (req.kind === 'partial') {
