@@ -6,6 +6,8 @@ import { strategyTable, REDUCED_RETAIN_PRESETS, type ReducedRetainResult } from 
 import { singleRoundTable, SINGLE_ROUND_PRESETS, type SingleRoundResult } from '../experiments/single-round';
 import { suliClassTable, type SuliClassWiseResult } from '../experiments/suli-class-wise';
 import { suliInstanceTable, type SuliInstanceWiseResult } from '../experiments/suli-instance-wise';
+import { miaDefenceTable, MIA_DEFENCE_PRESETS, type MiaDefenceResult } from '../experiments/mia-defence';
+import { modularSettingFor, modularTable, MODULAR_PRESETS, type ModularResult } from '../experiments/modular-unlearning';
 import type { ResultsTable } from '../results';
 
 /**
@@ -57,6 +59,14 @@ export const SEED_MERGERS: Record<string, SeedMerger> = {
   'suli-instance-wise': {
     defaultSeeds: (p, d) => suliSetting(p, d ?? undefined).seeds,
     table: (m) => suliInstanceTable((m as Rows<SuliInstanceWiseResult>).rows),
+  },
+  'modular-unlearning': {
+    defaultSeeds: (p, d) => modularSettingFor(p, presetOf(MODULAR_PRESETS, p), { dataset: d ?? undefined }).seeds,
+    table: (m) => modularTable((m as Rows<ModularResult>).rows),
+  },
+  'mia-defence': {
+    defaultSeeds: (p) => presetOf(MIA_DEFENCE_PRESETS, p).seeds,
+    table: (m) => miaDefenceTable((m as Rows<MiaDefenceResult>).rows),
   },
 };
 

@@ -7,6 +7,7 @@ import { memorisedSplit } from '../../lib/data/splits';
 import { init } from '../../lib/engine/init';
 import { DP_ADAM, miaDefence, runMiaDefence, type MiaDefenceResult } from '../../lib/experiments/mia-defence';
 import { writeExperimentOutput } from '../../lib/experiments/shared/output';
+import { mergeSeedResults } from '../../lib/sweep/seed-merge';
 
 const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'unlearn-lab-mia-defence-'));
 
@@ -37,7 +38,7 @@ describe('mia-defence runner (smoke preset)', () => {
 
   it('the intended set holds the lowest overfitting scores; the reference set has its size and is not it', () => {
     const [intended, reference] = ['intended', 'reference'].map((sel) => r.sets.find((s) => s.selection === sel)!);
-    expect(intended.forgetSize).toBe(r.scores.values.filter((v) => v <= r.scores.threshold).length);
+    expect(intended.forgetSize).toBe(r.scores[0].values.filter((v) => v <= r.scores[0].threshold).length);
     expect(intended.sharedWithIntended).toBe(1);
     expect(intended.meanScoreForget).toBeLessThan(intended.meanScoreRetain);
     expect(reference.forgetSize).toBe(intended.forgetSize);
@@ -62,6 +63,25 @@ describe('mia-defence runner (smoke preset)', () => {
     const files = await writeExperimentOutput(dir, out);
     expect(files.some((f) => f.endsWith('report.html'))).toBe(true);
     expect(out.tables['paper-comparison'].rows.map((x) => String(x[1]).replace(/ \[.*\]$/, ''))).toEqual(['original', 'original', 'modular', 'modular', DP_ADAM, DP_ADAM]);
+  });
+});
+
+describe('mia-defence seed cells', () => {
+  it('merge into one result over the seeds (a sweep runs one seed per cell)', () => {
+    const cell = (seed: number) => ({
+      experiment: 'mia-defence', preset: 'smoke', backend: 'wasm', seconds: 10,
+      rows: [{ seed, selection: 'intended', method: 'original', retainAcc: 0.9, forgetAcc: 1, testAcc: 0.8 + seed / 100, mia: 60, miaLoss: 60, attackAuc: 0.6, attackAdvantage: 0.2, seconds: NaN }],
+      sets: [{ seed, selection: 'intended', threshold: 1, forgetSize: 5, trainSize: 50, sharedWithIntended: 1, meanScoreForget: 0.5, meanScoreRetain: 2 }],
+      dp: [{ seed, epsilon: 9.99, delta: 0.1, noiseMultiplier: 1, samplingRate: 0.5, steps: 4, clippedFraction: 1, seconds: 3 }],
+      scores: [{ seed, threshold: 1, values: [0.5, 2] }],
+    });
+    const m = mergeSeedResults('mia-defence', [cell(0), cell(1)]) as MiaDefenceResult;
+    expect(m.rows.map((x) => x.seed)).toEqual([0, 1]);
+    expect(m.scores.map((x) => x.seed)).toEqual([0, 1]);
+    expect(m.seconds).toBe(20);
+    const c = m.table.rows.find((x) => x.method === 'original')!.cells.testAcc!;
+    expect(c.mean).toBeCloseTo(0.805, 10);
+    expect(c.n).toBe(2);
   });
 });
 

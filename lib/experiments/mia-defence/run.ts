@@ -74,8 +74,8 @@ export interface MiaDefenceResult {
   rows: MiaDefenceRow[];
   sets: MemorisedSet[];
   dp: DpRecord[];
-  /** Seed 0's overfitting metric of every training sample and its threshold (for the histogram). */
-  scores: { seed: number; threshold: number; values: number[] };
+  /** Per seed: the overfitting metric of every training sample and Otsu's threshold (for the histogram). */
+  scores: { seed: number; threshold: number; values: number[] }[];
   table: ResultsTable;
   seconds: number;
 }
@@ -126,7 +126,7 @@ export async function runMiaDefence(o: RunOptions): Promise<MiaDefenceResult> {
   const rows: MiaDefenceRow[] = [];
   const sets: MemorisedSet[] = [];
   const dpRecords: DpRecord[] = [];
-  let scoresOut: MiaDefenceResult['scores'] = { seed: 0, threshold: NaN, values: [] };
+  const scoresOut: MiaDefenceResult['scores'] = [];
   for (const seed of run.seedList) {
     let dpModel: Classifier | null = null;
     let prepared: ModularPrepared | null = null;
@@ -137,7 +137,7 @@ export async function runMiaDefence(o: RunOptions): Promise<MiaDefenceResult> {
         const scores = await overfittingScores(s.original, s.train);
         const threshold = otsuThreshold(scores, { bins: p.otsuBins });
         run.log(`seed ${seed}: overfitting metric of ${size(s.train)} training samples in ${((performance.now() - t0) / 1000).toFixed(1)} s; Otsu threshold ${threshold.toPrecision(4)}`);
-        if (seed === run.seedList[0]) scoresOut = { seed, threshold, values: Array.from(scores) };
+        scoresOut.push({ seed, threshold, values: Array.from(scores) });
         const intended = memorisedSplit(s.train, scores, { threshold, selection: 'intended' });
         const intendedSet = new Set(intended.forget);
         const byId = new Map(Array.from(s.train.ids, (id, i) => [id, scores[i]]));

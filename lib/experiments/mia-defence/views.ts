@@ -70,13 +70,13 @@ export function miaDefenceOutput(r: MiaDefenceResult): ExperimentOutput {
   tables['memorised-sets'] = memorisedSetsTable(r);
   tables['dp-adam'] = dpTable(r);
   tables['paper-comparison'] = miaDefencePaperComparison(r);
-  const { values, threshold, seed } = r.scores;
+  const first = r.scores[0];
   const figures = [
-    ...(values.length > 0
+    ...(first != null
       ? [{
           figure: lossHistogram(
-            { [`memorised (o <= ${threshold.toPrecision(3)})`]: values.filter((v) => v <= threshold), rest: values.filter((v) => v > threshold) },
-            { title: `Overfitting metric of every training sample under the pretrained model (seed ${seed}) and Otsu's split`, xTitle: 'overfitting metric o = |CE - mean (dCE/dtheta)^2|', bins: 60, logY: true, density: false },
+            { [`memorised (o <= ${first.threshold.toPrecision(3)})`]: first.values.filter((v) => v <= first.threshold), rest: first.values.filter((v) => v > first.threshold) },
+            { title: `Overfitting metric of every training sample under the pretrained model (seed ${first.seed}) and Otsu's split`, xTitle: 'overfitting metric o = |CE - mean (dCE/dtheta)^2|', bins: 60, logY: true, density: false },
           ),
           caption: "Low o = low loss and a flat gradient: what the model memorised. Otsu's threshold separates the two modes of the histogram; the samples at or below it are the intended forget set.",
         }]
