@@ -5,7 +5,7 @@ import { tidyReadScalar } from '../engine/read';
 import { Rng } from '../engine/rng';
 import type { PhaseTimer } from '../engine/timer';
 import type { Classifier } from '../models/classifier';
-import { createOptimizer } from '../train/optimizers';
+import { createOptimizer, type OptimizerSpec } from '../train/optimizers';
 import { crossEntropy } from '../train/losses';
 import { variableFrom } from './cluster-weights';
 import type { CondensedSet } from './condensed';
@@ -22,6 +22,8 @@ export interface DmOptions {
   lr?: number;
   /** Reference 0.5. */
   momentum?: number;
+  /** The images' optimiser (default SGD with `momentum`; the 2024 benchmark's DM uses Adam). */
+  imageOptimizer?: OptimizerSpec;
   /** Real images per class per iteration (reference 256). */
   realBatchPerClass?: number;
   /** DSA transforms (default DSA_DEFAULT_STRATEGY, all six as the reference); [] turns augmentation off. */
@@ -99,7 +101,7 @@ export async function distributionMatching(ds: Dataset, o: DmOptions): Promise<C
     const init = initFromRealImages(ds, o.ipc, rng.fork('init'), 'distributionMatching');
     const k = ds.classNames.length;
     const syn = variableFrom(tf.tensor4d(init.images, [k * o.ipc, ...ds.shape]));
-    const optimizer = createOptimizer({ kind: 'sgd', momentum: o.momentum ?? 0.5 });
+    const optimizer = createOptimizer(o.imageOptimizer ?? { kind: 'sgd', momentum: o.momentum ?? 0.5 });
     const fixed: Classifier[] = [];
     for (let i = 0; i < (o.fixedNets ?? 0); i++) fixed.push(randomExtractor(ds, { ...o.extractorSpec, seed: rng.fork(`net${i}`).uint32() }));
     const lossHistory: number[] = [];

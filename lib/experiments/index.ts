@@ -33,6 +33,7 @@ export * from './registry';
 export * from './run-experiment';
 export { pretrain, PRETRAIN_PRESETS, type PretrainResult, type PretrainPreset, type PretrainPresetName } from './pretrain';
 export * from './condensation-comparison';
+export * from './condensation-benchmark';
 export * from './reduced-retain-strategies';
 export * from './aamu-anatomy';
 export * from './single-round';

@@ -1,5 +1,6 @@
 import { aamuAnatomy } from './aamu-anatomy';
 import { baselineSweep } from './baseline-sweep';
+import { condensationBenchmark } from './condensation-benchmark';
 import { condensationComparison } from './condensation-comparison';
 import { memorisationRegime } from './memorisation-regime';
 import { miaDefence } from './mia-defence';
@@ -23,6 +24,7 @@ export interface AnyExperiment extends Omit<Experiment, 'output'> {
 // (Each `output` is typed for its own result; run() produces exactly that result, so the erasure is safe.)
 const EXPERIMENTS = [
   condensationComparison,
+  condensationBenchmark,
   reducedRetainStrategies,
   aamuAnatomy,
   baselineSweep,
