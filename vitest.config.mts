@@ -1,10 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * The suites that need minutes of real components: notebooks in Jupyter, the 40 MiB GPU carry bundle,
+ * The suites that need minutes of real components: notebooks in Jupyter (all but the 2024 paper's, which
+ * `npm test` runs: test/notebooks/paper-2024.test.ts), the 40 MiB GPU carry bundle,
  * every unlearning method on the webgpu backend (Mesa's software Vulkan, installed by tools/gpu/software-vulkan.sh).
  */
-export const SLOW_SUITES = ['test/notebooks/**/*.test.ts', 'test/gpu-check/bundle.test.ts', 'test/gpu-check/methods-on-webgpu.test.ts', 'test/gpu-check/webgpu-kernels.test.ts'];
+export const SLOW_SUITES = ['test/notebooks/notebooks.test.ts', 'test/notebooks/kernel-anywhere.test.ts', 'test/gpu-check/bundle.test.ts', 'test/gpu-check/methods-on-webgpu.test.ts', 'test/gpu-check/webgpu-kernels.test.ts'];
 
 /**
  * The sweep suites (lib/sweep): a SIGKILL-and-resume of a sweep and of a single experiment, a real

@@ -1,67 +1,32 @@
-import { execFileSync, spawnSync } from 'child_process';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findChromium } from '../../lib/plot/static-image';
 import { nonBackgroundFraction } from '../plot/png-check';
+import { allNotebooks, expectRanOnSmoke, hookTimeout, isPaper2024Notebook, runNotebooksOnSmoke, type NotebookRun } from './run-smoke';
 
 /**
- * Executes every notebooks/*.ipynb headless on the 'unlearn-lab' kernel (smoke preset) through
- * kernels-config/run-notebooks.py (nbclient on Debian's /usr/bin/python3). Executed copies and their
- * nbconvert HTML go to a temp folder; the committed notebooks are never touched.
+ * Executes every notebook headless on the 'unlearn-lab' kernel (smoke preset; see run-smoke.ts) but the 2024
+ * paper's, which run in `npm test` (paper-2024.test.ts).
  */
-const root = path.resolve(__dirname, '..', '..');
-const notebooksDir = path.join(root, 'notebooks');
-const notebooks = fs.readdirSync(notebooksDir).filter((f) => f.endsWith('.ipynb')).sort();
-const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'unlearn-lab-notebooks-'));
-// A runaway guard per cell (the runner cells of the smoke presets take 20-150 s on a loaded 2-core machine).
-const CELL_TIMEOUT_S = 180;
-
-interface RunResult {
-  notebook: string;
-  ok: boolean;
-  seconds: number;
-  figures: number;
-  problems: string[];
-  executed: string;
-  html: string;
-}
-
-const results = new Map<string, RunResult>();
+const notebooks = allNotebooks().filter((n) => !isPaper2024Notebook(n));
+let results = new Map<string, NotebookRun>();
+let outDir = '';
 
 describe('notebooks run headless on the unlearn-lab kernel (smoke preset)', () => {
   beforeAll(() => {
-    // Same preparation as `npm test`: Debian packages, an up-to-date dist/, the node_modules/unlearn-lab
-    // link and the registered kernel (quick when nothing changed).
-    execFileSync('bash', [path.join(root, 'kernels-config', 'setup.sh')], { cwd: root, stdio: 'inherit' });
-    const before = new Map(notebooks.map((n) => [n, fs.readFileSync(path.join(notebooksDir, n), 'utf8')]));
-    const run = spawnSync(
-      '/usr/bin/python3',
-      [path.join(root, 'kernels-config', 'run-notebooks.py'), '--out', outDir, '--timeout', String(CELL_TIMEOUT_S), '--html', ...notebooks.map((n) => path.join(notebooksDir, n))],
-      { cwd: root, encoding: 'utf8', env: { ...process.env, UNLEARN_PRESET: 'smoke', PYDEVD_DISABLE_FILE_VALIDATION: '1' }, timeout: 110_000 * Math.max(1, notebooks.length) },
-    );
-    for (const line of run.stdout.split('\n')) {
-      if (line.startsWith('{')) {
-        const r = JSON.parse(line) as RunResult;
-        results.set(r.notebook, r);
-      }
-    }
-    if (results.size !== notebooks.length) throw new Error(`run-notebooks.py reported ${results.size} of ${notebooks.length} notebooks (exit ${run.status}): ${run.stderr.slice(-2000)}`);
-    for (const n of notebooks) expect(fs.readFileSync(path.join(notebooksDir, n), 'utf8')).toBe(before.get(n));
-  }, 120_000 * Math.max(1, notebooks.length));
+    outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'unlearn-lab-notebooks-'));
+    results = runNotebooksOnSmoke(notebooks, outDir);
+  }, hookTimeout(notebooks.length));
 
   it('found the notebooks', () => {
     expect(notebooks).toContain('00-fashion-mnist-tour.ipynb');
   });
 
   it.each(notebooks)('%s runs without errors, every figure has a static image, on the smoke preset', (name) => {
-    const r = results.get(name)!;
-    expect(r.problems).toEqual([]);
-    expect(r.ok).toBe(true);
-    // A runaway guard, not a speed target (those live in `npm run bench`): smoke notebooks take 10-70 s
-    // here depending on load, a notebook that ran a cpu-preset experiment would take 15 minutes or more.
-    expect(r.seconds).toBeLessThan(300);
+    expectRanOnSmoke(results.get(name));
   });
 
   it('00-fashion-mnist-tour: first output names the preset and backend, the HTML export shows every figure as an image', () => {
