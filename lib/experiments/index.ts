@@ -66,3 +66,4 @@ export * from './memorisation-regime';
 export * from './modular-unlearning';
 export * from './modular-studies';
 export * from './mia-defence';
+export * from './condensed-model-unlearning';

@@ -2,6 +2,7 @@ import { aamuAnatomy } from './aamu-anatomy';
 import { baselineSweep } from './baseline-sweep';
 import { condensationBenchmark } from './condensation-benchmark';
 import { condensationComparison } from './condensation-comparison';
+import { condensedModelUnlearning } from './condensed-model-unlearning';
 import { memorisationRegime } from './memorisation-regime';
 import { miaDefence } from './mia-defence';
 import { modularStudies } from './modular-studies';
@@ -36,6 +37,7 @@ const EXPERIMENTS = [
   modularUnlearning,
   modularStudies,
   miaDefence,
+  condensedModelUnlearning,
   memorisationRegime,
 ] as AnyExperiment[];
 

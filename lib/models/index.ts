@@ -13,6 +13,10 @@ export {
 } from './checkpoint';
 export { splitThreeParts, hasReferenceCuts, headSplitCuts, ThreePartModel, ModelPart, PART_NAMES, type PartName, type ThreePartOptions } from './three-part';
 export { Module, Sequential } from './nn/module';
+export { LayerNorm, layerNorm, GELU, gelu, MultiHeadSelfAttention, TransformerMlp, EncoderBlock, PatchEmbed, tokenwise, timmLinear } from './nn/transformer';
+export { truncNormal } from './nn/init';
+export { ConvTranspose2d } from './nn/conv-transpose';
+export type { VitOptions } from './zoo/vit';
 export {
   Conv2d,
   Linear,

@@ -3,6 +3,7 @@ import { Rng } from '../engine/rng';
 import type { ImageShape } from '../data/dataset';
 import { Classifier, copyWeights } from './classifier';
 import { allcnn } from './zoo/allcnn';
+import { autoencoder } from './zoo/autoencoder';
 import { cnn4 } from './zoo/cnn4';
 import { convnet } from './zoo/convnet';
 import { lenet } from './zoo/lenet';
@@ -10,6 +11,7 @@ import { mlp } from './zoo/mlp';
 import { resnet18, resnet50 } from './zoo/resnet';
 import type { ZooBuilder } from './zoo/types';
 import { vgg16 } from './zoo/vgg16';
+import { vitTiny } from './zoo/vit';
 
 /** Every architecture by registry name (the name stored in ModelSpec.arch and in checkpoints). */
 const BUILDERS: Record<string, ZooBuilder> = {
@@ -21,6 +23,8 @@ const BUILDERS: Record<string, ZooBuilder> = {
   vgg16: vgg16 as ZooBuilder,
   allcnn: allcnn as ZooBuilder,
   cnn4: cnn4 as ZooBuilder,
+  'vit-tiny': vitTiny as ZooBuilder,
+  autoencoder: autoencoder as ZooBuilder,
 };
 
 export function modelNames(): string[] {

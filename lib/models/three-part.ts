@@ -33,7 +33,7 @@ function nthOf(stages: Stages, kind: typeof Conv2d | typeof Linear, k: number): 
 }
 
 /**
- * The reference's cut points (where Intermediate and Final start) for the four models of the 2024 paper.
+ * The reference's cut points (where Intermediate and Final start) for the five models of the 2024 paper.
  * Found by layer kind rather than index, so reduced widths and vgg16's batch-norm variant cut alike.
  */
 const REFERENCE_CUTS: Record<string, (stages: Stages) => [string | undefined, string | undefined]> = {
@@ -55,9 +55,17 @@ const REFERENCE_CUTS: Record<string, (stages: Stages) => [string | undefined, st
     const ninth = s.findIndex(([n]) => n === nthOf(s, Conv2d, 9));
     return [nthOf(s, Conv2d, 5), s[ninth + 1]?.[0]];
   },
+  // Patch embed + cls + pos + blocks[0:2] | blocks[2:] + norm | head on the cls token.
+  'vit-tiny': (s) => {
+    const blocks = s.filter(([n]) => /^features\.blocks\.\d+$/.test(n)).length;
+    if (blocks < 3) {
+      throw new Error(`the reference splits the ViT as blocks[0:2] | blocks[2:] + norm | head, which needs at least 3 blocks (option depth >= 3); this one has ${blocks}.`);
+    }
+    return ['features.blocks.2', 'features.pool'];
+  },
 };
 
-/** True when the 2024 paper gives cut points for this architecture (mlp, cnn4, resnet18, vgg16). */
+/** True when the 2024 paper gives cut points for this architecture (mlp, cnn4, resnet18, vgg16, vit-tiny). */
 export function hasReferenceCuts(arch: string): boolean {
   return Object.prototype.hasOwnProperty.call(REFERENCE_CUTS, arch);
 }
@@ -159,7 +167,7 @@ export class ThreePartModel {
 
 /**
  * Splits a registry-built model into Beginning / Intermediate / Final at the 2024 paper's cut points (mlp,
- * cnn4, resnet18, vgg16; docs/reference/modular-2024.md#b2), or at the stages named by intermediateFrom /
+ * cnn4, resnet18, vgg16, vit-tiny; docs/reference/modular-2024.md#b2), or at the stages named by intermediateFrom /
  * finalFrom (any model). Freeze a part with `split.final.trainable = false` and train on
  * `split.trainableParameters()`.
  */

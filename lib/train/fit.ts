@@ -2,6 +2,7 @@ import { Rng } from '../engine/rng';
 import { batchTensors, epochBatches } from '../data/batches';
 import { size, type Dataset } from '../data/dataset';
 import type { Classifier } from '../models/classifier';
+import { auxiliaryLossesOf, withAuxiliaryLosses } from './auxiliary-loss';
 import { accuracy } from './evaluate';
 import { trainLoop } from './loop';
 import { crossEntropy } from './losses';
@@ -19,7 +20,7 @@ export interface FitOptions {
   schedule?: ScheduleSpec;
   /** Seed of the minibatch shuffling (default 0). */
   seed?: number | string;
-  /** Training loss on (logits, labels); default batch-mean cross-entropy. */
+  /** Training loss on (logits, labels); default batch-mean cross-entropy. The model's auxiliary terms (lib/train/auxiliary-loss.ts) are added to it. */
   loss?: LossFn;
   /** Evaluated after every epoch when given (accuracy in the history). */
   validation?: Dataset;
@@ -64,6 +65,8 @@ export async function fit(model: Classifier, ds: Dataset, o: FitOptions): Promis
   const rng = new Rng(o.seed ?? 0).fork('fit-shuffle');
   const schedule = new LrSchedule(o.lr, o.epochs, o.schedule);
   const lossFn = o.loss ?? crossEntropy;
+  // Terms the model adds to its own loss (e.g. an autoencoder's reconstruction error); none for plain classifiers.
+  const auxiliary = auxiliaryLossesOf(model);
   const n = size(ds);
   const monitorsAccuracy = o.schedule?.kind === 'plateau' && o.schedule.monitor === 'validation-accuracy';
   const history: EpochRecord[] = [];
@@ -81,7 +84,7 @@ export async function fit(model: Classifier, ds: Dataset, o: FitOptions): Promis
           weight: b.length,
           build: () => {
             const { x, y } = batchTensors(ds, b);
-            return () => lossFn(model.forward(x, true), y);
+            return () => withAuxiliaryLosses(lossFn(model.forward(x, true), y), auxiliary, x, ds);
           },
         })),
       },

@@ -12,7 +12,7 @@ export type MethodConfigs = Record<string, Record<string, unknown>>;
 export interface UnlearnPreset {
   description: string;
   dataset: 'cifar10' | 'svhn' | 'cinic10' | 'fashion-mnist';
-  model: 'resnet18' | 'resnet50' | 'convnet' | 'mlp' | 'cnn4' | 'vgg16';
+  model: 'resnet18' | 'resnet50' | 'convnet' | 'mlp' | 'cnn4' | 'vgg16' | 'vit-tiny';
   /** 'full' = the real retain set; 'blend' = the Blend-reduced one (the reference's `_condense_` JSONs). */
   retainSet: 'full' | 'blend';
   methods: MethodConfigs;
@@ -179,7 +179,7 @@ interface ModularRow {
  * 0 over the first 15 epochs, then 15 without) and SynFlow (95% sparsity in 100 rounds, then 30 epochs).
  * CIFAR-10 and SVHN share them (the reference's SVHN VGG-16 baselines use lr 1e-4 instead).
  */
-function modularPreset(model: 'mlp' | 'cnn4' | 'resnet18' | 'vgg16', request: 'random' | 'class', row: ModularRow): UnlearnPreset {
+function modularPreset(model: 'mlp' | 'cnn4' | 'resnet18' | 'vgg16' | 'vit-tiny', request: 'random' | 'class', row: ModularRow): UnlearnPreset {
   const adam = { optimizer: 'adam', lr: 1e-3, epochs: 30, batchSize: 256, momentum: 0, weightDecay: 0, schedule: 'constant', warmupEpochs: 0 };
   return {
     description: `Reference DC_U (2024 paper) hyperparameters, ${model}, ${request === 'class' ? 'class-wise' : '10% random / arbitrary-partial'} forgetting (docs/reference/modular-2024.md#b6).`,
@@ -203,6 +203,8 @@ const MODULAR_PRESETS: Record<string, UnlearnPreset> = {
   'modular-mlp': modularPreset('mlp', 'random', { lrOverture: 1e-3, lrIntermediate: 1e-4, outerEpochs: 30, finalSteps: 15, finalThreshold: 15 }),
   'modular-resnet18': modularPreset('resnet18', 'random', { lrOverture: 1e-3, lrIntermediate: 1e-4, outerEpochs: 30, finalSteps: 15, finalThreshold: 15 }),
   'modular-vgg16': modularPreset('vgg16', 'random', { lrOverture: 1e-3, lrIntermediate: 1e-4, outerEpochs: 30, finalSteps: 10, finalThreshold: 15 }),
+  // The metric study's ViT row (S is the epoch the metrics are read at, 1..5 in the reference).
+  'modular-vit-tiny': modularPreset('vit-tiny', 'random', { lrOverture: 1e-3, lrIntermediate: 2e-3, outerEpochs: 5, finalSteps: 80, finalThreshold: 5 }),
   // Class-wise: S - tau < 0 in every row, so Final is never trained online (reproduced as is; see modular.ts).
   'modular-cnn4-class': modularPreset('cnn4', 'class', { lrOverture: 1e-3, lrIntermediate: 1e-3, outerEpochs: 10, finalSteps: 10, finalThreshold: 25 }),
   'modular-mlp-class': modularPreset('mlp', 'class', { lrOverture: 1e-3, lrIntermediate: 1e-4, outerEpochs: 10, finalSteps: 15, finalThreshold: 15 }),

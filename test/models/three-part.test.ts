@@ -38,6 +38,13 @@ const CASES: Case[] = [
   },
   // torchvision's features[0:10] | features[10:20] | features[20:31], flatten, classifier[0:6] | classifier[6].
   { arch: 'vgg16', inputShape: C32, options: { widthFactor: 1 / 16, classifierWidth: 16 }, parts: [range(0, 10), range(10, 20), [...range(20, 38), 'classifier']] },
+  // Patch embed + cls + pos (on features itself, hence 'features') + blocks[0:2] | blocks[2:] + norm | cls-token pool + head.
+  {
+    arch: 'vit-tiny',
+    inputShape: C32,
+    options: { depth: 4, embedDim: 16, heads: 2 },
+    parts: [['features', 'features.blocks.0', 'features.blocks.1'], ['features.blocks.2', 'features.blocks.3', 'features.norm'], ['features.pool', 'classifier']],
+  },
 ];
 
 function batch(shape: ImageShape, n: number, seed: string): { x: tf.Tensor4D; y: tf.Tensor1D } {
@@ -160,7 +167,7 @@ describe('three-part split (Beginning / Intermediate / Final)', () => {
 
     // A model without reference cut points: names it, the models that have them, and its own stages.
     expect(() => splitThreeParts(convnet)).toThrow(
-      "splitThreeParts: the 2024 paper gives no cut points for model 'convnet' (it splits mlp, cnn4, resnet18, vgg16). " +
+      "splitThreeParts: the 2024 paper gives no cut points for model 'convnet' (it splits mlp, cnn4, resnet18, vgg16, vit-tiny). " +
         'Pass intermediateFrom and finalFrom, two of its stages in order: features.1, features.2, features.3, features.4, ' +
         'features.5, features.6, features.7, features.8, classifier.',
     );

@@ -43,6 +43,8 @@ const ROWS: Row[] = [
   { arch: 'vgg16', inputShape: C32, params: 33_638_218, embedDim: 4096, small: { widthFactor: 0.125, classifierWidth: 64, dropout: 0 } },
   { arch: 'allcnn', inputShape: C32, params: 1_620_010, embedDim: 192, buffers: 2 * 1344, small: { widthFactor: 0.25 } },
   { arch: 'cnn4', inputShape: C32, params: 1_449_226, embedDim: 1024, buffers: 2 * 480 },
+  { arch: 'vit-tiny', inputShape: C32, params: 5_362_762, embedDim: 192, small: { depth: 2, embedDim: 32, heads: 2 } },
+  { arch: 'vit-tiny', inputShape: [28, 28, 1], params: 5_353_738, embedDim: 192, small: { depth: 2, embedDim: 32, heads: 2 } },
 ];
 
 function batch(shape: ImageShape, n: number, seed: string): { x: tf.Tensor4D; y: tf.Tensor1D } {
@@ -73,7 +75,7 @@ describe('model zoo', () => {
   });
 
   it('registers every architecture', () => {
-    expect(modelNames().sort()).toEqual(['allcnn', 'cnn4', 'convnet', 'lenet', 'mlp', 'resnet18', 'resnet50', 'vgg16']);
+    expect(modelNames().sort()).toEqual(['allcnn', 'autoencoder', 'cnn4', 'convnet', 'lenet', 'mlp', 'resnet18', 'resnet50', 'vgg16', 'vit-tiny']);
   });
 
   for (const r of ROWS) {

@@ -8,7 +8,7 @@ import type { Classifier } from '../../models/classifier';
 import { ResultsTable, type RunRecord } from '../../results';
 import { HEALTHY, type UnlearnInputs } from '../../unlearn';
 import type { RunOptions } from '../shared/experiment';
-import { startRun, withUnlearned } from '../shared/harness';
+import { startRun, withUnlearned, type Run } from '../shared/harness';
 import { metricsOf, statusLabel, type UnlearnMeasures } from '../shared/measure';
 import { percent } from '../shared/percent';
 import { presetOf, type PresetName } from '../shared/presets';
@@ -45,6 +45,8 @@ export interface ModularStudiesResult {
   preset: PresetName;
   backend: string;
   model: string;
+  /** The metric study's model (the reference's: ViT-tiny). */
+  metricModel: string;
   rows: StudyRow[];
   table: ResultsTable;
   seconds: number;
@@ -132,30 +134,48 @@ export async function runModularStudies(o: RunOptions): Promise<ModularStudiesRe
           );
         }
 
-        // The unlearning and overfitting metrics after S online epochs (modular) or S epochs of CF.
-        const metrics = async (m: Classifier) => ({
-          unlearningMetric: await unlearningMetric(m, s.forget, s.retain),
-          overfittingMetric: await overfittingMetric(m, s.forget),
-        });
-        add({ seed, study: 'metric', x: 0, method: 'pretrained', ...(await measureModular(s.original, s, seed, HEALTHY)), seconds: NaN, retainUsed: size(s.train), ...(await metrics(s.original)) });
-        for (const epochs of p.metricEpochs) {
-          const reduced = await collectReducedRetainSet(s.train, base.partition, s.forget.ids, base.condensed, new PhaseTimer());
-          const online = { ...modularConfig, ...METRIC_STUDY_ROW, outerEpochs: epochs };
-          const mInputs: UnlearnInputs = { original: off.offline, retain: reduced.dataset, forget: s.forget, testPool: s.testPool, remembrance: off.remembrance, config: online, seed, onProgress: run.onProgress };
-          await withUnlearned('modular', mInputs, async (res) =>
-            add({ seed, study: 'metric', x: epochs, method: 'modular', ...(await measureModular(res.model, s, seed, res.health)), seconds: res.timing.seconds, retainUsed: size(reduced.dataset), ...(await metrics(res.model)) }),
-          );
-          const cf = { ...modularConfigOf(p, model, request, 'cf'), epochs };
-          await withUnlearned('cf', { original: s.original, retain: s.retain, forget: s.forget, testPool: s.testPool, config: cf, seed, onProgress: run.onProgress }, async (res) =>
-            add({ seed, study: 'metric', x: epochs, method: 'cf', ...(await measureModular(res.model, s, seed, res.health)), seconds: res.timing.seconds, retainUsed: size(s.retain), ...(await metrics(res.model)) }),
-          );
-        }
       } finally {
         off.offline.dispose();
       }
     });
+    await runMetricStudy(p, run, seed, add);
   }
-  return { experiment: 'modular-studies', preset: o.preset, backend: run.backend, model, rows, table: studiesTable(rows), seconds: run.seconds() };
+  return { experiment: 'modular-studies', preset: o.preset, backend: run.backend, model, metricModel: p.metricModel.model, rows, table: studiesTable(rows), seconds: run.seconds() };
+}
+
+/**
+ * The unlearning and overfitting metrics after S online epochs (modular) or S epochs of CF, against the
+ * pretrained model, on the metric study's own model (the reference's: ViT-tiny) with its own pre-processing.
+ */
+async function runMetricStudy(p: ModularStudiesSetting, run: Run, seed: number, add: (row: StudyRow) => void): Promise<void> {
+  const model = p.metricModel.model;
+  const request = { kind: 'uniform' as const, fraction: 0.1 };
+  await run.withScenario({ data: p.data, recipe: p.metricModel }, request, seed, async (s) => {
+    const base = await condenseForModular(p, s, seed);
+    const off = await offlineForModular(p, s, seed);
+    run.log(`seed ${seed}, metric study (${model}): k-means ${base.kmeansSeconds.toFixed(1)} s, fast DM ${base.condensationSeconds.toFixed(1)} s, offline ${off.offlineSeconds.toFixed(1)} s`);
+    try {
+      const metrics = async (m: Classifier) => ({
+        unlearningMetric: await unlearningMetric(m, s.forget, s.retain),
+        overfittingMetric: await overfittingMetric(m, s.forget),
+      });
+      add({ seed, study: 'metric', x: 0, method: 'pretrained', ...(await measureModular(s.original, s, seed, HEALTHY)), seconds: NaN, retainUsed: size(s.train), ...(await metrics(s.original)) });
+      const reduced = await collectReducedRetainSet(s.train, base.partition, s.forget.ids, base.condensed, new PhaseTimer());
+      for (const epochs of p.metricEpochs) {
+        const online = { ...modularConfigOf(p, model, request, 'modular'), ...METRIC_STUDY_ROW, outerEpochs: epochs };
+        const mInputs: UnlearnInputs = { original: off.offline, retain: reduced.dataset, forget: s.forget, testPool: s.testPool, remembrance: off.remembrance, config: online, seed, onProgress: run.onProgress };
+        await withUnlearned('modular', mInputs, async (res) =>
+          add({ seed, study: 'metric', x: epochs, method: 'modular', ...(await measureModular(res.model, s, seed, res.health)), seconds: res.timing.seconds, retainUsed: size(reduced.dataset), ...(await metrics(res.model)) }),
+        );
+        const cf = { ...modularConfigOf(p, model, request, 'cf'), epochs };
+        await withUnlearned('cf', { original: s.original, retain: s.retain, forget: s.forget, testPool: s.testPool, config: cf, seed, onProgress: run.onProgress }, async (res) =>
+          add({ seed, study: 'metric', x: epochs, method: 'cf', ...(await measureModular(res.model, s, seed, res.health)), seconds: res.timing.seconds, retainUsed: size(s.retain), ...(await metrics(res.model)) }),
+        );
+      }
+    } finally {
+      off.offline.dispose();
+    }
+  });
 }
 
 const STUDY_METRICS = ['retainAcc', 'forgetAcc', 'testAcc', 'mia', 'miaLoss', 'seconds', 'retainUsed', 'reducedRatio', 'preSeconds', 'unlearningMetric', 'overfittingMetric', 'forgetSize'];

@@ -76,7 +76,7 @@ export function modularStudiesOutput(r: ModularStudiesResult): ExperimentOutput 
   const figs = studyFigures(t);
   return {
     title: MODULAR_STUDIES.title,
-    meta: [`preset ${r.preset}`, `model ${r.model}`, `backend ${r.backend}`, `${seeds} seed(s)`, `${r.seconds.toFixed(0)} s in all`],
+    meta: [`preset ${r.preset}`, `model ${r.model} (metric study: ${r.metricModel ?? r.model})`, `backend ${r.backend}`, `${seeds} seed(s)`, `${r.seconds.toFixed(0)} s in all`],
     result: r,
     tables: studyTables(t, seeds),
     figures: Object.values(figs).map((figure) => ({ figure })),

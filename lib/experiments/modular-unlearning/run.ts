@@ -11,7 +11,7 @@ import { LOSS_MIA_PRESETS, lossLogisticMiaOfModel } from '../../metrics/mia-loss
 import type { Classifier } from '../../models/classifier';
 import { ResultsTable, type RunRecord } from '../../results';
 import { HEALTHY, presetConfig, smokeCut, type RunHealth } from '../../unlearn';
-import { modularOffline } from '../../unlearn/shared/modular-offline';
+import { modularOffline, type ModularOfflineResult } from '../../unlearn/shared/modular-offline';
 import type { RunOptions } from '../shared/experiment';
 import { startRun, withUnlearned } from '../shared/harness';
 import { measureUnlearning, metricsOf, statusLabel, type UnlearnMeasures } from '../shared/measure';
@@ -104,7 +104,7 @@ export async function offlineForModular(
   p: Pick<ModularPaperSetting, 'remembrance' | 'offline'>,
   s: Scenario,
   seed: number,
-): Promise<{ remembrance: Dataset; remembranceIds: number[]; leaks: boolean; offline: Classifier; offlineSeconds: number }> {
+): Promise<{ remembrance: Dataset; remembranceIds: number[]; leaks: boolean; offline: Classifier; offlineSeconds: number; rounds: ModularOfflineResult['rounds'] }> {
   // Held out of the test pool (never evaluated on), or the reference's first ipc per class of the evaluation split.
   const from = p.remembrance.source === 'held-out' ? s.testPool : s.testEval;
   const rem = p.remembrance.source === 'held-out'
@@ -112,7 +112,7 @@ export async function offlineForModular(
     : remembranceSplit(from, { ipc: p.remembrance.ipc, source: 'reference' });
   const remembrance = subsetByIds(from, rem.remembrance);
   const off = await modularOffline(s.original, s.train, remembrance, { ...p.offline, seed });
-  return { remembrance, remembranceIds: Array.from(rem.remembrance), leaks: rem.leaks, offline: off.model, offlineSeconds: off.seconds };
+  return { remembrance, remembranceIds: Array.from(rem.remembrance), leaks: rem.leaks, offline: off.model, offlineSeconds: off.seconds, rounds: off.rounds };
 }
 
 /**

@@ -1,11 +1,13 @@
+import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../../data/dataset';
+import { tidyReadScalar } from '../../engine/read';
 import { Rng } from '../../engine/rng';
 import type { Classifier } from '../../models/classifier';
 import { cloneModel } from '../../models/registry';
 import { trainLoop } from '../../train/loop';
 import { Adam } from '../../train/optimizers';
 import type { ProgressSink } from '../../train/progress';
-import { modularSplit, partPass, type ModularCuts } from './modular-parts';
+import { modularSplit, partPass, reinitialisePart, type ModularCuts } from './modular-parts';
 
 /** The offline phase's settings (docs/reference/modular-2024.md#b5). */
 export interface ModularOfflineSettings extends ModularCuts {
@@ -17,6 +19,11 @@ export interface ModularOfflineSettings extends ModularCuts {
   intermediateEpochs: number;
   intermediateLr: number;
   batchSize: number;
+  /**
+   * Give Final fresh weights at the start of every round (the autoencoder study, docs/reference/modular-2024.md#b10);
+   * the reference's other models keep Final's weights across rounds (default false).
+   */
+  reinitialiseFinal: boolean;
 }
 
 /** The reference: L 10; Final 20 epochs, Adam 1e-4, batch 32; Intermediate 20 epochs, Adam 1e-5, batch 256. */
@@ -28,6 +35,7 @@ export const MODULAR_OFFLINE_DEFAULTS: ModularOfflineSettings = {
   intermediateEpochs: 20,
   intermediateLr: 1e-5,
   batchSize: 256,
+  reinitialiseFinal: false,
   intermediateFrom: '',
   finalFrom: '',
   reluOnLogits: false,
@@ -38,7 +46,7 @@ export interface ModularOfflineResult {
   model: Classifier;
   seconds: number;
   /** Mean loss of each round's last Final and last Intermediate epoch. */
-  rounds: { round: number; finalLoss: number; intermediateLoss: number }[];
+  rounds: { round: number; finalLoss: number; intermediateLoss: number; finalStartNorm: number }[];
 }
 
 function checkSettings(s: ModularOfflineSettings): void {
@@ -49,6 +57,7 @@ function checkSettings(s: ModularOfflineSettings): void {
       throw new Error(`modularOffline: ${k} must be an integer >= ${k === 'iterations' || k.endsWith('Epochs') ? 0 : 1}, got ${JSON.stringify(v)}.`);
     }
   }
+  if (typeof s.reinitialiseFinal !== 'boolean') throw new Error(`modularOffline: reinitialiseFinal must be true or false, got ${JSON.stringify(s.reinitialiseFinal)}.`);
   for (const k of ['finalLr', 'intermediateLr'] as const) {
     if (!(s[k] > 0) || !Number.isFinite(s[k])) throw new Error(`modularOffline: ${k} must be a finite number > 0, got ${JSON.stringify(s[k])}.`);
   }
@@ -89,9 +98,13 @@ export async function modularOffline(
         });
         return records.at(-1)?.loss ?? NaN;
       };
+      if (s.reinitialiseFinal) reinitialisePart(split, split.final, `${settings.seed}/offline-final-${round}`);
+      // Final's weight norm as the round starts: shows a re-initialised Final (a new value every round).
+      const finalParams = split.final.parameters();
+      const finalStartNorm = finalParams.length === 0 ? NaN : await tidyReadScalar(() => tf.sqrt(tf.addN(finalParams.map((p) => tf.sum(tf.square(p))))));
       const finalLoss = await stage('final', remembrance, s.finalEpochs, s.finalLr, s.finalBatchSize);
       const intermediateLoss = await stage('intermediate', train, s.intermediateEpochs, s.intermediateLr, s.batchSize);
-      rounds.push({ round: round + 1, finalLoss, intermediateLoss });
+      rounds.push({ round: round + 1, finalLoss, intermediateLoss, finalStartNorm });
     }
     return { model, seconds: (performance.now() - t0) / 1000, rounds };
   } catch (e) {

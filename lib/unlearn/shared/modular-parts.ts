@@ -2,6 +2,7 @@ import { batchTensors, epochBatches } from '../../data/batches';
 import { size, type Dataset } from '../../data/dataset';
 import type { Rng } from '../../engine/rng';
 import type { Classifier } from '../../models/classifier';
+import { createModel } from '../../models/registry';
 import { hasReferenceCuts, headSplitCuts, splitThreeParts, type ModelPart, type ThreePartModel } from '../../models/three-part';
 import { crossEntropy } from '../../train/losses';
 import type { LoopPass } from '../../train/loop';
@@ -66,4 +67,23 @@ export function fullBatchPass(name: string, split: ThreePartModel, part: ModelPa
       },
     })),
   };
+}
+
+/**
+ * Gives one part fresh weights: those of a new model of the same architecture seeded by `seed` (the
+ * autoencoder study's Final, a new classifier in every offline round and for recondensation training;
+ * docs/reference/modular-2024.md#b10). The other parts keep theirs.
+ */
+export function reinitialisePart(split: ThreePartModel, part: ModelPart, seed: string): void {
+  const fresh = createModel(split.model.spec.arch, { ...split.model.spec, seed });
+  try {
+    const byName = new Map([...fresh.namedParameters(), ...fresh.namedBuffers()]);
+    for (const [name, v] of [...part.namedParameters(), ...part.namedBuffers()]) {
+      const init = byName.get(name);
+      if (init == null) throw new Error(`reinitialisePart: the fresh ${split.model.spec.arch} has no tensor '${name}'.`);
+      v.assign(init);
+    }
+  } finally {
+    fresh.dispose();
+  }
 }
