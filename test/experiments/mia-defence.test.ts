@@ -23,7 +23,7 @@ describe('mia-defence runner (smoke preset)', () => {
   }, 600_000);
 
   it('measures Original, DP-Adam, the modular method and Retrain on both memorised sets', () => {
-    for (const selection of ['intended', 'reference']) {
+    for (const selection of ['intended', 'reference', 'intended-log']) {
       expect(r.rows.filter((x) => x.selection === selection).map((x) => x.method)).toEqual(['original', DP_ADAM, 'modular', 'retrain']);
     }
     for (const row of r.rows) {
@@ -43,6 +43,8 @@ describe('mia-defence runner (smoke preset)', () => {
     expect(intended.meanScoreForget).toBeLessThan(intended.meanScoreRetain);
     expect(reference.forgetSize).toBe(intended.forgetSize);
     expect(reference.sharedWithIntended).toBeLessThan(1);
+    const log = r.sets.find((s) => s.selection === 'intended-log')!;
+    expect(log.meanScoreForget).toBeLessThan(log.meanScoreRetain);
   });
 
   it('DP-Adam spends the target epsilon (to the accountant tolerance) with the reference delta', () => {
@@ -58,11 +60,11 @@ describe('mia-defence runner (smoke preset)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mia-defence-out-'));
     const out = miaDefence.output(r, { preset: 'smoke' });
     // Smoke models sit at chance, so Retrain is flagged and no gap table is made: the gap tables are checked on cpu results.
-    expect(Object.keys(out.tables).filter((k) => !k.startsWith('gap-'))).toEqual(['table-intended', 'table-reference', 'memorised-sets', 'dp-adam', 'paper-comparison']);
-    expect(out.figures).toHaveLength(3);
+    expect(Object.keys(out.tables).filter((k) => !k.startsWith('gap-'))).toEqual(['table-intended', 'table-reference', 'table-intended-log', 'memorised-sets', 'dp-adam', 'paper-comparison']);
+    expect(out.figures).toHaveLength(5);
     const files = await writeExperimentOutput(dir, out);
     expect(files.some((f) => f.endsWith('report.html'))).toBe(true);
-    expect(out.tables['paper-comparison'].rows.map((x) => String(x[1]).replace(/ \[.*\]$/, ''))).toEqual(['original', 'original', 'modular', 'modular', DP_ADAM, DP_ADAM]);
+    expect(out.tables['paper-comparison'].rows.map((x) => String(x[1]).replace(/ \[.*\]$/, ''))).toEqual(['original', 'original', 'original', 'modular', 'modular', 'modular', DP_ADAM, DP_ADAM, DP_ADAM]);
   });
 });
 
@@ -73,7 +75,7 @@ describe('mia-defence seed cells', () => {
       rows: [{ seed, selection: 'intended', method: 'original', retainAcc: 0.9, forgetAcc: 1, testAcc: 0.8 + seed / 100, mia: 60, miaLoss: 60, attackAuc: 0.6, attackAdvantage: 0.2, seconds: NaN }],
       sets: [{ seed, selection: 'intended', threshold: 1, forgetSize: 5, trainSize: 50, sharedWithIntended: 1, meanScoreForget: 0.5, meanScoreRetain: 2 }],
       dp: [{ seed, epsilon: 9.99, delta: 0.1, noiseMultiplier: 1, samplingRate: 0.5, steps: 4, clippedFraction: 1, seconds: 3 }],
-      scores: [{ seed, threshold: 1, values: [0.5, 2] }],
+      scores: [{ seed, threshold: 1, logThreshold: 0, values: [0.5, 2] }],
     });
     const m = mergeSeedResults('mia-defence', [cell(0), cell(1)]) as MiaDefenceResult;
     expect(m.rows.map((x) => x.seed)).toEqual([0, 1]);

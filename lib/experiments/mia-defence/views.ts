@@ -5,7 +5,7 @@ import { methodOfLabel } from '../shared/measure';
 import { methodDotPlot } from '../shared/method-dot-plot';
 import { PERCENT_SCALE, renderedCell } from '../shared/percent';
 import { readingNotes, retrainGapTable } from '../shared/retrain-gap';
-import { miaDefenceRuns, miaDefenceTable, type MiaDefenceResult } from './run';
+import { LOG_FLOOR, miaDefenceRuns, miaDefenceTable, type MiaDefenceResult } from './run';
 import { MIA_DEFENCE, PAPER_002_MIA_DEFENCE, type MemorisedSelection } from './settings';
 
 /** The gap to Retrain over the accuracies and the 2024 paper's MIA (the Blend-paper MIA is not reported here). */
@@ -71,15 +71,21 @@ export function miaDefenceOutput(r: MiaDefenceResult): ExperimentOutput {
   tables['dp-adam'] = dpTable(r);
   tables['paper-comparison'] = miaDefencePaperComparison(r);
   const first = r.scores[0];
+  const histogram = (values: number[], threshold: number, xTitle: string, title: string) =>
+    lossHistogram({ [`memorised (<= ${threshold.toPrecision(3)})`]: values.filter((v) => v <= threshold), rest: values.filter((v) => v > threshold) }, { title, xTitle, bins: 60, logY: true, density: false });
+  const logValues = first ? first.values.map((v) => Math.log10(Math.max(v, LOG_FLOOR))) : [];
   const figures = [
     ...(first != null
-      ? [{
-          figure: lossHistogram(
-            { [`memorised (o <= ${first.threshold.toPrecision(3)})`]: first.values.filter((v) => v <= first.threshold), rest: first.values.filter((v) => v > first.threshold) },
-            { title: `Overfitting metric of every training sample under the pretrained model (seed ${first.seed}) and Otsu's split`, xTitle: 'overfitting metric o = |CE - mean (dCE/dtheta)^2|', bins: 60, logY: true, density: false },
-          ),
-          caption: "Low o = low loss and a flat gradient: what the model memorised. Otsu's threshold separates the two modes of the histogram; the samples at or below it are the intended forget set.",
-        }]
+      ? [
+          {
+            figure: histogram(first.values, first.threshold, 'overfitting metric o = |CE - mean (dCE/dtheta)^2|', `Overfitting metric of every training sample under the pretrained model (seed ${first.seed}) and Otsu's split`),
+            caption: "Low o = low loss and a flat gradient: what the model memorised. The samples at or below Otsu's threshold are the 'intended' forget set.",
+          },
+          {
+            figure: histogram(logValues, first.logThreshold, 'log10(o)', `The same scores on a log scale (seed ${first.seed}) and Otsu's split over log10(o)`),
+            caption: "The 'intended-log' forget set: Otsu's rule over log10(o), the most memorised samples.",
+          },
+        ]
       : []),
     ...selections.map((sel) => ({
       figure: methodDotPlot(miaDefenceTable(rowsOf(sel)), `Memorised set (${sel}): each model against Retrain (dashed) and Original, mean ± 95% CI over ${over}`, ['testAcc', 'forgetAcc', 'miaLoss', 'attackAuc']),
@@ -94,7 +100,7 @@ export function miaDefenceOutput(r: MiaDefenceResult): ExperimentOutput {
     figures,
     notes: [
       ...readingNotes({ hasGap: Object.keys(tables).some((n) => n.startsWith('gap-')), hasOriginal: true }),
-      "'intended' forgets the samples Otsu's threshold selects; 'reference' forgets what the reference's code does: the selected positions pass through its permutation a second time, so the set is random, of the same size.",
+      "'intended' forgets the samples Otsu's threshold over the overfitting metric o selects; 'reference' forgets what the reference's code does: the selected positions pass through its permutation a second time, so the set is random, of the same size; 'intended-log' applies Otsu's rule to log10(o) (ours: on a memorising model Otsu over o selects nearly the whole training set).",
       'DP-Adam is trained from scratch on the whole training set (the memorised samples included) at the reference\'s epsilon, delta, clip, learning rate, batch and epochs; its time is its whole training. The modular method\'s time is its online phase only.',
     ],
   };

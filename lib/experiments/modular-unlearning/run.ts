@@ -14,7 +14,7 @@ import { HEALTHY, presetConfig, smokeCut, type RunHealth } from '../../unlearn';
 import { modularOffline, type ModularOfflineResult } from '../../unlearn/shared/modular-offline';
 import type { RunOptions } from '../shared/experiment';
 import { startRun, withUnlearned } from '../shared/harness';
-import { measureUnlearning, metricsOf, statusLabel, type UnlearnMeasures } from '../shared/measure';
+import { measureUnlearning, metricsOf, statusLabel, type MeasureOptions, type UnlearnMeasures } from '../shared/measure';
 import { percent } from '../shared/percent';
 import { presetOf, type PresetName } from '../shared/presets';
 import { ORIGINAL, referencesFirst } from '../shared/retrain-gap';
@@ -81,8 +81,14 @@ export interface ModularPrepared {
 }
 
 /** The accuracies and Blend-paper MIA of measureUnlearning, plus the 2024 reference's loss-LR MIA (x 100). */
-export async function measureModular(model: Classifier, s: Pick<Scenario, 'retain' | 'forget' | 'testEval'>, seed: number, health: RunHealth): Promise<UnlearnMeasures & { miaLoss: number }> {
-  const base = await measureUnlearning(model, s, seed, health);
+export async function measureModular(
+  model: Classifier,
+  s: Pick<Scenario, 'retain' | 'forget' | 'testEval'>,
+  seed: number,
+  health: RunHealth,
+  o: MeasureOptions = {},
+): Promise<UnlearnMeasures & { miaLoss: number }> {
+  const base = await measureUnlearning(model, s, seed, health, o);
   const loss = await lossLogisticMiaOfModel(model, s.forget, s.testEval, { ...LOSS_MIA_PRESETS.dcu2024, seed });
   return { ...base, miaLoss: 100 * loss.accuracy };
 }
