@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import * as path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { benchCondensation, benchEngine, reducedRetainRatios } from './bench';
+import { benchCondensation, benchEngine, reducedRetainRatios, writeEngineBench } from './bench';
 import { BACKEND_ORDER } from './engine/backends';
 import { init } from './engine/init';
 import { pathSetting } from './io/preflight';
@@ -398,11 +398,17 @@ export function buildProgram(): Command {
     });
   program
     .command('bench')
-    .description('engine benchmark: ConvNet-128 train/inference images/s on the chosen backend and on cpu, as JSON')
-    .option('--quick', 'one timed step per measurement')
-    .action(async (o: { quick?: boolean }) => {
-      const r = await benchEngine({ quick: o.quick });
-      console.log(JSON.stringify({ ...r, engine: { backend: r.engine.backend, detail: r.engine.detail, skipped: r.engine.skipped } }, null, 2));
+    .description(
+      'engine benchmark (JSON): ConvNet-128, ResNet-18 and MLP train/inference images/s, GFLOP/s and share of the wasm SIMD limit, ' +
+        'memory and a per-kernel profile, beside PyTorch measured in the same run when python3 can import torch; ' +
+        'writes results/bench/engine-<date>.json',
+    )
+    .option('--quick', 'tiny batches, one step each (seconds; checks the bench, not the speed); writes a file only with --out')
+    .option('--out <file>', 'write the JSON here instead of results/bench/engine-<date>.json')
+    .action(async (o: { quick?: boolean; out?: string }) => {
+      const r = await benchEngine({ quick: o.quick, log: (line) => console.error(line) });
+      console.log(JSON.stringify(r, null, 2));
+      if (!o.quick || o.out) console.error(`wrote ${writeEngineBench(r, o.out)}`);
     });
   program
     .command('engine')
