@@ -1,17 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ImageShape } from '../data/dataset';
+import type { BenchModel } from './engine';
 
 /** One model as the PyTorch script measures it (the same fields lib/bench measures on the engine). */
-export interface TorchSpec {
-  model: string;
-  options: Record<string, unknown>;
-  inputShape: ImageShape;
-  batch: number;
-  trainSteps: number;
-  inferenceSteps: number;
-  warmUp: boolean;
+export interface TorchSpec extends Omit<BenchModel, 'key'> {
   optimizer: { kind: 'sgd'; lr: number; momentum: number; weightDecay: number };
 }
 
