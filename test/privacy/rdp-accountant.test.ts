@@ -59,18 +59,6 @@ describe('RDP accountant of the sampled Gaussian mechanism', () => {
    * same file (commit 2cd46dbb995dfee13162f4e4a7b40c1940c9c6f0) prints 1.4154988495444842 and 5907982.3113978775
    * (a different scipy); we agree with the 943ef91 values to 7 places (Test2: 5907982.311381949 here).
    */
-  it("matches TF Privacy's published epsilons (improved conversion) to the published precision", () => {
-    const t0 = tfPrivacyEpsilon(60000, 150, 1.3, 15, 1e-5, 'improved');
-    expectAlmostEqual(t0.epsilon, 0.7242234026109595);
-    expect(t0.order).toBe(19);
-    const t1 = tfPrivacyEpsilon(100000, 100, 1.0, 30, 1e-7, 'improved');
-    expectAlmostEqual(t1.epsilon, 1.4154988495444845);
-    expect(t1.order).toBe(13);
-    const t2 = tfPrivacyEpsilon(100000000, 1024, 0.1, 10, 1e-7, 'improved');
-    expectAlmostEqual(t2.epsilon, 5907982.31138195);
-    expect(t2.order).toBe(1.25);
-  });
-
   /*
    * Published values, classic conversion eps = rdp - log(delta) / (alpha - 1) (TF Privacy's rdp_accountant before
    * the move to dp_accounting): the earlier version of tensorflow/privacy
@@ -80,16 +68,18 @@ describe('RDP accountant of the sampled Gaussian mechanism', () => {
    *   ('Test2', 100000000, 1024, 0.1, 10, 1e-7, 5907984.81339406, 1.25),
    * asserted to the 7 places of the original test.
    */
-  it("matches TF Privacy's published epsilons (classic conversion)", () => {
-    const t0 = tfPrivacyEpsilon(60000, 150, 1.3, 15, 1e-5, 'classic');
-    expectAlmostEqual(t0.epsilon, 0.941870567);
-    expect(t0.order).toBe(19);
-    const t1 = tfPrivacyEpsilon(100000, 100, 1.0, 30, 1e-7, 'classic');
-    expectAlmostEqual(t1.epsilon, 1.70928734);
-    expect(t1.order).toBe(13);
-    const t2 = tfPrivacyEpsilon(100000000, 1024, 0.1, 10, 1e-7, 'classic');
-    expectAlmostEqual(t2.epsilon, 5907984.81339406);
-    expect(t2.order).toBe(1.25);
+  // The three published cases: n, batch size, noise multiplier, epochs, delta, order, then the epsilon per conversion.
+  const PUBLISHED: [number, number, number, number, number, number, Record<'improved' | 'classic', number>][] = [
+    [60000, 150, 1.3, 15, 1e-5, 19, { improved: 0.7242234026109595, classic: 0.941870567 }],
+    [100000, 100, 1.0, 30, 1e-7, 13, { improved: 1.4154988495444845, classic: 1.70928734 }],
+    [100000000, 1024, 0.1, 10, 1e-7, 1.25, { improved: 5907982.31138195, classic: 5907984.81339406 }],
+  ];
+  it.each(['improved', 'classic'] as const)("matches TF Privacy's published epsilons (%s conversion) to the published precision", (conversion) => {
+    for (const [n, batch, sigma, epochs, delta, order, eps] of PUBLISHED) {
+      const t = tfPrivacyEpsilon(n, batch, sigma, epochs, delta, conversion);
+      expectAlmostEqual(t.epsilon, eps[conversion]);
+      expect(t.order).toBe(order);
+    }
   });
 
   /*
