@@ -3,6 +3,7 @@ import { loadCommittedResults } from '../../lib/experiments/shared/committed';
 import { BLEND_PAPER_SETTINGS } from '../../lib/experiments/shared/presets';
 import { CPU_MEMORISING, type MemorisationRegimeResult } from '../../lib/experiments/memorisation-regime';
 import { SULI_SETTINGS } from '../../lib/experiments/shared/suli-setting';
+import { MULTI_ROUND_PRESETS } from '../../lib/experiments/multi-round';
 import { presetConfig } from '../../lib/unlearn';
 import { SWEPT_METHODS, type BaselineSweepResult } from '../../lib/experiments/baseline-sweep';
 
@@ -22,6 +23,9 @@ describe('the cpu original-model regime', () => {
     expect(BLEND_PAPER_SETTINGS.cpu.recipe).toEqual(CPU_MEMORISING.recipe);
     expect(BLEND_PAPER_SETTINGS.cpu.data.trainPerClass).toBe(CPU_MEMORISING.trainPerClass);
     expect(SULI_SETTINGS.cpu['fashion-mnist'].recipe).toEqual(CPU_MEMORISING.recipe);
+    // Multi-round keeps a smaller training set (its 42 runs), not a shorter recipe, and reads every round against Retrain.
+    expect(MULTI_ROUND_PRESETS.cpu.setting.recipe).toEqual(CPU_MEMORISING.recipe);
+    expect(MULTI_ROUND_PRESETS.cpu.methods[0]).toBe('retrain');
     // No weight decay, no augmentation: the papers' originals memorise.
     expect(CPU_MEMORISING.recipe.optimizer).toMatchObject({ weightDecay: 0 });
   });

@@ -33,7 +33,7 @@ describe('multi-round runner (smoke preset)', () => {
       expect(row.unlearnSeconds).toBeGreaterThan(0);
       expect(row.seconds).toBeCloseTo(row.unlearnSeconds + row.blendSeconds, 9);
     }
-    expect(MULTI_ROUND_METHODS).toEqual(['cf', 'a-cf', 'l1-sparse', 'a-l1', 'scrub', 'a-scrub']);
+    expect(MULTI_ROUND_METHODS).toEqual(['retrain', 'cf', 'a-cf', 'l1-sparse', 'a-l1', 'scrub', 'a-scrub']);
   });
 
   it('forgets 10% of the current retain set each round; the forget set of a round holds only new samples', () => {
