@@ -1,17 +1,13 @@
-import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { pathToFileURL } from 'url';
-import { removeOnExit } from '../io/cleanup';
-import { unescapeHtml } from '../io/html';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { assertFigure, figureTitle, type Figure } from './figure';
 
 /**
- * Static export of Plotly figures with headless Chromium: one browser launch renders a batch of
- * figures with Plotly.toImage inside a page that loads plotly.js from node_modules (no network), and
- * hands the images back through --dump-dom. About 2 s per launch on a 2-core machine, almost all of it
- * browser start-up, so render figures in batches where you can.
+ * Static export of Plotly figures with headless Chromium, driven by puppeteer-core (which downloads no
+ * browser): Plotly.toImage inside a page that loads plotly.js from node_modules (no network). The browser
+ * stays open between renders (see RenderSession).
  */
 
 export interface StaticImageOptions {
@@ -43,38 +39,120 @@ export function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
-function renderPage(figs: Figure[], o: Required<Omit<StaticImageOptions, 'width' | 'height' | 'timeoutMs'>> & StaticImageOptions): string {
-  const jobs = figs.map((f) => ({
-    data: f.data,
-    layout: f.layout,
-    width: o.width ?? (typeof f.layout.width === 'number' ? f.layout.width : 800),
-    height: o.height ?? (typeof f.layout.height === 'number' ? f.layout.height : 500),
-  }));
-  return `<!doctype html><html><head><meta charset="utf-8"><script src="${pathToFileURL(plotlyJsPath()).href}"></script></head><body>
-<script>
-(async () => {
-  const jobs = ${scriptJson(jobs)};
-  const out = [];
+/** One figure to draw: its data and layout at a pixel size. */
+interface RenderJob {
+  data: Figure['data'];
+  layout: Figure['layout'];
+  width: number;
+  height: number;
+}
+
+/** Runs in the page: draws each job with plotly.js and returns its image as a data URL. */
+async function drawInPage(jobs: RenderJob[], format: string, scale: number): Promise<string[]> {
+  type PlotlyApi = {
+    newPlot(div: unknown, data: unknown, layout: unknown, config: unknown): Promise<unknown>;
+    toImage(div: unknown, o: unknown): Promise<string>;
+    purge(div: unknown): void;
+  };
+  const g = globalThis as unknown as { Plotly: PlotlyApi; document: { createElement(t: string): { style: Record<string, string>; remove(): void }; body: { appendChild(e: unknown): void } } };
+  const out: string[] = [];
   for (const j of jobs) {
-    const div = document.createElement('div');
-    div.style.width = j.width + 'px';
-    div.style.height = j.height + 'px';
-    document.body.appendChild(div);
-    await Plotly.newPlot(div, j.data, Object.assign({}, j.layout, { width: j.width, height: j.height }), { staticPlot: true });
-    out.push(await Plotly.toImage(div, { format: ${JSON.stringify(o.format)}, width: j.width, height: j.height, scale: ${o.scale} }));
-    Plotly.purge(div);
+    const div = g.document.createElement('div');
+    div.style.width = `${j.width}px`;
+    div.style.height = `${j.height}px`;
+    g.document.body.appendChild(div);
+    await g.Plotly.newPlot(div, j.data, Object.assign({}, j.layout, { width: j.width, height: j.height }), { staticPlot: true });
+    out.push(await g.Plotly.toImage(div, { format, width: j.width, height: j.height, scale }));
+    g.Plotly.purge(div);
     div.remove();
   }
   return out;
-})().then(
-  (out) => { const p = document.createElement('pre'); p.id = 'unlearn-lab-result'; p.textContent = JSON.stringify(out); document.body.appendChild(p); },
-  (e) => { const p = document.createElement('pre'); p.id = 'unlearn-lab-error'; p.textContent = String(e && e.stack || e); document.body.appendChild(p); },
-);
-</script></body></html>`;
 }
 
 /**
- * Renders figures to static images in one headless-Chromium run. PNGs come back as Buffers,
+ * A headless Chromium with plotly.js loaded, kept open between renders: a launch costs about 2 s on 2 cores,
+ * a figure drawn in the open page a few tens of ms, so a notebook's figures after the first come quickly.
+ * It does not keep Node alive while idle (its pipes are unref'd between renders), is killed when the
+ * process exits (puppeteer), and closes itself after IDLE_CLOSE_MS without a render (memory back).
+ */
+interface RenderSession {
+  browser: Browser;
+  page: Page;
+  /** Chromium's profile folder, removed on close and at process exit (removeProfile). */
+  profile: string;
+  removeProfile: () => void;
+}
+
+const IDLE_CLOSE_MS = 60_000;
+let session: Promise<RenderSession> | null = null;
+let rendering = 0;
+let idleTimer: NodeJS.Timeout | null = null;
+
+/** Whether the session's Chromium keeps the Node process alive: only while a render is running. */
+function holdProcess(s: RenderSession, hold: boolean): void {
+  const proc = s.browser.process();
+  if (proc == null) return;
+  for (const h of [proc, ...proc.stdio]) {
+    const handle = h as { ref?: () => void; unref?: () => void } | null;
+    if (hold) handle?.ref?.();
+    else handle?.unref?.();
+  }
+}
+
+async function launchSession(chromium: string): Promise<RenderSession> {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'unlearn-lab-figure-'));
+  const removeProfile = () => fs.rmSync(profile, { recursive: true, force: true });
+  process.once('exit', removeProfile);
+  try {
+    // No signal handlers: a Jupyter kernel gets SIGINT to interrupt a cell, which must not end the process.
+    const browser = await puppeteer.launch({
+      executablePath: chromium,
+      headless: true,
+      pipe: true,
+      userDataDir: profile,
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--no-default-browser-check'],
+    });
+    try {
+      const page = await browser.newPage();
+      await page.setContent('<!doctype html><html><head><meta charset="utf-8"></head><body></body></html>');
+      await page.addScriptTag({ path: plotlyJsPath() });
+      return { browser, page, profile, removeProfile };
+    } catch (e) {
+      await browser.close();
+      throw e;
+    }
+  } catch (e) {
+    removeProfile();
+    process.off('exit', removeProfile);
+    throw e;
+  }
+}
+
+/** The process id of the kept-open Chromium, or null when none is open (diagnostics). */
+export async function figureRendererPid(): Promise<number | null> {
+  const s = session == null ? null : await session.catch(() => null);
+  return s?.browser.process()?.pid ?? null;
+}
+
+/** Closes the kept-open Chromium (figures rendered later launch a new one). */
+export async function closeFigureRenderer(): Promise<void> {
+  if (idleTimer != null) clearTimeout(idleTimer);
+  idleTimer = null;
+  const s = session;
+  session = null;
+  if (s == null) return;
+  const open = await s.catch(() => null);
+  if (open == null) return;
+  await open.browser.close().catch(() => undefined);
+  open.removeProfile();
+  process.off('exit', open.removeProfile);
+}
+
+/**
+ * Renders figures to static images in the kept-open headless Chromium. PNGs come back as Buffers,
  * SVGs as UTF-8 Buffers of the SVG text.
  */
 export async function renderFigures(figs: Figure[], opts: StaticImageOptions = {}): Promise<Buffer[]> {
@@ -89,45 +167,54 @@ export async function renderFigures(figs: Figure[], opts: StaticImageOptions = {
         'or set UNLEARN_CHROMIUM to a Chrome/Chromium binary.',
     );
   }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'unlearn-lab-figure-'));
-  // Removed on exit and on SIGINT/SIGTERM too, not only when rendering returns.
-  const forget = removeOnExit(dir);
+  const jobs: RenderJob[] = figs.map((f) => ({
+    data: f.data,
+    layout: f.layout,
+    width: opts.width ?? (typeof f.layout.width === 'number' ? f.layout.width : 800),
+    height: opts.height ?? (typeof f.layout.height === 'number' ? f.layout.height : 500),
+  }));
+  const timeout = opts.timeoutMs ?? 60_000;
+  if (idleTimer != null) clearTimeout(idleTimer);
+  idleTimer = null;
+  rendering++;
+  let timer: NodeJS.Timeout | null = null;
+  let s: RenderSession | null = null;
   try {
-    const page = path.join(dir, 'render.html');
-    fs.writeFileSync(page, renderPage(figs, { ...opts, format, scale: opts.scale ?? 1 }));
-    const timeout = opts.timeoutMs ?? 60_000;
-    const args = [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--no-first-run',
-      '--no-default-browser-check',
-      '--allow-file-access-from-files',
-      `--user-data-dir=${path.join(dir, 'profile')}`,
-      `--virtual-time-budget=${timeout}`,
-      '--dump-dom',
-      pathToFileURL(page).href,
-    ];
-    const dom = await new Promise<string>((resolve, reject) => {
-      execFile(chromium, args, { timeout, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
-        if (err) reject(new Error(`renderFigures: ${chromium} failed (${err.message.split('\n')[0]}): ${stderr.split('\n').filter((l) => !/dbus|Fontconfig/i.test(l)).slice(-3).join(' | ')}`));
-        else resolve(stdout);
-      });
+    session ??= launchSession(chromium);
+    const open = session;
+    s = await open.catch((e: Error) => {
+      if (session === open) session = null;
+      throw new Error(`renderFigures: could not start ${chromium} (${e.message.split('\n')[0]}).`);
     });
-    const error = /<pre id="unlearn-lab-error">([\s\S]*?)<\/pre>/.exec(dom);
-    if (error) throw new Error(`renderFigures: Plotly could not draw a figure: ${unescapeHtml(error[1]).split('\n')[0]}`);
-    const result = /<pre id="unlearn-lab-result">([\s\S]*?)<\/pre>/.exec(dom);
-    if (!result) throw new Error(`renderFigures: Chromium returned no images within ${timeout} ms; raise timeoutMs or check that ${plotlyJsPath()} exists.`);
-    const urls = JSON.parse(unescapeHtml(result[1])) as string[];
+    holdProcess(s, true);
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`renderFigures: Chromium returned no images within ${timeout} ms; raise timeoutMs or check that ${plotlyJsPath()} exists.`)), timeout);
+    });
+    let urls: string[];
+    try {
+      urls = await Promise.race([s.page.evaluate(drawInPage, jobs, format, opts.scale ?? 1), expired]);
+    } catch (e) {
+      const msg = (e as Error).message;
+      // A page that timed out or failed may be wedged: start the next render afresh.
+      await closeFigureRenderer();
+      throw new Error(msg.startsWith('renderFigures:') ? msg : `renderFigures: Plotly could not draw a figure: ${msg.split('\n')[0]}`);
+    }
     return urls.map((u) => {
       if (format === 'png') return Buffer.from(u.slice(u.indexOf(',') + 1), 'base64');
       const body = u.slice(u.indexOf(',') + 1);
       return Buffer.from(u.startsWith('data:image/svg+xml;base64,') ? Buffer.from(body, 'base64').toString('utf8') : decodeURIComponent(body), 'utf8');
     });
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-    forget();
+    if (timer != null) clearTimeout(timer);
+    rendering--;
+    if (rendering === 0 && session != null) {
+      const current = await session.catch(() => null);
+      if (current != null && rendering === 0) {
+        holdProcess(current, false);
+        idleTimer = setTimeout(() => void closeFigureRenderer(), IDLE_CLOSE_MS);
+        idleTimer.unref();
+      }
+    }
   }
 }
 

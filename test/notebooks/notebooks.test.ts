@@ -5,13 +5,13 @@ import * as path from 'path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findChromium } from '../../lib/plot/static-image';
 import { nonBackgroundFraction } from '../plot/png-check';
-import { allNotebooks, expectRanOnSmoke, hookTimeout, isPaper2024Notebook, runNotebooksOnSmoke, type NotebookRun } from './run-smoke';
+import { allNotebooks, expectRanOnSmoke, hookTimeout, runNotebooksOnSmoke, runsInNpmTest, type NotebookRun } from './run-smoke';
 
 /**
- * Executes every notebook headless on the 'unlearn-lab' kernel (smoke preset; see run-smoke.ts) but the 2024
- * paper's, which run in `npm test` (paper-2024.test.ts).
+ * Executes every notebook headless on the 'unlearn-lab' kernel (smoke preset; see run-smoke.ts) but 06 and the
+ * 2024 paper's, which run in `npm test` (notebooks-in-npm-test.test.ts).
  */
-const notebooks = allNotebooks().filter((n) => !isPaper2024Notebook(n));
+const notebooks = allNotebooks().filter((n) => !runsInNpmTest(n));
 let results = new Map<string, NotebookRun>();
 let outDir = '';
 

@@ -28,10 +28,10 @@ export interface NotebookRun {
 export const allNotebooks = (): string[] => fs.readdirSync(notebooksDir).filter((f) => f.endsWith('.ipynb')).sort();
 
 /**
- * The 2024 modular paper's notebooks (20-29): executed in `npm test` (the issue that added them asks for it);
- * the others run in `npm run test:slow`.
+ * The notebooks `npm test` executes: 06-bring-your-own and the 2024 modular paper's (20-29), as the issues that
+ * added them ask; the others run in `npm run test:slow`.
  */
-export const isPaper2024Notebook = (name: string): boolean => /^2\d-/.test(name);
+export const runsInNpmTest = (name: string): boolean => /^(06|2\d)-/.test(name);
 
 /** Executes the notebooks on the smoke preset; returns one record per notebook (throws if one is missing). */
 export function runNotebooksOnSmoke(notebooks: string[], outDir: string = fs.mkdtempSync(path.join(os.tmpdir(), 'unlearn-lab-notebooks-'))): Map<string, NotebookRun> {

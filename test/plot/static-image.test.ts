@@ -1,3 +1,4 @@
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -7,17 +8,30 @@ import { displayClient, writeDisplay } from '../../lib/io/jupyter';
 import { figureHtml, loadPlotlyInNotebook, PLOTLY_NBEXTENSION_PATH, saveFigure, show } from '../../lib/plot/display';
 import { lossHistogram } from '../../lib/plot/loss-histogram';
 import { rocCurves } from '../../lib/plot/roc';
-import { renderFigures } from '../../lib/plot/static-image';
+import { closeFigureRenderer, figureRendererPid, renderFigures } from '../../lib/plot/static-image';
 import { nonBackgroundFraction } from './png-check';
+
+const root = path.join(__dirname, '..', '..');
+/** The script's work takes a few seconds; a hang is killed at this limit. */
+const EXIT_WITHIN_MS = 60_000;
+
+/** Whether a process id is running (a zombie of an exited Chromium counts as gone). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  const stat = fs.existsSync(`/proc/${pid}/stat`) ? fs.readFileSync(`/proc/${pid}/stat`, 'utf8') : '';
+  return !/^\d+ \(.*\) Z/.test(stat);
+}
 
 const hist = lossHistogram({ forget: [0.1, 0.2, 0.2, 0.3, 1.5], test: [0.5, 0.9, 1.2, 2.2, 2.5] }, { bins: 10, title: 'losses' });
 const roc = rocCurves([{ name: 'MIA', scores: [0.9, 0.7, 0.4, 0.2, 0.6, 0.1], labels: [1, 1, 1, 0, 0, 0] }]);
 
 describe('static export with headless Chromium', () => {
-  it('renders a batch of figures to non-blank PNGs of the requested size in one launch', async () => {
-    const t0 = performance.now();
+  it('renders a batch of figures to non-blank PNGs of the requested size', async () => {
     const [a, b] = await renderFigures([hist, roc], { width: 640, height: 400 });
-    const seconds = (performance.now() - t0) / 1000;
     for (const png of [a, b]) {
       const s = nonBackgroundFraction(png);
       expect([s.width, s.height]).toEqual([640, 400]);
@@ -25,8 +39,44 @@ describe('static export with headless Chromium', () => {
       expect(s.fraction).toBeGreaterThan(0.01);
       expect(s.fraction).toBeLessThan(0.9);
     }
-    console.log(`renderFigures: 2 figures in ${seconds.toFixed(2)} s`);
   });
+
+  it('keeps one Chromium open across renders until closed, then launches a new one', async () => {
+    await renderFigures([hist]);
+    const first = await figureRendererPid();
+    expect(first).toBeGreaterThan(0);
+    const [svg] = await renderFigures([roc], { format: 'svg' });
+    expect(svg.toString('utf8')).toMatch(/^<svg[\s\S]*<\/svg>$/);
+    expect(await figureRendererPid()).toBe(first);
+    await closeFigureRenderer();
+    expect(await figureRendererPid()).toBeNull();
+    expect(alive(first!)).toBe(false);
+    await renderFigures([hist]);
+    const second = await figureRendererPid();
+    expect(second).not.toBeNull();
+    expect(second).not.toBe(first);
+    await closeFigureRenderer();
+  });
+
+  it('a render that runs out of time says so, and the next render starts a fresh Chromium', async () => {
+    await renderFigures([hist]);
+    const before = await figureRendererPid();
+    await expect(renderFigures([hist, roc], { timeoutMs: 1 })).rejects.toThrow(/renderFigures: Chromium returned no images within 1 ms; raise timeoutMs/);
+    const [png] = await renderFigures([hist]);
+    expect(nonBackgroundFraction(png).fraction).toBeGreaterThan(0.01);
+    expect(await figureRendererPid()).not.toBe(before);
+  });
+
+  it('a script that rendered a figure exits by itself and leaves no Chromium behind', () => {
+    // Same preparation as `npm test`: an up-to-date dist/ (rebuilt when lib/ is newer).
+    execFileSync('bash', [path.join(root, 'kernels-config', 'setup.sh')], { cwd: root, stdio: 'inherit' });
+    const run = spawnSync(process.execPath, [path.join(__dirname, 'fixtures', 'render-and-exit.cjs')], { cwd: root, encoding: 'utf8', timeout: EXIT_WITHIN_MS });
+    expect(run.signal, `killed after ${EXIT_WITHIN_MS} ms: the process did not exit by itself`).toBeNull();
+    expect(run.status, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout.trim().split('\n').pop()!) as { bytes: number; chromium: number };
+    expect(out.bytes).toBeGreaterThan(1000);
+    expect(alive(out.chromium)).toBe(false);
+  }, 180_000);
 
   it('says how to install Chromium when it is missing, and refuses a non-figure', async () => {
     const before = process.env.UNLEARN_CHROMIUM;
