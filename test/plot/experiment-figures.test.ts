@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { allExperiments } from '../../lib/experiments/registry';
 import { hasCommittedResults, loadCommittedResults } from '../../lib/experiments/shared/committed';
 import type { ExperimentOutput } from '../../lib/experiments/shared/output';
-import { AVG_GAP, gapColumn } from '../../lib/experiments/shared/retrain-gap';
+import { AVG_GAP, gapColumn, REFERENCE_ROW_COLOURS } from '../../lib/experiments/shared/retrain-gap';
 import { dotPlot } from '../../lib/plot/dot-plot';
 import { figureTitle, type Figure, type Trace } from '../../lib/plot/figure';
 import { metricBars } from '../../lib/plot/metric-bars';
@@ -189,6 +189,12 @@ describe('tables read against Original and Retrain', () => {
     const noRetrain = e.output(syntheticMultiRound(1, ['cf', 'a-cf']), { preset: 'smoke' });
     expect(noRetrain.tables['gap-to-retrain']).toBeUndefined();
     expect(noRetrain.notes!.join(' ')).toMatch(/No Retrain run/);
+    // Retrain's lines are near-black (the dot plots' reference colour), the original's grey dotted, the methods coloured.
+    const lines = out.figures!.map((f) => f.figure).find((f) => f.data.some((t) => t.name === 'retrain'))!.data;
+    const colour = (name: string) => (lines.find((t) => t.name === name)!.line as { color: string }).color;
+    expect(colour('retrain')).toBe(REFERENCE_ROW_COLOURS.retrain);
+    expect(colour('retrain+blend')).toBe(REFERENCE_ROW_COLOURS.retrain);
+    expect(new Set(['original', 'retrain', 'cf', 'a-cf'].map(colour)).size).toBe(4);
   });
 });
 

@@ -5,7 +5,7 @@ import { cellOrNull, meanOrNaN } from '../shared/harness';
 import { methodOfLabel, statusLabel } from '../shared/measure';
 import type { ExperimentOutput } from '../shared/output';
 import { PERCENT_SCALE, percent, renderedCell } from '../shared/percent';
-import { MIA_IDEAL_LINE, ORIGINAL, readingNotes, retrainGapTable } from '../shared/retrain-gap';
+import { MIA_IDEAL_LINE, ORIGINAL, readingNotes, REFERENCE_ROW_COLOURS, RETRAIN, retrainGapTable } from '../shared/retrain-gap';
 import { multiRoundLabel, multiRoundRuns, multiRoundTable, type MultiRoundResult } from './run';
 import { MULTI_ROUND, PAPER_FIG4 } from './settings';
 
@@ -26,7 +26,7 @@ export const MULTI_ROUND_METRICS: [metric: string, title: string][] = [
 /**
  * Fig. 4: one figure per metric, one line per method over the rounds; a method keeps its colour, solid
  * without Blend and dashed with Blend. The original model (where the result has it) is a grey dotted
- * line, and the MIA figure has the ideal score of 50 dashed.
+ * line, Retrain (where run) near-black, and the MIA figure has the ideal score of 50 dashed.
  */
 export function multiRoundFigures(r: MultiRoundResult): Record<string, Figure> {
   const rounds = [...new Set(r.rows.map((x) => x.round))].sort((a, b) => a - b);
@@ -58,7 +58,9 @@ export function multiRoundFigures(r: MultiRoundResult): Record<string, Figure> {
         t.line = ORIGINAL_LINE;
         continue;
       }
-      const colour = PALETTE[methods.indexOf(label.replace(/\+blend$/, '')) % PALETTE.length];
+      const method = label.replace(/\+blend$/, '');
+      // Retrain, the target, in the reference grey-black of the dot plots; the other methods in palette colours.
+      const colour = method === RETRAIN ? REFERENCE_ROW_COLOURS[RETRAIN] : PALETTE[methods.filter((m) => m !== RETRAIN).indexOf(method) % PALETTE.length];
       t.line = { color: colour, width: 2, ...(label.endsWith('+blend') ? { dash: 'dash' } : {}) };
     }
     figs[metric] = fig;
