@@ -15,6 +15,12 @@ import os
 import sys
 import time
 
+# This checkout's own kernel spec (<checkout>/.jupyter, written by register-kernel.cjs) comes first on
+# Jupyter's search path, so the notebooks run this checkout's code whichever checkout the per-user
+# kernel points at.
+_CHECKOUT_JUPYTER = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), '.jupyter')
+os.environ['JUPYTER_PATH'] = os.pathsep.join([_CHECKOUT_JUPYTER] + [p for p in os.environ.get('JUPYTER_PATH', '').split(os.pathsep) if p])
+
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError

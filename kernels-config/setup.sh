@@ -52,4 +52,6 @@ if [ "$(readlink node_modules/unlearn-lab 2>/dev/null)" != ".." ]; then
   ln -s .. node_modules/unlearn-lab
 fi
 
-node kernels-config/register-kernel.cjs --quiet
+# The kernel: this checkout's own (.jupyter, always) and the per-user one (see register-kernel.cjs;
+# `setup.sh --here`, which npm start runs, points the per-user kernel at this checkout).
+node kernels-config/register-kernel.cjs --quiet "$@"
