@@ -8,7 +8,7 @@ export { rocCurves, rocFromScores, type RocCurve, type AttackScores, type RocOpt
 export { metricBars, type MetricChartOptions } from './metric-bars';
 export { metricLines, type MetricLinesOptions } from './metric-lines';
 export { dotPlot, type DotPlotOptions, type DotPlotReference } from './dot-plot';
-export { roundLines, type RoundSeries, type RoundLinesOptions } from './round-lines';
+export { roundLines, roundLinePanels, type RoundSeries, type RoundLinesOptions, type RoundPanel } from './round-lines';
 export { radarChart, type RadarSeries, type RadarOptions } from './radar';
 export { imageGrid, type ImageGridOptions } from './image-grid';
 export { heatmapOverlay, heatmapOverlayGrid, type HeatMap, type HeatMapRow, type HeatmapOverlayOptions, type HeatmapGridOptions } from './heatmap-overlay';

@@ -7,4 +7,4 @@ export { UNLEARN_PRESETS, presetConfig, unlearnPresetNames, type UnlearnPreset }
 export { runRounds, type UnlearnRound } from './framework/multi-round';
 export { ClassIndex, SubsetSampler } from './shared/samplers';
 // A-AMU's per-step sample and penalty, for analyses that must compute what the method computes (aamu-anatomy).
-export { AMU_DEFAULTS, amuPenalty, drawAmuSample, type AmuConfig } from './methods/a-amu';
+export { acceleratedBaseOf, AMU_DEFAULTS, amuPenalty, drawAmuSample, type AmuConfig } from './methods/a-amu';

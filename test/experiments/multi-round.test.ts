@@ -101,7 +101,9 @@ describe('multi-round runner (smoke preset)', () => {
     expect(Object.keys(figs)).toEqual(['testAcc', 'retainAcc', 'forgetAcc', 'mia', 'seconds']);
     const lines = figs.testAcc.data.filter((t) => t.mode === 'lines+markers');
     expect(lines.map((t) => t.name)[0]).toBe('original');
-    expect(lines).toHaveLength(1 + METHODS.length * 2);
+    // One panel per method family (cf with a-cf; scrub), each with the original: 2 + 3 x 2 lines.
+    expect((figs.testAcc.layout.annotations as { text: string }[]).map((a) => a.text)).toEqual(['cf and a-cf', 'scrub']);
+    expect(lines).toHaveLength(2 + METHODS.length * 2);
     // The ideal MIA score, dashed, in the MIA figure; the original has no line in the time figure.
     expect(figs.mia.data.some((t) => t.mode === 'lines' && (t.y as number[]).every((y) => y === 50))).toBe(true);
     expect(figs.seconds.data.some((t) => t.name === 'original')).toBe(false);

@@ -11,6 +11,7 @@ import { suliRadar } from '../../lib/experiments/suli-class-wise/views';
 import type { SuliClassWiseResult } from '../../lib/experiments/suli-class-wise/run';
 import { suliGradCamFigures } from '../../lib/experiments/suli-feature-space/views';
 import type { SuliFeatureSpaceResult } from '../../lib/experiments/suli-feature-space/run';
+import { multiRoundFigures, type MultiRoundResult } from '../../lib/experiments/multi-round';
 import { syntheticMultiRound, syntheticReducedRetain, syntheticSingleRound } from '../helpers/synthetic-results';
 
 // Issue 15: a bar or dot per method and metric, never two stacked into one; every MIA figure shows the ideal.
@@ -195,6 +196,24 @@ describe('tables read against Original and Retrain', () => {
     expect(colour('retrain')).toBe(REFERENCE_ROW_COLOURS.retrain);
     expect(colour('retrain+blend')).toBe(REFERENCE_ROW_COLOURS.retrain);
     expect(new Set(['original', 'retrain', 'cf', 'a-cf'].map(colour)).size).toBe(4);
+  });
+
+  it('multi-round (committed cpu run): one panel per method and its A-AMU version, each with Original and Retrain, CIs as bars', () => {
+    const figs = multiRoundFigures(loadCommittedResults<MultiRoundResult>('multi-round', 'cpu'));
+    const mia = figs.mia;
+    const titles = (mia.layout.annotations as { text: string }[]).map((a) => a.text);
+    expect(titles).toEqual(['cf and a-cf', 'l1-sparse and a-l1', 'scrub and a-scrub']);
+    titles.forEach((_, k) => {
+      const axis = k === 0 ? 'x' : `x${k + 1}`;
+      const inPanel = mia.data.filter((t) => t.xaxis === axis && t.mode === 'lines+markers').map((t) => String(t.name));
+      expect(inPanel).toEqual(expect.arrayContaining(['original', 'retrain', 'retrain+blend']));
+      expect(inPanel).toHaveLength(7);
+    });
+    // One legend entry per name across panels; 3 seeds give CI bars, no shaded bands.
+    const legend = mia.data.filter((t) => t.showlegend !== false).map((t) => String(t.name));
+    expect(new Set(legend).size).toBe(legend.length);
+    expect(mia.data.some((t) => t.fill === 'toself')).toBe(false);
+    expect(mia.data.filter((t) => t.name === 'cf').every((t) => (t.error_y as { array: number[] }).array.length === 3)).toBe(true);
   });
 });
 

@@ -1,6 +1,7 @@
 import { PALETTE, type Figure } from '../../plot/figure';
-import { roundLines, type RoundSeries } from '../../plot/round-lines';
+import { roundLinePanels, type RoundSeries } from '../../plot/round-lines';
 import type { Cell, ResultsTable, Table } from '../../results';
+import { acceleratedBaseOf } from '../../unlearn';
 import { cellOrNull, meanOrNaN } from '../shared/harness';
 import { methodOfLabel, statusLabel } from '../shared/measure';
 import type { ExperimentOutput } from '../shared/output';
@@ -24,19 +25,29 @@ export const MULTI_ROUND_METRICS: [metric: string, title: string][] = [
 ];
 
 /**
- * Fig. 4: one figure per metric, one line per method over the rounds; a method keeps its colour, solid
- * without Blend and dashed with Blend. The original model (where the result has it) is a grey dotted
- * line, Retrain (where run) near-black, and the MIA figure has the ideal score of 50 dashed.
+ * Fig. 4: one figure per metric, one line per method over the rounds, in one panel per method and its A-AMU
+ * version; a method keeps its colour, solid without Blend and dashed with Blend, with 95% CI bars. Every
+ * panel has the original model (where the result has it) grey dotted and Retrain (where run) near-black;
+ * the MIA figure has the ideal score of 50 dashed.
  */
 export function multiRoundFigures(r: MultiRoundResult): Record<string, Figure> {
   const rounds = [...new Set(r.rows.map((x) => x.round))].sort((a, b) => a - b);
   // Table labels: a flagged run keeps its mark ('a-cf [diverged]') and its own line.
   const labels = [...new Set([...(r.originals ?? []).map((x) => statusLabel(ORIGINAL, x)), ...r.rows.map((x) => statusLabel(multiRoundLabel(x.method, x.blend), x))])];
   const methods = [...new Set(r.rows.map((x) => x.method))];
+  const methodOf = (label: string) => methodOfLabel(label).replace(/\+blend$/, '');
+  // One panel per method and its A-AMU version (CF with A-CF, ...), each with Original and Retrain: 15 lines
+  // with CIs in one chart hide each other.
+  const family = (m: string) => acceleratedBaseOf(m) ?? m;
+  const families = [...new Set(methods.filter((m) => m !== RETRAIN).map(family))];
+  const panels = (families.length > 0 ? families : [RETRAIN]).map((f) => {
+    const members = methods.filter((m) => m !== RETRAIN && family(m) === f);
+    return { title: members.join(' and ') || f, labels: labels.filter((l) => [ORIGINAL, RETRAIN].includes(methodOf(l)) || family(methodOf(l)) === f) };
+  });
   const figs: Record<string, Figure> = {};
   const table = tableOf(r);
   for (const [metric, title] of MULTI_ROUND_METRICS) {
-    const series: RoundSeries[] = labels.map((l) => {
+    const seriesOf = (l: string): RoundSeries => {
       // A series has the rounds it has runs for (a run flagged in one round only is a one-point series).
       const points = rounds.flatMap((k) => {
         const c = renderedCell(metric, cellOrNull(table, l, `round ${k}`, metric));
@@ -44,24 +55,21 @@ export function multiRoundFigures(r: MultiRoundResult): Record<string, Figure> {
       });
       const ci = points.map(({ c }) => (Number.isFinite(c.ci) ? c.ci : 0));
       return { name: l, rounds: points.map((p) => p.k), values: points.map((p) => p.c.mean), ...(ci.some((v) => v > 0) ? { ci } : {}) };
-    });
+    };
     // The original has no times: no line in the time figure.
-    const fig = roundLines(
-      series.filter((x) => x.values.length > 0),
-      { title: `${title}: solid without Blend, dashed with Blend`, yTitle: title, xTitle: 'round', ...(metric === 'mia' ? { references: [MIA_IDEAL_LINE] } : {}) },
+    const fig = roundLinePanels(
+      panels.map((p) => ({ title: p.title, series: p.labels.map(seriesOf).filter((x) => x.values.length > 0) })).filter((p) => p.series.length > 0),
+      { title: `${title}: solid without Blend, dashed with Blend; mean +- 95% CI over seeds`, yTitle: title, xTitle: 'round', ...(metric === 'mia' ? { references: [MIA_IDEAL_LINE] } : {}) },
     );
     for (const t of fig.data) {
       const name = String(t.name ?? '');
       if (t.mode !== 'lines+markers') continue;
       const label = methodOfLabel(name);
-      if (label === ORIGINAL) {
-        t.line = ORIGINAL_LINE;
-        continue;
-      }
-      const method = label.replace(/\+blend$/, '');
-      // Retrain, the target, in the reference grey-black of the dot plots; the other methods in palette colours.
-      const colour = method === RETRAIN ? REFERENCE_ROW_COLOURS[RETRAIN] : PALETTE[methods.filter((m) => m !== RETRAIN).indexOf(method) % PALETTE.length];
-      t.line = { color: colour, width: 2, ...(label.endsWith('+blend') ? { dash: 'dash' } : {}) };
+      const method = methodOf(name);
+      // Original grey dotted, Retrain (the target) in the dot plots' near-black, the other methods in palette colours.
+      const colour = method === ORIGINAL ? ORIGINAL_LINE.color : method === RETRAIN ? REFERENCE_ROW_COLOURS[RETRAIN] : PALETTE[methods.filter((m) => m !== RETRAIN).indexOf(method) % PALETTE.length];
+      t.line = method === ORIGINAL ? ORIGINAL_LINE : { color: colour, width: 2, ...(label.endsWith('+blend') ? { dash: 'dash' } : {}) };
+      if (t.error_y != null) t.error_y = { ...(t.error_y as Record<string, unknown>), color: colour };
     }
     figs[metric] = fig;
   }

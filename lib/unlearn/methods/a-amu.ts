@@ -117,6 +117,14 @@ function amuHook(name: string, inputs: UnlearnInputs, c: AmuConfig, index: Class
   };
 }
 
+/** The base method of each A-AMU method ('a-l1' -> 'l1-sparse'), filled by accelerated(). */
+const BASE_OF = new Map<string, string>();
+
+/** The method an A-AMU method accelerates ('a-cf' -> 'cf', 'a-l1' -> 'l1-sparse'), or null for any other name. */
+export function acceleratedBaseOf(name: string): string | null {
+  return BASE_OF.get(name) ?? null;
+}
+
 /**
  * A-AMU as a wrapper: the returned method runs `base` unchanged except for its retain-step loss
  * (squared main CE + lambda * MIA regulariser) and its default settings (`baseDefaults`, e.g. Adam
@@ -128,6 +136,7 @@ export function accelerated<C extends TrainConfig>(
 ): DefinedUnlearner<C & AmuConfig> {
   if (!base.spec.hookable) throw new Error(`${spec.name}: A-AMU needs a method whose retain loss can be changed; ${base.name} is not hookable.`);
   const b = base.spec;
+  BASE_OF.set(spec.name, base.name);
   return defineUnlearner<C & AmuConfig>({
     name: spec.name,
     description: spec.description,
