@@ -234,8 +234,7 @@ function convPart(layer: Conv2d, a: tf.Tensor4D, g: tf.Tensor4D, mode: ConvNormM
     });
     const per5 = tf.reshape(per, [cin, k, k, n, cout]);
     // The sum over the leading d axis as ones[1, d] x [d, n*cout], then a trailing-axis sum. (A 5-D tf.sum over
-    // [0, 1, 2, 4] transposes the whole tensor on wasm, 100x slower; a leading-axis tf.sum with more than ~16k
-    // trailing elements crashes the wasm engine's pooling-based Sum: 'memory access out of bounds'.)
+    // [0, 1, 2, 4] transposes the whole tensor on wasm, 100x slower.)
     const norms = tf.tidy(
       () => tf.sum(tf.reshape(tf.matMul(tf.ones([1, d]), tf.square(tf.reshape(per, [d, n * cout]))), [n, cout]), 1) as tf.Tensor1D,
     );
