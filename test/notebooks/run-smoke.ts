@@ -41,7 +41,7 @@ export function runNotebooksOnSmoke(notebooks: string[], outDir: string = fs.mkd
   const before = new Map(notebooks.map((n) => [n, fs.readFileSync(path.join(notebooksDir, n), 'utf8')]));
   const run = spawnSync(
     '/usr/bin/python3',
-    [path.join(root, 'kernels-config', 'run-notebooks.py'), '--out', outDir, '--timeout', String(CELL_TIMEOUT_S), '--html', ...notebooks.map((n) => path.join(notebooksDir, n))],
+    [path.join(root, 'kernels-config', 'run-notebooks.py'), '--out', outDir, '--timeout', String(CELL_TIMEOUT_S), '--html', '--jobs', String(NOTEBOOK_JOBS), ...notebooks.map((n) => path.join(notebooksDir, n))],
     { cwd: root, encoding: 'utf8', env: { ...process.env, UNLEARN_PRESET: 'smoke', PYDEVD_DISABLE_FILE_VALIDATION: '1' }, timeout: NOTEBOOK_BUDGET_MS * Math.max(1, notebooks.length) },
   );
   const results = new Map<string, NotebookRun>();
@@ -55,6 +55,9 @@ export function runNotebooksOnSmoke(notebooks: string[], outDir: string = fs.mkd
   for (const n of notebooks) expect(fs.readFileSync(path.join(notebooksDir, n), 'utf8')).toBe(before.get(n));
   return results;
 }
+
+/** Notebooks executed at once: two kernels on two cores overlap their single-threaded TypeScript checks. */
+const NOTEBOOK_JOBS = 2;
 
 /** The most one smoke notebook may take on a loaded 2-core machine (a runaway guard), and the hook timeout per notebook. */
 export const NOTEBOOK_BUDGET_MS = 240_000;
