@@ -4,6 +4,7 @@ import { init } from '../../lib/engine/init';
 import { Rng } from '../../lib/engine/rng';
 import { MAX_POOL_CHANNELS, poolingChannels } from '../../lib/engine/wasm-kernels/reduce-by-pooling';
 import { relativeError } from '../helpers/compare';
+import { onBoth } from '../helpers/on-both-backends';
 
 /**
  * Shapes at the edges of the project's wasm kernels, checked against the cpu backend. Sum/Mean of a leading
@@ -13,17 +14,6 @@ import { relativeError } from '../helpers/compare';
  * here after the wide reductions, in the same process.
  */
 
-/** Runs fn on wasm and on cpu with the same input values and returns both results. */
-function onBoth(shape: number[], seed: string, fn: (x: tf.Tensor) => tf.Tensor): [Float32Array, Float32Array] {
-  const values = new Rng(seed).normalArray(shape.reduce((a, b) => a * b, 1), 0.3, 1);
-  const run = (backend: string) => {
-    void tf.setBackend(backend);
-    return tf.tidy(() => fn(tf.tensor(values, shape)).dataSync() as Float32Array);
-  };
-  const out: [Float32Array, Float32Array] = [run('wasm'), run('cpu')];
-  void tf.setBackend('wasm');
-  return out;
-}
 
 /** Counts of live tensors and wasm buffers, to show that fn leaves nothing behind. */
 function leftBehind(fn: () => void): { tensors: number; buffers: number } {

@@ -1,20 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init } from '../../lib/engine/init';
-import { Rng } from '../../lib/engine/rng';
 import { relativeError } from '../helpers/compare';
+import { onBoth } from '../helpers/on-both-backends';
 
-/** Runs fn on wasm and on cpu with the same input values and returns both results. */
-function onBoth(shape: number[], seed: string, fn: (x: tf.Tensor) => tf.Tensor): [Float32Array, Float32Array] {
-  const values = new Rng(seed).normalArray(shape.reduce((a, b) => a * b, 1), 0.3, 1);
-  const run = (backend: string) => {
-    void tf.setBackend(backend);
-    return tf.tidy(() => fn(tf.tensor(values, shape)).dataSync() as Float32Array);
-  };
-  const out: [Float32Array, Float32Array] = [run('wasm'), run('cpu')];
-  void tf.setBackend('wasm');
-  return out;
-}
 
 describe('wasm Sum/Mean over non-innermost axes (average-pooling reduction) match the cpu backend', () => {
   beforeAll(async () => {
