@@ -5,10 +5,11 @@ import { getExperiment } from '../experiments/registry';
 import type { PresetName } from '../experiments/shared/presets';
 import { writeJson, writeTableCsv } from '../report/export';
 import type { Table } from '../results';
-import { cellLabel, type CellFile, type ExperimentCellConfig, type LiraTargetConfig } from './cells';
+import { type CellFile, type ExperimentCellConfig, type LiraTargetConfig } from './cells';
 import { mergeLira, type LiraAudit, type LiraShadowCell, type LiraTargetCell } from './lira-cells';
 import { writeResultsFolder } from './output';
 import { mergeSeedResults } from './seed-merge';
+import { shellQuote } from './shell';
 import { openSweep, sweepStatus } from './sweep';
 
 export interface MergedGroup {
@@ -45,7 +46,7 @@ export async function mergeSweep(dir: string, o: { command?: string; log?: (line
         `Run them with \`unlearn-lab sweep ${s.plan.specFile} --out ${dir}\` (it skips the finished ones), then merge again.`,
     );
   }
-  const command = o.command ?? `npx unlearn-lab merge ${dir}`;
+  const command = o.command ?? `npx unlearn-lab merge ${shellQuote(dir)}`;
   const groups = [...new Set(s.plan.cells.map((c) => c.group))];
   const out: MergedGroup[] = [];
   for (const group of groups) {
@@ -53,7 +54,7 @@ export async function mergeSweep(dir: string, o: { command?: string; log?: (line
     const target = path.join(s.dir, 'merged', group);
     const first = cells[0].config;
     if (first.kind === 'experiment') out.push(await mergeExperimentGroup(group, cells, target, command, o.log));
-    else out.push(mergeLiraGroup(group, cells, target, o.log));
+    else out.push(mergeLiraGroup(group, cells, target, command, o.log));
     o.log?.(`merged ${group}: ${cells.length} cell(s) -> ${path.relative(process.cwd(), target) || target}`);
   }
   writeFileAtomic(path.join(s.dir, 'merged', 'index.json'), `${JSON.stringify({ sweep: s.plan.name, merged: new Date().toISOString(), groups: out }, null, 1)}\n`);
@@ -72,14 +73,15 @@ async function mergeExperimentGroup(group: string, cells: CellFile[], target: st
     // The seed count of the merged run, where its seeds are 0..n-1 (a one-piece cell keeps its own).
     ...(c.seed != null && contiguous ? { seeds: seeds.length } : c.seeds != null ? { seeds: c.seeds } : {}),
     outDir: target,
-    command: `${command} (group ${group}: ${cells.map((x) => cellLabel(x.config)).join('; ')})`,
+    // Runnable as written: it rebuilds every group of the sweep, this one included.
+    command,
     log,
   };
   const { files } = await writeResultsFolder(e, o, () => Promise.resolve(c.seed != null ? mergeSeedResults(e.name, cells.map((x) => x.result)) : cells[0].result));
   return { group, kind: 'experiment', cells: cells.length, dir: target, files };
 }
 
-function mergeLiraGroup(group: string, cells: CellFile[], target: string, log?: (line: string) => void): MergedGroup {
+function mergeLiraGroup(group: string, cells: CellFile[], target: string, command: string, log?: (line: string) => void): MergedGroup {
   const t = cells.find((x) => x.config.kind === 'lira-target');
   if (t == null) throw new Error(`LiRA group ${group} has no target cell.`);
   const audit = mergeLira(t.config as LiraTargetConfig, t.result as LiraTargetCell, cells.filter((x) => x.config.kind === 'lira-shadow').map((x) => x.result as LiraShadowCell));
@@ -87,7 +89,7 @@ function mergeLiraGroup(group: string, cells: CellFile[], target: string, log?: 
   try {
     const json = path.join(folder.dir, 'results.json');
     const csv = path.join(folder.dir, 'lira.csv');
-    writeJson({ experiment: 'lira-sweep', ...audit }, json);
+    writeJson({ experiment: 'lira-sweep', command, ...audit }, json);
     writeTableCsv(liraTable(audit), csv);
     folder.commit();
   } catch (e) {

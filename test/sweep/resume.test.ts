@@ -72,7 +72,13 @@ describe('kill -9 and resume', () => {
 
     const merged = JSON.parse(fs.readFileSync(path.join(dir, 'merged', 'suli-class-wise-smoke-3seeds', 'results.json'), 'utf8')) as Record<string, unknown>;
     for (const k of ['rows', 'table', 'setups', 'forgetClass', 'dataset']) same(merged[k], reference[k]);
-    expect((merged.provenance as { command: string }).command).toMatch(/^npx unlearn-lab merge /);
+    // The recorded command is runnable as written, and rebuilds the same results.
+    const recorded = (merged.provenance as { command: string }).command;
+    expect(recorded).toBe(`npx unlearn-lab merge ${dir}`);
+    const again = cli(recorded.split(' ').slice(2), { cache });
+    expect(again.status, again.stderr).toBe(0);
+    const remerged = JSON.parse(fs.readFileSync(path.join(dir, 'merged', 'suli-class-wise-smoke-3seeds', 'results.json'), 'utf8')) as Record<string, unknown>;
+    for (const k of ['rows', 'table', 'setups']) same(remerged[k], merged[k]);
 
     // The LiRA audit of 2 shadows as 3 cells equals memorisation-regime's own (one process).
     const lira = JSON.parse(fs.readFileSync(path.join(dir, 'merged', `lira-${SMOKE_LIRA_CANDIDATE}-smoke-2shadows`, 'results.json'), 'utf8')) as Record<string, unknown>;
