@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { useThreadedWasm, wasmThreadsInfo } from './wasm-threads';
+import { guardWasmHeap } from './wasm-heap-guard';
 import { registerWasmKernels } from './wasm-kernels/register';
 import { registerWebgpuKernels } from './webgpu-kernels';
 
@@ -117,6 +118,7 @@ const loadWasm: BackendLoader = async ({ threads }) => {
   useThreadedWasm(threads);
   registerWasmKernels();
   await activate('wasm');
+  guardWasmHeap();
   const t = wasmThreadsInfo();
   return {
     tfBackend: 'wasm',

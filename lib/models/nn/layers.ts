@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../engine/rng';
 import { uniformFanIn } from './init';
 import { Module } from './module';
+import { normalise } from './normalise';
 
 export type Padding = 'same' | 'valid' | number;
 
@@ -62,9 +63,7 @@ export class Linear extends Module {
 /**
  * Instance norm with a per-channel affine, i.e. PyTorch GroupNorm(C, C): each sample and channel is
  * normalised over its spatial positions. Same in training and evaluation (no running statistics).
- * The gradient is written out analytically (tf.customGrad): autodiff through tf.moments kept about six
- * full-size intermediates per layer alive for the backward pass, which exhausted the wasm heap at
- * batch 256 on 32x32 inputs; this keeps only x and per-(sample, channel) statistics.
+ * Its gradient is written out (normalise): autodiff exhausted the wasm heap at batch 256 on 32x32 inputs.
  */
 export class InstanceNorm extends Module {
   readonly gamma: tf.Variable;
@@ -81,33 +80,15 @@ export class InstanceNorm extends Module {
   }
 }
 
-/** y = gamma * (x - mean_hw) / sqrt(var_hw + eps) + beta, with an analytic gradient. */
+/** y = gamma * (x - mean_hw) / sqrt(var_hw + eps) + beta per sample and channel (normalise, analytic gradient). */
 export function instanceNorm(x: tf.Tensor4D, gamma: tf.Tensor1D | tf.Variable, beta: tf.Tensor1D | tf.Variable, eps = 1e-5): tf.Tensor4D {
-  const f = tf.customGrad(((xs: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
-    const { mean, variance } = tf.moments(xs, [1, 2], true);
-    const rstd = tf.rsqrt(tf.add(variance, eps));
-    const scale = tf.mul(rstd, g);
-    const value = tf.add(tf.mul(xs, scale), tf.sub(b, tf.mul(mean, scale)));
-    save([xs, mean, rstd, g]);
-    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [xSaved, m, r, gam] = saved;
-      const xhat = tf.mul(tf.sub(xSaved, m), r);
-      const dBeta = tf.sum(dy, [0, 1, 2]);
-      const dGamma = tf.sum(tf.mul(dy, xhat), [0, 1, 2]);
-      const gdy = tf.mul(dy, gam);
-      const meanG = tf.mean(gdy, [1, 2], true);
-      const meanGX = tf.mean(tf.mul(gdy, xhat), [1, 2], true);
-      const dx = tf.mul(tf.sub(tf.sub(gdy, meanG), tf.mul(xhat, meanGX)), r);
-      return [dx, dGamma, dBeta];
-    };
-    return { value, gradFunc };
-  }) as unknown as Parameters<typeof tf.customGrad>[0]);
-  return f(x, gamma, beta) as tf.Tensor4D;
+  return normalise(x, gamma, beta, eps, [1, 2]) as tf.Tensor4D;
 }
 
 /**
  * Batch norm over N,H,W (or N for 2-D input) with PyTorch semantics: batch statistics in training,
- * running statistics (momentum 0.1, unbiased running variance) in evaluation.
+ * running statistics (momentum 0.1, unbiased running variance) in evaluation. In training its gradient
+ * is written out (normalise).
  */
 export class BatchNorm extends Module {
   readonly gamma: tf.Variable;
@@ -130,16 +111,15 @@ export class BatchNorm extends Module {
         tf.add(tf.mul(tf.mul(tf.sub(x, this.runningMean), tf.rsqrt(tf.add(this.runningVar, this.eps))), this.gamma), this.beta),
       );
     }
-    const { mean, variance } = tf.moments(x, axes);
     const count = x.size / this.channels;
     // Running statistics are state: nothing differentiated depends on them.
-    tf.tidy(() => {
-      const v = tf.mul(variance, count / Math.max(1, count - 1));
-      this.runningMean.assign(tf.add(tf.mul(this.runningMean, 1 - this.momentum), tf.mul(mean, this.momentum)));
-      this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - this.momentum), tf.mul(v, this.momentum)));
-    });
-    const normed = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, this.eps)));
-    return tf.add(tf.mul(normed, this.gamma), this.beta);
+    const updateRunning = (mean: tf.Tensor, variance: tf.Tensor) =>
+      tf.tidy(() => {
+        const v = tf.mul(tf.reshape(variance, [this.channels]), count / Math.max(1, count - 1));
+        this.runningMean.assign(tf.add(tf.mul(this.runningMean, 1 - this.momentum), tf.mul(tf.reshape(mean, [this.channels]), this.momentum)));
+        this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - this.momentum), tf.mul(v, this.momentum)));
+      });
+    return normalise(x, this.gamma, this.beta, this.eps, axes, updateRunning);
   }
 }
 

@@ -3,6 +3,7 @@ import type { Rng } from '../../engine/rng';
 import { truncNormal } from './init';
 import { Conv2d, Linear } from './layers';
 import { Module } from './module';
+import { normalise } from './normalise';
 
 /**
  * The pre-norm transformer encoder of timm's VisionTransformer (vit_tiny_patch16_224 and kin), with timm's
@@ -51,8 +52,8 @@ export class GELU extends Module {
 
 /**
  * LayerNorm over the last axis with an affine (weight ones, bias zeros); eps 1e-6 as timm's ViT. The gradient is
- * written out (as instanceNorm's in layers.ts): autodiff through tf.moments ran about twenty small kernels per
- * norm in the backward pass, 25 norms per ViT-tiny step.
+ * written out (normalise): autodiff through tf.moments ran about twenty small kernels per norm in the backward
+ * pass, 25 norms per ViT-tiny step.
  */
 export class LayerNorm extends Module {
   readonly weight: tf.Variable;
@@ -69,28 +70,9 @@ export class LayerNorm extends Module {
   }
 }
 
-/** y = weight * (x - mean) / sqrt(var + eps) + bias over the last axis (biased variance), with an analytic gradient. */
+/** y = weight * (x - mean) / sqrt(var + eps) + bias over the last axis (biased variance; normalise, analytic gradient). */
 export function layerNorm(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor, eps = 1e-6): tf.Tensor {
-  const f = tf.customGrad(((xs: tf.Tensor, w: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
-    const last = xs.rank - 1;
-    const { mean, variance } = tf.moments(xs, last, true);
-    const rstd = tf.rsqrt(tf.add(variance, eps));
-    const xhat = tf.mul(tf.sub(xs, mean), rstd);
-    save([xhat, rstd, w]);
-    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [xh, r, wt] = saved;
-      const rows = Array.from({ length: last }, (_, i) => i);
-      const dBias = tf.sum(dy, rows);
-      const dWeight = tf.sum(tf.mul(dy, xh), rows);
-      const g = tf.mul(dy, wt);
-      const meanG = tf.mean(g, last, true);
-      const meanGX = tf.mean(tf.mul(g, xh), last, true);
-      const dx = tf.mul(tf.sub(tf.sub(g, meanG), tf.mul(xh, meanGX)), r);
-      return [dx, dWeight, dBias];
-    };
-    return { value: tf.add(tf.mul(xhat, w), b), gradFunc };
-  }) as unknown as Parameters<typeof tf.customGrad>[0]);
-  return f(x, weight, bias);
+  return normalise(x, weight, bias, eps, [x.rank - 1]);
 }
 
 /**
