@@ -106,7 +106,7 @@ export interface BenchModel {
 
 /**
  * The models of `npm run bench` (issue 18): the DC ConvNet-128 (width 128, depth 3, instance norm,
- * avg pool) at batch 256 on 28x28x1 and 32x32x3, ResNet-18 with the CIFAR stem at batch 128 on
+ * avg pool) at batch 256 on 28x28x1 and 32x32x3, ResNet-18 with the CIFAR stem at batch 64 on
  * 32x32x3, and the MLP [128, 128] at batch 256 on 28x28x1. Full: one warm-up and a few timed steps,
  * about 5 minutes for both engines on 2 cores. Quick: the same architectures, narrower (ConvNet
  * width 16, ResNet-18 width 8), batch 8, one step and no warm-up: seconds, to check that the bench
@@ -122,7 +122,9 @@ export function benchModels(quick = false): BenchModel[] {
   return [
     m('convnet-128', 'convnet', { width: 128 }, { width: 16 }, [28, 28, 1], 256, 3, 6),
     m('convnet-128', 'convnet', { width: 128 }, { width: 16 }, [32, 32, 3], 256, 3, 6),
-    m('resnet18-cifar', 'resnet18', { stem: 'cifar' }, { width: 8 }, [32, 32, 3], 128, 2, 4),
+    // Batch 64, not the 128 asked for: a ResNet-18 training step at 128 needs more than the 4 GiB wasm heap
+    // (it fails with guardWasmHeap's error). PyTorch is measured at the same batch, so the ratio holds.
+    m('resnet18-cifar', 'resnet18', { stem: 'cifar' }, { width: 8 }, [32, 32, 3], 64, 2, 4),
     m('mlp-128-128', 'mlp', { hidden: [128, 128] }, {}, [28, 28, 1], 256, 30, 60),
   ];
 }
