@@ -39,6 +39,8 @@ const CASES: Case[] = [
   { what: 'Inf, bias gradient axes', kernel: 'Mean', inputs: { x: { shape: [4, 5, 6, 3], poison: Infinity } }, attrs: reduce([0, 1, 2]) },
   { what: 'NaN in dy', kernel: 'AvgPoolGrad', inputs: { dy: { shape: [2, 3, 3, 2], poison: NaN }, input: { shape: [2, 7, 7, 2] } }, attrs: pool },
   { what: 'Inf in dy', kernel: 'AvgPoolGrad', inputs: { dy: { shape: [2, 4, 4, 2], poison: Infinity }, input: { shape: [2, 8, 8, 2] } }, attrs: pool },
+  { what: 'NaN in a, a transposed', kernel: 'BatchMatMul', inputs: { a: { shape: [1, 7, 5], poison: NaN }, b: { shape: [1, 7, 3] } }, attrs: { transposeA: true, transposeB: false } },
+  { what: 'Inf in b, b transposed', kernel: 'BatchMatMul', inputs: { a: { shape: [2, 5, 7] }, b: { shape: [2, 3, 7], poison: Infinity } }, attrs: { transposeA: false, transposeB: true } },
 ];
 
 /** The same input values on both backends; each poisoned input gets its value at a few positions. */

@@ -49,3 +49,21 @@ describe('wasm AvgPoolGrad (broadcast for window = stride) matches the cpu backe
     });
   }
 });
+
+describe('wasm BatchMatMul with a transposed operand (Transpose, then the XNNPACK product) matches the cpu backend', () => {
+  // [a shape, b shape, transposeA, transposeB]: a Linear layer's two gradient products, both at once, batched.
+  const cases: Array<[number[], number[], boolean, boolean]> = [
+    [[64, 30], [64, 10], true, false],
+    [[64, 10], [30, 10], false, true],
+    [[3, 12, 5], [3, 7, 12], true, true],
+    [[3, 5, 12], [1, 12, 7], false, false],
+  ];
+  for (const [aShape, bShape, ta, tb] of cases) {
+    it(`[${aShape}]${ta ? '^T' : ''} x [${bShape}]${tb ? '^T' : ''}`, () => {
+      const b = tf.tidy(() => tf.randomNormal(bShape, 0, 1, 'float32', 7));
+      const [wasm, cpu] = onBoth(aShape, `mm${aShape}${bShape}`, (a) => tf.matMul(a, b, ta, tb));
+      b.dispose();
+      expect(relativeError(wasm, cpu)).toBeLessThanOrEqual(1e-5);
+    });
+  }
+});

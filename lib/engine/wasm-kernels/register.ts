@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { makeAvgPoolGrad } from './avg-pool-grad';
+import { makeBatchMatMul } from './batch-mat-mul';
 import { conv2dBackpropFilterWasm } from './conv2d-backprop-filter';
 import { conv2dBackpropInputWasm } from './conv2d-backprop-input';
 import { makeReduceByPooling } from './reduce-by-pooling';
@@ -16,6 +17,7 @@ export const WASM_KERNELS: ReadonlyArray<{ kernelName: string; make: Maker; why:
   { kernelName: 'Sum', make: (o) => makeReduceByPooling('Sum', o), why: 'per-channel sums (bias gradients) transpose the whole tensor' },
   { kernelName: 'Mean', make: (o) => makeReduceByPooling('Mean', o), why: 'instance-norm statistics transpose the whole tensor' },
   { kernelName: 'AvgPoolGrad', make: makeAvgPoolGrad, why: 'the wasm kernel is a loop; non-overlapping pooling is a broadcast' },
+  { kernelName: 'BatchMatMul', make: makeBatchMatMul, why: 'a transposed operand runs in a scalar loop, 10-15x slower than Transpose + XNNPACK' },
 ];
 
 const originals = new Map<string, tf.KernelFunc>();
