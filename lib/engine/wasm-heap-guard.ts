@@ -12,7 +12,8 @@ const GUARDED = Symbol('unlearn-lab wasm heap guard');
  * never checks its result. Its build lets the heap grow to 4 GiB (all that 32-bit WebAssembly can
  * address), and past that malloc returns 0. The tensor is then written over whatever lies at address 0,
  * which corrupts other tensors with no error (a size of 4 GiB or more even wraps round to a small one).
- * A ResNet-18 training step at batch 128 on 32x32 inputs did that and ran on for over 20 minutes. Here a failed allocation throws, naming the size and the fixes.
+ * A ResNet-18 training step at batch 128 on 32x32 inputs did that and ran on for over 20 minutes.
+ * Here a failed allocation throws, naming the size and the fixes.
  */
 export function guardWasmHeap(backend: tf.KernelBackend = tf.backend()): void {
   const wasm = (backend as unknown as WasmBackendLike).wasm;
