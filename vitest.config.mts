@@ -22,6 +22,7 @@ export const SWEEP_SUITES = ['test/sweep/resume.test.ts', 'test/sweep/slurm.test
  * test:slow (`vitest run --config vitest.slow.config.mts --mode e2e`).
  */
 export const E2E_SUITES = [
+  'test/experiments/single-round.test.ts',
   'test/experiments/memorisation-regime.test.ts',
   'test/experiments/run-folders.test.ts',
   'test/experiments/baseline-sweep.test.ts',
