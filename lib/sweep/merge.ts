@@ -89,7 +89,7 @@ function mergeLiraGroup(group: string, cells: CellFile[], target: string, comman
   try {
     const json = path.join(folder.dir, 'results.json');
     const csv = path.join(folder.dir, 'lira.csv');
-    writeJson({ experiment: 'lira-sweep', command, ...audit }, json);
+    writeJson({ experiment: 'lira-sweep', ...audit, provenance: { schema: 1, command } }, json);
     writeTableCsv(liraTable(audit), csv);
     folder.commit();
   } catch (e) {

@@ -86,6 +86,7 @@ describe('kill -9 and resume', () => {
     expect(m.status, m.stderr).toBe(0);
     const regime = (JSON.parse(fs.readFileSync(path.join(work, 'regime', 'results.json'), 'utf8')) as { lira: Record<string, unknown>[] }).lira[0];
     for (const k of ['offline', 'online', 'populationSize', 'members', 'nonMembers', 'shadows']) expect(lira[k]).toEqual(regime[k]);
+    expect((lira.provenance as { command: string }).command).toBe(recorded);
   });
 
   it('a single experiment: seeds finished before the kill are resumed, a cut-short cell or checkpoint is set aside, results equal an uninterrupted run', async () => {
