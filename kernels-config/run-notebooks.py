@@ -1,10 +1,12 @@
 #!/usr/bin/python3
 """Executes notebooks headless on the 'unlearn-lab' kernel (nbclient) and checks their outputs.
 
-usage: /usr/bin/python3 kernels-config/run-notebooks.py --out DIR [--timeout S] [--html] [--jobs N] NOTEBOOK...
+usage: /usr/bin/python3 kernels-config/run-notebooks.py --out DIR [--timeout S] [--html] [--jobs N] [--save] NOTEBOOK...
 
-Each notebook runs with its own folder as working directory; the executed copy goes to DIR (the
-committed notebook is never modified), with --html also an nbconvert HTML export. A notebook fails on
+Each notebook runs with its own folder as working directory; the executed copy goes to DIR, with
+--html also an nbconvert HTML export. The notebook itself is modified only with --save, which
+writes a notebook that passed back over it with its outputs (how the committed notebooks get their
+cpu outputs: run them without UNLEARN_PRESET, so on the committed cpu results). A notebook fails on
 an error output or error reply, a cell running past the timeout, or a Plotly figure output without a
 static image (which would be blank on GitHub). Prints one JSON summary line per notebook and exits
 non-zero when any failed. Environment (e.g. UNLEARN_PRESET=smoke) passes through to the kernel.
@@ -51,7 +53,7 @@ def check_outputs(nb):
     return problems, figures
 
 
-def run(path, out_dir, timeout, kernel, html):
+def run(path, out_dir, timeout, kernel, html, save):
     nb = nbformat.read(path, as_version=4)
     name = os.path.basename(path)
     t0 = time.time()
@@ -82,6 +84,12 @@ def run(path, out_dir, timeout, kernel, html):
         with open(html_path, 'w', encoding='utf-8') as f:
             f.write(body)
         result['html'] = html_path
+    if save and result['ok']:
+        # Through a temporary file and a rename, so an interrupted save never leaves half a notebook.
+        tmp = path + '.saving'
+        nbformat.write(nb, tmp)
+        os.replace(tmp, path)
+        result['saved'] = path
     return result
 
 
@@ -95,6 +103,8 @@ def main():
     ap.add_argument('--jobs', type=int, default=1,
                     help='notebooks run at once, each with its own kernel (default 1); a kernel spends much of its time '
                          'in single-threaded TypeScript checks, so 2 on 2 cores overlap them')
+    ap.add_argument('--save', action='store_true',
+                    help='write each notebook that passed back over its source, outputs included')
     a = ap.parse_args()
     if a.jobs < 1:
         ap.error(f'--jobs must be at least 1, got {a.jobs}')
@@ -103,7 +113,7 @@ def main():
     # Each notebook in its own process (nbclient's event loop and kernel manager are per process); results
     # are printed as they finish, one JSON line each.
     with ProcessPoolExecutor(max_workers=a.jobs) as pool:
-        futures = [pool.submit(run, path, a.out, a.timeout, a.kernel, a.html) for path in a.notebooks]
+        futures = [pool.submit(run, path, a.out, a.timeout, a.kernel, a.html, a.save) for path in a.notebooks]
         for f in as_completed(futures):
             r = f.result()
             ok = ok and r['ok']

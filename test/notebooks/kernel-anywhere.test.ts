@@ -34,8 +34,8 @@ function notebook(cells: string[]): string {
 }
 
 /** Executes notebooks on `kernel` (env passes through); their stdout text per notebook, or the problems. */
-function runNotebooks(files: string[], kernel = 'unlearn-lab'): Map<string, RunResult & { stdout: string }> {
-  const run = spawnSync('/usr/bin/python3', [path.join(root, 'kernels-config', 'run-notebooks.py'), '--out', outDir, '--timeout', '90', '--kernel', kernel, ...files], {
+function runNotebooks(files: string[], kernel = 'unlearn-lab', extra: string[] = []): Map<string, RunResult & { stdout: string }> {
+  const run = spawnSync('/usr/bin/python3', [path.join(root, 'kernels-config', 'run-notebooks.py'), '--out', outDir, '--timeout', '90', '--kernel', kernel, ...extra, ...files], {
     cwd: os.tmpdir(),
     encoding: 'utf8',
     env: { ...process.env, JUPYTER_DATA_DIR: dataDir, PYDEVD_DISABLE_FILE_VALIDATION: '1' },
@@ -85,6 +85,23 @@ describe('the unlearn-lab kernel imports the library from a notebook outside the
     expect(bad.ok).toBe(false);
     expect(bad.problems.join('\n')).toMatch(/Type 'string' is not assignable to type 'number'/);
     expect(bad.problems.join('\n')).not.toMatch(/Cannot find module/);
+  });
+
+  it('--save writes a notebook that passed back over its source with its outputs, and leaves a failed one as it was', () => {
+    const dir = path.join(work, 'save');
+    fs.mkdirSync(dir);
+    const good = path.join(dir, 'good.ipynb');
+    const bad = path.join(dir, 'bad.ipynb');
+    fs.writeFileSync(good, notebook(["console.log('saved output');"]));
+    fs.writeFileSync(bad, notebook(["console.log('never kept');", "throw new Error('fails');"]));
+    const badBefore = fs.readFileSync(bad, 'utf8');
+    const r = runNotebooks([good, bad], 'unlearn-lab', ['--save']);
+    expect(r.get('good.ipynb')!.ok).toBe(true);
+    expect(r.get('bad.ipynb')!.ok).toBe(false);
+    const saved = JSON.parse(fs.readFileSync(good, 'utf8')) as { cells: { outputs: { text?: string[] }[] }[] };
+    expect(saved.cells[0].outputs.flatMap((o) => o.text ?? []).join('')).toBe('saved output\n');
+    expect(fs.readFileSync(bad, 'utf8')).toBe(badBefore);
+    expect(fs.readdirSync(dir).sort()).toEqual(['bad.ipynb', 'good.ipynb']);
   });
 
   it('registration also installs plotly.js where a notebook server serves it (nbextensions/unlearn-lab/plotly.js)', () => {

@@ -113,6 +113,15 @@ describe('experiment figures: one bar, dot or line per method and metric; the id
     expect(outputProblems(name, out)).toEqual([]);
   });
 
+  it('condensation-comparison: the accuracy figure claims a CI only when there is more than one seed', () => {
+    const e = allExperiments().find((x) => x.name === 'condensation-comparison')!;
+    const r = loadCommittedResults<{ rows: { seed: number }[] }>('condensation-comparison', 'cpu');
+    const title = (rows: { seed: number }[]) => figureTitle(e.output({ ...r, rows }, { preset: 'cpu' }).figures!.at(-1)!.figure);
+    const one = r.rows.filter((row) => row.seed === r.rows[0].seed);
+    expect(title(one)).toMatch(/\(one seed: no interval\)$/);
+    expect(title([...one, ...one.map((row) => ({ ...row, seed: row.seed + 1 }))])).toMatch(/\(mean ± 95% CI over 2 seeds\)$/);
+  });
+
   it('covers the Blend/A-AMU experiments with committed results', () => {
     expect(committed.map((e) => e.name)).toEqual(expect.arrayContaining(['single-round', 'reduced-retain-strategies', 'multi-round', 'condensation-comparison']));
   });

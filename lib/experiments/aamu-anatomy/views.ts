@@ -185,20 +185,22 @@ export function timeToRetrainText(r: AamuAnatomyResult): string[] {
 
 /** Every figure of the anatomy, by name (notebook cells show them one by one). */
 export function aamuAnatomyFigures(r: AamuAnatomyResult): Record<string, Figure> {
+  // Log y: a memorising original puts almost all forget (and most test) mass in the first bin, and the
+  // tails where the two sets differ would be invisible on a linear axis.
   const a = r.anatomy;
   const pair = (key: keyof AnatomySet) => ({ forget: a.forget[key], test: a.test[key] });
   const figs: Record<string, Figure> = {
-    rawLosses: lossHistogram(pair('loss'), { title: 'Step 1: per-sample CE of the original model (forget vs class-matched test)', bins: 40 }),
-    log1pLosses: lossDensity(pair('log1p'), { title: 'Step 2: u = log(1 + CE)', xTitle: 'log(1 + CE)' }),
-    smoothedCdf: lossHistogram(pair('cdf'), { title: `Step 3: smoothed within-set CDF (k = ${a.k}, reference ReLU: values in [0.5, 1))`, xTitle: 'F_i', bins: 40 }),
-    gaussianised: lossHistogram(pair('z'), { title: `Step 4: z = probit(F) (reference form); MMD^2 = ${a.mmd.toFixed(4)}`, xTitle: 'z', bins: 40 }),
-    gaussianisedPaper: lossHistogram(pair('zPaper'), { title: `Step 4, paper formula (no ReLU): MMD^2 = ${a.mmdPaper.toFixed(4)}`, xTitle: 'z', bins: 40 }),
+    rawLosses: lossHistogram(pair('loss'), { title: 'Step 1: per-sample CE of the original model (forget vs class-matched test)', bins: 40, logY: true }),
+    log1pLosses: lossDensity(pair('log1p'), { title: 'Step 2: u = log(1 + CE)', xTitle: 'log(1 + CE)', logY: true }),
+    smoothedCdf: lossHistogram(pair('cdf'), { title: `Step 3: smoothed within-set CDF (k = ${a.k}, reference ReLU: values in [0.5, 1))`, xTitle: 'F_i', bins: 40, logY: true }),
+    gaussianised: lossHistogram(pair('z'), { title: `Step 4: z = probit(F) (reference form); MMD^2 = ${a.mmd.toFixed(4)}`, xTitle: 'z', bins: 40, logY: true }),
+    gaussianisedPaper: lossHistogram(pair('zPaper'), { title: `Step 4, paper formula (no ReLU): MMD^2 = ${a.mmdPaper.toFixed(4)}`, xTitle: 'z', bins: 40, logY: true }),
     probitOwnCdf: probitLossDistribution(pair('loss'), { reference: 'own', title: 'Exact PIT + probit per set (the K -> infinity limit)' }),
   };
   for (const m of r.models) {
     figs[`losses-${m.name}`] = lossDensity(
       { forget: m.forgetLosses.map((c) => Math.log1p(c)), test: m.testLosses.map((c) => Math.log1p(c)) },
-      { title: `${m.name}: log(1 + CE), forget vs test split (MIA ${m.mia.toFixed(1)})`, xTitle: 'log(1 + CE)' },
+      { title: `${m.name}: log(1 + CE), forget vs test split (MIA ${m.mia.toFixed(1)})`, xTitle: 'log(1 + CE)', logY: true },
     );
   }
   figs.sweepK = metricLines(sweepTable(r, 'k'), { metrics: ['mia', 'forgetAcc', 'testAcc'], title: 'A-CF vs k (sigmoid slope)', logX: true, references: [MIA_IDEAL_LINE] });

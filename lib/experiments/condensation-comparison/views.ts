@@ -66,10 +66,12 @@ export function condensationComparisonOutput(r: CondensationComparisonResult): E
     rows: r.speedups.map((s) => [s.ipc, s.method, s.measured, s.projected]),
   };
   const paper = condensationPaperTable(r);
+  const seeds = new Set(r.rows.map((row) => row.seed)).size;
+  const spread = seeds > 1 ? `mean ± 95% CI over ${seeds} seeds` : 'one seed: no interval';
   const figures = [
     ...prototypeGrids(r).map((figure) => ({ figure, caption: 'Prototypes (Fig. 2 top)' })),
     {
-      figure: metricBars(table, { labelColumn: 'method', seriesColumn: 'scenario', metrics: ['testAcc'], title: 'Test accuracy (%) per method and IPC (95% CI over seeds)', yTitle: 'test accuracy (%)' }),
+      figure: metricBars(table, { labelColumn: 'method', seriesColumn: 'scenario', metrics: ['testAcc'], title: `Test accuracy (%) per method and IPC (${spread})`, yTitle: 'test accuracy (%)' }),
       caption: 'Fig. 2 bottom',
     },
   ];
