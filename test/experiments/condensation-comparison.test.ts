@@ -6,6 +6,7 @@ import {
   CONDENSATION_PRESETS,
   condensationComparison,
   condensationPaperTable,
+  prototypeGrids,
   type CondensationComparisonResult,
 } from '../../lib/experiments/condensation-comparison';
 
@@ -51,12 +52,17 @@ describe('condensation-comparison runner (smoke preset)', () => {
     expect(tf.memory().numTensors).toBe(tensorsBefore);
   });
 
-  it('builds tables, prototype grids and a results object without image data', () => {
+  it('builds tables and prototype grids, also from the result as results.json stores it (one image per class, method and IPC)', () => {
     const out = condensationComparison.output(r, { preset: 'smoke' });
     expect(Object.keys(out.tables)).toEqual(['condensation', 'speedup', 'paper']);
     expect(out.figures!.length).toBe(CONDENSATION_PRESETS.smoke.ipcs.length + 1);
-    expect((out.result as Record<string, unknown>).prototypes).toBeUndefined();
-    expect(JSON.stringify(out.result).length).toBeLessThan(50_000);
+    const stored = JSON.parse(JSON.stringify(out.result)) as CondensationComparisonResult;
+    expect(stored.prototypes!.length).toBe(CONDENSATION_PRESETS.smoke.ipcs.length * CONDENSATION_METHODS.length);
+    const grids = prototypeGrids(stored);
+    expect(grids.length).toBe(CONDENSATION_PRESETS.smoke.ipcs.length);
+    // Each grid: one captioned tile per prototype (10 classes x 4 methods), drawn from the stored pixels.
+    for (const g of grids) expect((g.layout.annotations as unknown[]).length).toBe(10 * CONDENSATION_METHODS.length);
+    expect(JSON.stringify(out.result).length).toBeLessThan(50_000 + 100 * 28 * 28 * 8);
     const paper = condensationPaperTable(r);
     expect(paper.rows.length).toBe(r.rows.length);
     // One seed: our column is the row's test accuracy in percent, beside the paper's percent.

@@ -1,4 +1,4 @@
-import { size, subsetByIndex, type Dataset } from '../../data/dataset';
+import { size, type Dataset } from '../../data/dataset';
 import { loadDataset } from '../../data/loaders';
 import { PhaseTimer } from '../../engine/timer';
 import { blend } from '../../condense/blend';
@@ -12,6 +12,7 @@ import { ResultsTable, type RunRecord } from '../../results';
 import { ProgressTracker } from '../../train/progress';
 import type { RunOptions } from '../shared/experiment';
 import { startRun } from '../shared/harness';
+import { storeImages, type StoredImages } from '../shared/stored-images';
 import { metricsOf } from '../shared/measure';
 import { percent } from '../shared/percent';
 import { presetOf, type PresetName } from '../shared/presets';
@@ -63,16 +64,15 @@ export interface CondensationComparisonResult {
   notes: string[];
   seconds: number;
   /**
-   * First prototype of every class per method and IPC (seed 0), for the image grids. Not written to
-   * results.json (see output()).
+   * The first prototype of every class per method and IPC (seed 0), for the image grids; kept in
+   * results.json, so the committed run redraws them. Older results have none.
    */
-  prototypes?: { ipc: number; method: CondensationMethod; set: Dataset }[];
+  prototypes?: { seed: number; ipc: number; method: CondensationMethod; classNames: string[]; images: StoredImages }[];
 }
 
-/** The first synthetic image of every class of a condensed set (class order). */
-function firstPerClass(set: Dataset): Dataset {
-  const pos = set.classNames.map((_, c) => set.labels.indexOf(c)).filter((p) => p >= 0);
-  return subsetByIndex(set, pos);
+/** Positions of the first synthetic image of every class of a condensed set (class order). */
+function firstPerClass(set: Dataset): number[] {
+  return set.classNames.map((_, c) => set.labels.indexOf(c)).filter((p) => p >= 0);
 }
 
 async function condense(method: CondensationMethod, train: Dataset, ipc: number, seed: number, p: CondensationPreset): Promise<{ set: CondensedSet; kmeansSeconds: number }> {
@@ -143,7 +143,7 @@ export async function runCondensationComparison(o: RunOptions): Promise<Condensa
         };
         rows.push(row);
         progress.update(++done, { info: { seed, ipc, method } }, true);
-        if (seed === 0) prototypes.push({ ipc, method, set: firstPerClass(set.dataset) });
+        if (seed === 0) prototypes.push({ seed, ipc, method, classNames: set.dataset.classNames, images: storeImages(set.dataset, firstPerClass(set.dataset)) });
         run.log(`seed ${seed}, IPC ${ipc}, ${method}: ${row.images} images, test acc ${percent(row.testAcc).toFixed(2)}%, ` +
           `condensation ${row.seconds.toFixed(1)} s (${its} it)${kmeansSeconds ? ` + k-means ${kmeansSeconds.toFixed(1)} s` : ''}`);
       }

@@ -5,6 +5,7 @@ import { metricBars } from '../../plot/metric-bars';
 import type { Cell, Table } from '../../results';
 import type { ExperimentOutput } from '../shared/output';
 import { PERCENT_SCALE, percent } from '../shared/percent';
+import { restoreImages } from '../shared/stored-images';
 import { condensationTable, type CondensationComparisonResult } from './run';
 import { CONDENSATION_COMPARISON, CONDENSATION_METHODS, PAPER_FIG2 } from './settings';
 
@@ -30,7 +31,7 @@ export function prototypeGrids(r: CondensationComparisonResult): Figure[] {
     const parts = r.prototypes!.filter((x) => x.ipc === ipc);
     let next = 0;
     // Give the prototypes fresh, unique ids: the methods' synthetic ids overlap.
-    const relabelled = parts.map((x) => ({ ...x.set, ids: Int32Array.from(x.set.ids, () => next++) }));
+    const relabelled = parts.map((x) => restoreImages(x.images, { ids: x.images.labels.map(() => next++), classNames: x.classNames, split: 'condensed' }));
     const all = concatDatasets(`${r.dataset}-prototypes-ipc${ipc}`, relabelled);
     return imageGrid(all, all.ids, {
       cols: all.classNames.length,
@@ -75,15 +76,13 @@ export function condensationComparisonOutput(r: CondensationComparisonResult): E
       caption: 'Fig. 2 bottom',
     },
   ];
-  const { prototypes, ...slim } = r;
-  void prototypes;
   return {
     title: CONDENSATION_COMPARISON.title,
     meta: [
       `preset ${r.preset}, backend ${r.backend}, ${r.dataset} (${r.trainSize} train / ${r.testSize} test), ${r.net.arch} ${JSON.stringify(r.net.options)}`,
       `run time ${r.seconds.toFixed(0)} s`,
     ],
-    result: slim,
+    result: r,
     tables: { condensation: table, speedup: speed, paper },
     figures,
     notes: [...r.notes, condensationComparisonSummary(r)],

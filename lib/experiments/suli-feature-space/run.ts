@@ -11,6 +11,7 @@ import { accuracy } from '../../train/evaluate';
 import type { RunOptions } from '../shared/experiment';
 import { percent } from '../shared/percent';
 import { presetOf, type PresetName } from '../shared/presets';
+import { storeImages, type StoredImages } from '../shared/stored-images';
 import { startSuliRun, withSuliMethod } from '../shared/suli-setting';
 import { FEATURE_SPACE_SIZES, SULI_FEATURE_SPACE } from './settings';
 
@@ -50,7 +51,7 @@ export interface SuliFeatureSpaceResult {
   sampleIsForget: boolean[];
   gradCamIds: number[];
   /** The explained images (normalised pixels, one array per id) and what it takes to draw them. */
-  gradCamImages: { name: string; shape: [number, number, number]; mean: number[]; std: number[]; labels: number[]; pixels: number[][] };
+  gradCamImages: StoredImages;
   models: FeatureSpaceModel[];
   seconds: number;
 }
@@ -184,24 +185,11 @@ export async function runSuliFeatureSpace(o: RunOptions): Promise<SuliFeatureSpa
       sampleLabels: labels,
       sampleIsForget: isForget,
       gradCamIds,
-      gradCamImages: imagesOf(subsetByIds(s.train, gradCamIds), gradCamIds),
+      gradCamImages: storeImages(s.train, indicesOfIds(s.train, gradCamIds)),
       models,
       seconds: run.seconds(),
     };
   });
-}
-
-function imagesOf(ds: Dataset, ids: number[]): SuliFeatureSpaceResult['gradCamImages'] {
-  const per = ds.shape[0] * ds.shape[1] * ds.shape[2];
-  const pos = indicesOfIds(ds, ids);
-  return {
-    name: ds.name,
-    shape: [...ds.shape],
-    mean: [...ds.mean],
-    std: [...ds.std],
-    labels: Array.from(pos, (i) => ds.labels[i]),
-    pixels: Array.from(pos, (i) => Array.from(ds.images.subarray(i * per, (i + 1) * per), (v) => Math.round(v * 1e4) / 1e4)),
-  };
 }
 
 /** Empty maps (no positive evidence for the class left) and the mean correlation of the others with the original's. */

@@ -1,28 +1,18 @@
-import { makeDataset, type Dataset } from '../../data/dataset';
+import type { Dataset } from '../../data/dataset';
 import { embeddingScatter } from '../../plot/embedding-scatter';
 import type { Figure } from '../../plot/figure';
 import { heatmapOverlayGrid } from '../../plot/heatmap-overlay';
 import type { Table } from '../../results';
 import type { ExperimentOutput } from '../shared/output';
 import { percent } from '../shared/percent';
+import { restoreImages } from '../shared/stored-images';
 import { suliLabel } from '../shared/suli-setting';
 import { describeCams, type SuliFeatureSpaceResult } from './run';
 import { SULI_FEATURE_SPACE } from './settings';
 
 /** The explained images as a Dataset (for heatmapOverlayGrid), rebuilt from the result. */
 export function gradCamDataset(r: SuliFeatureSpaceResult): Dataset {
-  const g = r.gradCamImages;
-  return makeDataset({
-    name: g.name,
-    split: 'train',
-    images: Float32Array.from(g.pixels.flat()),
-    labels: Int32Array.from(g.labels),
-    ids: Int32Array.from(r.gradCamIds),
-    shape: g.shape,
-    classNames: r.classNames,
-    mean: g.mean,
-    std: g.std,
-  });
+  return restoreImages(r.gradCamImages, { ids: r.gradCamIds, classNames: r.classNames, split: 'train' });
 }
 
 /** Fig. 4: one t-SNE scatter per model; retain samples coloured by class, forget samples as their own trace. */
