@@ -72,7 +72,7 @@ export const CONDENSATION_PRESETS: Record<PresetName, CondensationPreset> = {
   cpu: {
     data: { dataset: 'fashion-mnist', trainPerClass: 600, testPerClass: 300 },
     ipcs: [2, 10],
-    seeds: 1,
+    seeds: 3,
     net: { arch: 'convnet', options: { width: 32 } },
     iterations: { blend: 20, gm: 1, dm: 10, idm: 4 },
     realBatchPerClass: 64,
