@@ -1,6 +1,6 @@
 import { concatDatasets, indicesOfIds, size, type Dataset } from '../data/dataset';
 import { confidenceOf } from '../metrics/confidence';
-import { liraShadowPhi, liraShadowPlan, type LiraShadows } from '../metrics/lira';
+import { liraScores, liraShadowPhi, liraShadowPlan, type LiraShadows } from '../metrics/lira';
 import { liraNumbers, trainWithRecipe, type RegimeLiraCell } from '../experiments/memorisation-regime/run';
 import { disposeScenario, prepareScenario, type Scenario } from '../experiments/shared/scenario';
 import { predict } from '../train/evaluate';
@@ -101,8 +101,8 @@ export async function runLiraShadow(c: LiraShadowConfig, o: CellRunOptions): Pro
   });
 }
 
-/** The audit from its target cell and all its shadow cells (any order; each shadow exactly once). */
-export function mergeLira(config: LiraTargetConfig, target: LiraTargetCell, shadowCells: readonly LiraShadowCell[]): LiraAudit {
+/** The shadows of an audit from all its shadow cells (any order; each shadow exactly once), checked against the target. */
+function shadowsOf(config: LiraTargetConfig, target: LiraTargetCell, shadowCells: readonly LiraShadowCell[]): LiraShadows {
   const n = target.populationSize;
   const byIndex = [...shadowCells].sort((a, b) => a.shadow - b.shadow);
   if (byIndex.length !== config.shadows || byIndex.some((s, i) => s.shadow !== i)) {
@@ -110,7 +110,13 @@ export function mergeLira(config: LiraTargetConfig, target: LiraTargetCell, shad
   }
   const bad = byIndex.find((s) => s.populationSize !== n || s.phi.length !== n);
   if (bad) throw new Error(`LiRA merge (${config.candidate}, ${config.preset}): shadow ${bad.shadow} scored ${bad.phi.length} examples, the target's population has ${n}; the cells come from different data.`);
-  const shadows: LiraShadows = { phi: byIndex.map((s) => s.phi), inMask: liraShadowPlan(n, config.shadows, liraShadowSeed(config.seed)).inMask, populationSize: n, seconds: byIndex.reduce((a, s) => a + s.seconds, 0) };
+  return { phi: byIndex.map((s) => s.phi), inMask: liraShadowPlan(n, config.shadows, liraShadowSeed(config.seed)).inMask, populationSize: n, seconds: byIndex.reduce((a, s) => a + s.seconds, 0) };
+}
+
+/** The audit from its target cell and all its shadow cells (any order; each shadow exactly once). */
+export function mergeLira(config: LiraTargetConfig, target: LiraTargetCell, shadowCells: readonly LiraShadowCell[]): LiraAudit {
+  const n = target.populationSize;
+  const shadows = shadowsOf(config, target, shadowCells);
   const both = (variant: 'offline' | 'online') => ({
     original: liraNumbers(shadows, target.phiOriginal, target.members, target.nonMembers, variant),
     retrain: liraNumbers(shadows, target.phiRetrain, target.members, target.nonMembers, variant),
@@ -130,4 +136,35 @@ export function mergeLira(config: LiraTargetConfig, target: LiraTargetCell, shad
     backend: target.backend,
     code: config.code,
   };
+}
+
+/** One audited example: its population position, whether the original trained on it, and its LiRA scores (higher = "member"). */
+export interface LiraExampleScore {
+  position: number;
+  member: 0 | 1;
+  originalOffline: number;
+  originalOnline: number;
+  retrainOffline: number;
+  retrainOnline: number;
+}
+
+/**
+ * Per-example LiRA scores of the audited examples (the forget set, then the evaluation split), for the
+ * original and for Retrain, offline and online: what a researcher needs to pick thresholds or look at
+ * the examples an attack is surest about. Members are the original's; Retrain never saw them.
+ */
+export function liraExampleScores(config: LiraTargetConfig, target: LiraTargetCell, shadowCells: readonly LiraShadowCell[]): LiraExampleScore[] {
+  const shadows = shadowsOf(config, target, shadowCells);
+  const score = (phi: Float64Array, variant: 'offline' | 'online') => liraScores(shadows, phi, { variant });
+  const o = { off: score(target.phiOriginal, 'offline'), on: score(target.phiOriginal, 'online') };
+  const r = { off: score(target.phiRetrain, 'offline'), on: score(target.phiRetrain, 'online') };
+  const row = (position: number, member: 0 | 1): LiraExampleScore => ({
+    position,
+    member,
+    originalOffline: o.off[position],
+    originalOnline: o.on[position],
+    retrainOffline: r.off[position],
+    retrainOnline: r.on[position],
+  });
+  return [...Array.from(target.members, (p) => row(p, 1)), ...Array.from(target.nonMembers, (p) => row(p, 0))];
 }

@@ -6,7 +6,7 @@ import type { PresetName } from '../experiments/shared/presets';
 import { writeJson, writeTableCsv } from '../report/export';
 import type { Table } from '../results';
 import { type CellFile, type ExperimentCellConfig, type LiraTargetConfig } from './cells';
-import { mergeLira, type LiraAudit, type LiraShadowCell, type LiraTargetCell } from './lira-cells';
+import { liraExampleScores, mergeLira, type LiraAudit, type LiraExampleScore, type LiraShadowCell, type LiraTargetCell } from './lira-cells';
 import { writeResultsFolder } from './output';
 import { mergeSeedResults } from './seed-merge';
 import { shellQuote } from './shell';
@@ -22,6 +22,12 @@ export interface MergedGroup {
 }
 
 /** LiRA numbers of an audit as a table (one row per model and variant; AUC and TPR at 1% and 0.1% FPR). */
+/** One row per audited example (lira-scores.csv). */
+export function liraExampleTable(rows: readonly LiraExampleScore[]): Table {
+  const columns = ['position', 'member', 'originalOffline', 'originalOnline', 'retrainOffline', 'retrainOnline'] as const;
+  return { columns: [...columns], rows: rows.map((r) => columns.map((c) => r[c])), title: 'LiRA score per audited example (member = in the original\'s training set)' };
+}
+
 export function liraTable(a: LiraAudit): Table {
   const rows = (['offline', 'online'] as const).flatMap((variant) =>
     (['original', 'retrain'] as const).map((model) => [model, variant, a[variant][model].auc, a[variant][model].tprAt1pctFpr, a[variant][model].tprAt0_1pctFpr]),
@@ -84,17 +90,20 @@ async function mergeExperimentGroup(group: string, cells: CellFile[], target: st
 function mergeLiraGroup(group: string, cells: CellFile[], target: string, command: string, log?: (line: string) => void): MergedGroup {
   const t = cells.find((x) => x.config.kind === 'lira-target');
   if (t == null) throw new Error(`LiRA group ${group} has no target cell.`);
-  const audit = mergeLira(t.config as LiraTargetConfig, t.result as LiraTargetCell, cells.filter((x) => x.config.kind === 'lira-shadow').map((x) => x.result as LiraShadowCell));
+  const shadowCells = cells.filter((x) => x.config.kind === 'lira-shadow').map((x) => x.result as LiraShadowCell);
+  const audit = mergeLira(t.config as LiraTargetConfig, t.result as LiraTargetCell, shadowCells);
+  const examples = liraExampleScores(t.config as LiraTargetConfig, t.result as LiraTargetCell, shadowCells);
   const folder = openRunFolder(target, { log });
   try {
     const json = path.join(folder.dir, 'results.json');
     const csv = path.join(folder.dir, 'lira.csv');
     writeJson({ experiment: 'lira-sweep', ...audit, provenance: { schema: 1, command } }, json);
     writeTableCsv(liraTable(audit), csv);
+    writeTableCsv(liraExampleTable(examples), path.join(folder.dir, 'lira-scores.csv'));
     folder.commit();
   } catch (e) {
     folder.abort();
     throw e;
   }
-  return { group, kind: 'lira', cells: cells.length, dir: target, files: [path.join(target, 'results.json'), path.join(target, 'lira.csv')] };
+  return { group, kind: 'lira', cells: cells.length, dir: target, files: ['results.json', 'lira.csv', 'lira-scores.csv'].map((f) => path.join(target, f)) };
 }

@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { rocCurve } from '../../lib/metrics/roc';
 import { readCellFile } from '../../lib/sweep';
 import { CLI, cli, ROOT, tmpDir, withoutTimes, writeSpec } from './helpers';
 
@@ -87,6 +88,17 @@ describe('kill -9 and resume', () => {
     const regime = (JSON.parse(fs.readFileSync(path.join(work, 'regime', 'results.json'), 'utf8')) as { lira: Record<string, unknown>[] }).lira[0];
     for (const k of ['offline', 'online', 'populationSize', 'members', 'nonMembers', 'shadows']) expect(lira[k]).toEqual(regime[k]);
     expect((lira.provenance as { command: string }).command).toBe(recorded);
+    // Its per-example scores: one row per audited example, and they give the audit's AUCs.
+    const [header, ...lines] = fs.readFileSync(path.join(dir, 'merged', `lira-${SMOKE_LIRA_CANDIDATE}-smoke-2shadows`, 'lira-scores.csv'), 'utf8').trim().split('\n');
+    const cols = header.split(',');
+    const values = lines.map((l) => l.split(',').map(Number));
+    const column = (name: string) => values.map((v) => v[cols.indexOf(name)]);
+    expect(values.length).toBe((lira.members as number) + (lira.nonMembers as number));
+    expect(column('member').filter((v) => v === 1).length).toBe(lira.members);
+    const audit = lira as unknown as Record<'offline' | 'online', Record<'original' | 'retrain', { auc: number }>>;
+    for (const [name, variant, model] of [['originalOffline', 'offline', 'original'], ['retrainOnline', 'online', 'retrain']] as const) {
+      expect(rocCurve(column(name), column('member')).auc).toBeCloseTo(audit[variant][model].auc, 12);
+    }
   });
 
   it('a single experiment: seeds finished before the kill are resumed, a cut-short cell or checkpoint is set aside, results equal an uninterrupted run', async () => {
