@@ -6,6 +6,7 @@ import { strategyTable, REDUCED_RETAIN_PRESETS, type ReducedRetainResult } from 
 import { singleRoundTable, SINGLE_ROUND_PRESETS, type SingleRoundResult } from '../experiments/single-round';
 import { suliClassTable, type SuliClassWiseResult } from '../experiments/suli-class-wise';
 import { suliInstanceTable, type SuliInstanceWiseResult } from '../experiments/suli-instance-wise';
+import { condensationSpeedups, condensationTable, CONDENSATION_PRESETS, type CondensationComparisonResult } from '../experiments/condensation-comparison';
 import { miaDefenceTable, MIA_DEFENCE_PRESETS, type MiaDefenceResult } from '../experiments/mia-defence';
 import { modularSettingFor, modularTable, MODULAR_PRESETS, type ModularResult } from '../experiments/modular-unlearning';
 import type { ResultsTable } from '../results';
@@ -15,7 +16,7 @@ import type { ResultsTable } from '../results';
  * all those seeds returns. Every result keeps its per-seed records in lists (rows, originals, setups,
  * ...; lists of objects with a numeric `seed`): the merge concatenates each such list in seed order (the order the runner loops in), adds up the
  * run seconds, checks every other field is the same in every cell, and rebuilds the table of means and
- * 95% CIs with the experiment's own table function. Experiments listed here run one seed per cell;
+ * 95% CIs with the experiment's own table function (and any other across-seed field it lists as derived). Experiments listed here run one seed per cell;
  * the others (their result holds across-seed summaries this cannot rebuild) run all seeds in one cell.
  */
 export interface SeedMerger {
@@ -23,6 +24,8 @@ export interface SeedMerger {
   defaultSeeds(preset: PresetName, dataset: string | null): number;
   /** The table of the merged result, from its concatenated lists. */
   table(merged: Record<string, unknown>): ResultsTable;
+  /** Other fields computed across seeds: each rebuilt from the merged result, not required equal in every cell. */
+  derived?: Record<string, (merged: Record<string, unknown>) => unknown>;
 }
 
 type Rows<R> = R & Record<string, unknown>;
@@ -64,6 +67,11 @@ export const SEED_MERGERS: Record<string, SeedMerger> = {
     defaultSeeds: (p, d) => modularSettingFor(p, presetOf(MODULAR_PRESETS, p), { dataset: d ?? undefined }).seeds,
     table: (m) => modularTable((m as Rows<ModularResult>).rows),
   },
+  'condensation-comparison': {
+    defaultSeeds: (p) => presetOf(CONDENSATION_PRESETS, p).seeds,
+    table: (m) => condensationTable((m as Rows<CondensationComparisonResult>).rows),
+    derived: { speedups: (m) => condensationSpeedups((m as Rows<CondensationComparisonResult>).rows) },
+  },
   'mia-defence': {
     defaultSeeds: (p) => presetOf(MIA_DEFENCE_PRESETS, p).seeds,
     table: (m) => miaDefenceTable((m as Rows<MiaDefenceResult>).rows),
@@ -83,7 +91,7 @@ export function mergeSeedResults(experiment: string, results: readonly unknown[]
   const merged: Record<string, unknown> = {};
   const keys = [...new Set(all.flatMap((r) => Object.keys(r)))];
   for (const k of keys) {
-    if (k === 'table') continue;
+    if (k === 'table' || (merger.derived && k in merger.derived)) continue;
     const values = all.map((r) => r[k]);
     if (values.some(isSeedList) && values.every((v) => v === undefined || isSeedList(v) || (Array.isArray(v) && v.length === 0))) {
       merged[k] = values.flatMap((v) => (Array.isArray(v) ? v : []));
@@ -97,5 +105,6 @@ export function mergeSeedResults(experiment: string, results: readonly unknown[]
     }
   }
   merged.table = merger.table(merged);
+  for (const [k, rebuild] of Object.entries(merger.derived ?? {})) merged[k] = rebuild(merged);
   return merged;
 }

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cellKey, CellStore, decodeJson, encodeJson, mergeSeedResults, readCellFile, type ExperimentCellConfig } from '../../lib/sweep';
+import { condensationSpeedups, type CondensationRow } from '../../lib/experiments/condensation-comparison';
 import { singleRoundTable, type SingleRoundRow } from '../../lib/experiments/single-round';
 
 const config = (seed: number): ExperimentCellConfig => ({
@@ -114,6 +115,19 @@ describe('merging single-seed results', () => {
 
   it('refuses cells of different settings and experiments it cannot merge', () => {
     expect(() => mergeSeedResults('single-round', [result(0), { ...result(1), preset: 'cpu' }])).toThrow(`mergeSeedResults: the single-round cells disagree on 'preset' ("smoke" vs "cpu"); they are not runs of one setting.`);
-    expect(() => mergeSeedResults('condensation-comparison', [result(0)])).toThrow(/has no seed merge; its cells run all seeds at once/);
+    expect(() => mergeSeedResults('aamu-anatomy', [result(0)])).toThrow(/has no seed merge; its cells run all seeds at once/);
+  });
+
+  it('rebuilds an across-seed field an experiment lists as derived (condensation speed-ups) instead of requiring it equal', () => {
+    const cc = (seed: number) => {
+      const rows = (['blend', 'dm'] as const).map((method) => ({ seed, ipc: 2, method, images: 20, testAcc: 0.5 + seed / 10, finalTestAcc: 0.5, seconds: method === 'blend' ? 1 : 2 + seed, kmeansSeconds: method === 'blend' ? 1 : 0, iterations: 1, referenceIterations: 10, secondsPerIteration: 2 + seed, projectedSeconds: method === 'blend' ? 2 : 20 + 10 * seed, evalEpochs: 1, evalSeconds: 1 })) as unknown as CondensationRow[];
+      return { experiment: 'condensation-comparison', preset: 'smoke', rows, speedups: condensationSpeedups(rows), prototypes: seed === 0 ? [{ seed: 0, ipc: 2, method: 'blend' }] : [], table: 'stale', seconds: 5 };
+    };
+    const merged = mergeSeedResults('condensation-comparison', [0, 1, 2].map(cc)) as ReturnType<typeof cc>;
+    // dm took 2, 3 and 4 s (mean 3) against Blend's 2 s with k-means: 1.5x; projected 30 / 2 = 15x.
+    expect(merged.speedups).toEqual([{ ipc: 2, method: 'dm', measured: 1.5, projected: 15 }]);
+    expect(merged.prototypes).toEqual([{ seed: 0, ipc: 2, method: 'blend' }]);
+    expect(merged.rows).toHaveLength(6);
+    expect(merged.seconds).toBe(15);
   });
 });

@@ -30,9 +30,9 @@ describe('sweep spec', () => {
   it("takes the preset's seed count by default, and runs experiments it cannot split by seed as one cell", () => {
     const [single] = planCells(spec('experiments: [{experiment: single-round, presets: [smoke]}]'));
     expect(single.config).toMatchObject({ experiment: 'single-round', seed: 0, seeds: null });
-    const whole = planCells(spec('experiments: [{experiment: condensation-comparison, presets: [smoke], seeds: 2}]'));
-    expect(SEED_MERGERS['condensation-comparison']).toBeUndefined();
-    expect(whole.map((c) => c.config)).toEqual([expect.objectContaining({ experiment: 'condensation-comparison', seed: null, seeds: 2 })]);
+    const whole = planCells(spec('experiments: [{experiment: aamu-anatomy, presets: [smoke], seeds: 2}]'));
+    expect(SEED_MERGERS['aamu-anatomy']).toBeUndefined();
+    expect(whole.map((c) => c.config)).toEqual([expect.objectContaining({ experiment: 'aamu-anatomy', seed: null, seeds: 2 })]);
   });
 
   it('plans a 64-shadow LiRA audit on the cpu preset as 65 cells: the target, then one per shadow', () => {
@@ -64,7 +64,7 @@ describe('sweep spec', () => {
     expect(() => spec('experiments: [{experiment: single-round, presets: [smoke], datasets: [cifar10]}]')).toThrow(/single-round takes no --dataset, so 'datasets' cannot be set/);
     expect(() => spec('experiments: [{experiment: single-round, presets: [smoke], methods: [nope]}]')).toThrow(/methods\[0\]: Unknown unlearning method 'nope'/);
     expect(() => spec('experiments: [{experiment: single-round, presets: [smoke], seeds: 0}]')).toThrow(/seeds must be a count >= 1/);
-    expect(() => spec('experiments: [{experiment: condensation-comparison, presets: [smoke], seeds: [0, 2]}]')).toThrow(/runs its seeds 0..n-1 in one cell, so give seeds as a count/);
+    expect(() => spec('experiments: [{experiment: aamu-anatomy, presets: [smoke], seeds: [0, 2]}]')).toThrow(/runs its seeds 0..n-1 in one cell, so give seeds as a count/);
     expect(() => spec('lira: [{presets: [smoke], shadows: 3}]')).toThrow('sweep spec grid.yaml: lira[0].shadows must be an even integer >= 2, got 3.');
     expect(() => spec('lira: [{presets: [smoke], shadows: 2, candidate: nope}]')).toThrow(/preset smoke has no candidate 'nope'. Its candidates: /);
     expect(() => spec('experiments: [{experiment: single-round, presets: [smoke]}, {experiment: single-round, presets: [smoke]}]')).toThrow(/repeats cell 0; remove the repeated grid entry/);

@@ -149,17 +149,6 @@ export async function runCondensationComparison(o: RunOptions): Promise<Condensa
       }
     }
   }
-  const speedups: CondensationComparisonResult['speedups'] = [];
-  for (const ipc of p.ipcs) {
-    const mean = (m: CondensationMethod, f: (r: CondensationRow) => number) => {
-      const rs = rows.filter((r) => r.ipc === ipc && r.method === m);
-      return rs.reduce((a, r) => a + f(r), 0) / rs.length;
-    };
-    const blendTotal = mean('blend', (r) => r.seconds + r.kmeansSeconds);
-    for (const m of methods.filter((x) => x !== 'blend')) {
-      speedups.push({ ipc, method: m, measured: mean(m, (r) => r.seconds) / blendTotal, projected: mean(m, (r) => r.projectedSeconds) / blendTotal });
-    }
-  }
   return {
     experiment: 'condensation-comparison',
     preset: o.preset,
@@ -171,11 +160,27 @@ export async function runCondensationComparison(o: RunOptions): Promise<Condensa
     methods,
     rows,
     table: condensationTable(rows),
-    speedups,
+    speedups: condensationSpeedups(rows),
     notes: p.notes,
     seconds: run.seconds(),
     prototypes,
   };
+}
+
+/** Per IPC and baseline: its mean time over the seeds / Blend's (k-means included), measured and projected. */
+export function condensationSpeedups(rows: readonly CondensationRow[]): CondensationComparisonResult['speedups'] {
+  const speedups: CondensationComparisonResult['speedups'] = [];
+  for (const ipc of [...new Set(rows.map((r) => r.ipc))]) {
+    const mean = (m: CondensationMethod, f: (r: CondensationRow) => number) => {
+      const rs = rows.filter((r) => r.ipc === ipc && r.method === m);
+      return rs.reduce((a, r) => a + f(r), 0) / rs.length;
+    };
+    const blendTotal = mean('blend', (r) => r.seconds + r.kmeansSeconds);
+    for (const m of [...new Set(rows.filter((r) => r.ipc === ipc && r.method !== 'blend').map((r) => r.method))]) {
+      speedups.push({ ipc, method: m, measured: mean(m, (r) => r.seconds) / blendTotal, projected: mean(m, (r) => r.projectedSeconds) / blendTotal });
+    }
+  }
+  return speedups;
 }
 
 /** Mean and 95 % CI over seeds, one row per (method, 'IPC n'). */
