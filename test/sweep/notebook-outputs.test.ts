@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repositoryRoot } from '../../lib/experiments/shared/committed';
+import { presetTimesNote, repositoryRoot } from '../../lib/experiments/shared/committed';
 import { cachedRun, staleNotebookOutputs } from '../../lib/sweep/run-cache';
 
 /** A notebook whose one code cell printed `text`. */
@@ -31,6 +31,16 @@ describe('notebooks show the committed run and tell when their saved outputs wen
     expect(staleNotebookOutputs(nb, root)).toEqual([expect.stringMatching(/^cell 0: shows results\/single-round\/cpu\/results\.json as it was \(sha256 [0-9a-f]{12}\), but it has changed since: re-render the notebook$/)]);
     fs.rmSync(results);
     expect(staleNotebookOutputs(nb, root)).toEqual(['cell 0: shows results/single-round/cpu/results.json, which no longer exists']);
+  });
+
+  it("presetTimesNote states the committed run's time and seed count (one seed when it records none)", () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'unlearn-lab-times-'));
+    const dir = path.join(root, 'results', 'suli-feature-space', 'cpu');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'results.json'), JSON.stringify({ experiment: 'suli-feature-space', seconds: 360 }));
+    expect(presetTimesNote('suli-feature-space', root)).toContain('cpu 6 min for the committed run (1 seed, 2 CPU cores, results/suli-feature-space/cpu)');
+    fs.writeFileSync(path.join(dir, 'results.json'), JSON.stringify({ experiment: 'suli-feature-space', seconds: 1800, rows: [{ seed: 0 }, { seed: 1 }, { seed: 2 }] }));
+    expect(presetTimesNote('suli-feature-space', root)).toContain('cpu 30 min for the committed run (3 seeds,');
   });
 
   it('no committed notebook shows a committed run that has changed since', () => {

@@ -56,7 +56,7 @@ export function presetTimesNote(experiment: string, root?: string): string {
     const r = loadCommittedResults<{ seconds?: number; provenance?: { options?: { seeds?: number } }; rows?: { seed?: number }[] }>(experiment, 'cpu', root);
     const seeds = r.provenance?.options?.seeds ?? new Set((r.rows ?? []).map((x) => x.seed)).size;
     if (typeof r.seconds === 'number' && Number.isFinite(r.seconds)) {
-      cpu = `${(r.seconds / 60).toFixed(0)} min for the committed run (${seeds || 1} seed${seeds === 1 ? '' : 's'}, 2 CPU cores, results/${experiment}/cpu)`;
+      cpu = `${(r.seconds / 60).toFixed(0)} min for the committed run (${seeds || 1} seed${(seeds || 1) === 1 ? '' : 's'}, 2 CPU cores, results/${experiment}/cpu)`;
     }
   }
   return `Time per preset: smoke about a minute; cpu ${cpu}; gpu-paper hours on one GPU (not run here). A finished run is loaded from the run cache in seconds; set rerun = true to compute it again.`;
