@@ -21,13 +21,13 @@ export interface MergedGroup {
   files: string[];
 }
 
-/** LiRA numbers of an audit as a table (one row per model and variant; AUC and TPR at 1% and 0.1% FPR). */
 /** One row per audited example (lira-scores.csv). */
 export function liraExampleTable(rows: readonly LiraExampleScore[]): Table {
   const columns = ['position', 'member', 'originalOffline', 'originalOnline', 'retrainOffline', 'retrainOnline'] as const;
   return { columns: [...columns], rows: rows.map((r) => columns.map((c) => r[c])), title: 'LiRA score per audited example (member = in the original\'s training set)' };
 }
 
+/** LiRA numbers of an audit as a table (one row per model and variant; AUC and TPR at 1% and 0.1% FPR). */
 export function liraTable(a: LiraAudit): Table {
   const rows = (['offline', 'online'] as const).flatMap((variant) =>
     (['original', 'retrain'] as const).map((model) => [model, variant, a[variant][model].auc, a[variant][model].tprAt1pctFpr, a[variant][model].tprAt0_1pctFpr]),
