@@ -29,6 +29,7 @@ import {
   runCells,
   runExperimentInCells,
   shellQuote,
+  unlearnLabCommand,
   submitSlurm,
   sweepStatus,
   taskCells,
@@ -122,13 +123,7 @@ function commandPath(dir: string): string {
  * flags that were given (in the experiment's order), and `--out <dir>` when given.
  */
 export function commandLine(command: string, flags: readonly RunFlag[], f: ExperimentFlags): string {
-  const words = ['npx', 'unlearn-lab', command, '--preset', f.preset];
-  for (const x of flags) {
-    const v = f[x];
-    if (v !== undefined) words.push(`--${x}`, Array.isArray(v) ? v.join(',') : String(v));
-  }
-  if (f.out !== undefined) words.push('--out', commandPath(f.out));
-  return words.map(shellWord).join(' ');
+  return unlearnLabCommand(command, f.preset, [...flags.map((x) => [x, f[x]] as const), ['out', f.out === undefined ? undefined : commandPath(f.out)]]);
 }
 
 /**

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { useThreadedWasm, wasmThreadsInfo } from './wasm-threads';
 import { guardWasmHeap } from './wasm-heap-guard';
 import { registerWasmKernels } from './wasm-kernels/register';
+import { vulkanLoaderError } from './vulkan-loader';
 import { registerWebgpuKernels } from './webgpu-kernels';
 
 /** Backends in the order init() tries them when none is forced. */
@@ -96,6 +97,9 @@ export function softwareAdapterAllowed(): boolean {
 }
 
 const loadWebgpu: BackendLoader = async () => {
+  // Without the loader Dawn only logs a stack-traced warning to stderr, which a wasm run should not show.
+  const loader = vulkanLoaderError();
+  if (loader != null) throw new Error(`no Vulkan loader, which WebGPU (Dawn) needs (${loader}; Debian package libvulkan1)`);
   // The webgpu package is an ES module; Node >= 20.19 loads it with require().
   const dawn = optionalRequire('webgpu') as DawnModule;
   Object.assign(globalThis, dawn.globals);

@@ -6,7 +6,7 @@ import { openRunFolder } from '../io/run-folder';
 import type { RunOptions } from './shared/experiment';
 import { checkRunOptions } from './shared/harness';
 import { writeExperimentOutput, type ExperimentOutput } from './shared/output';
-import { ProvenanceRecorder, provenanceMeta, type Provenance } from './shared/provenance';
+import { ProvenanceRecorder, provenanceMeta, type CellsRecord, type Provenance } from './shared/provenance';
 import { modelCacheDir } from './shared/scenario';
 import { getExperiment } from './registry';
 
@@ -60,8 +60,8 @@ export function preflight(o: Pick<RunOptions, 'cacheDir' | 'dataset' | 'dataDir'
 export async function runExperiment(
   name: string,
   o: RunOptions & { outDir: string; command: string; show?: (output: ExperimentOutput) => void },
-  /** What makes the result instead of the experiment's own run (lib/sweep: a run's seed cells, a sweep's merge). */
-  produce?: () => Promise<unknown>,
+  /** What makes the result instead of the experiment's own run (lib/sweep: a run's seed cells, a sweep's merge), with the cells it came from. */
+  produce?: () => Promise<{ result: unknown; cells: CellsRecord }>,
 ): Promise<{ output: ExperimentOutput; files: string[] }> {
   const e = getExperiment(name);
   checkRunOptions(e, o);
@@ -70,7 +70,14 @@ export async function runExperiment(
   const folder = openRunFolder(o.outDir, { log: o.log });
   try {
     provenance.phase('run');
-    const result = await (produce ? produce() : e.run(o));
+    let result: unknown;
+    if (produce) {
+      const made = await produce();
+      result = made.result;
+      provenance.fromCells(made.cells);
+    } else {
+      result = await e.run(o);
+    }
     provenance.phase('views');
     let output = e.output(result, o);
     o.show?.(output);

@@ -1,4 +1,5 @@
 import { isSoftwareAdapter, softwareAdapterAllowed } from '../engine/backends';
+import { vulkanLoaderError } from '../engine/vulkan-loader';
 /**
  * The GPU adapter behind the webgpu backend, found before anything else runs so that a machine
  * without one fails at once with the reason, not minutes later inside a benchmark.
@@ -22,8 +23,6 @@ export class NoGpuAdapterError extends Error {
   }
 }
 
-/** The Vulkan loader Dawn opens by name. */
-export const VULKAN_LOADER = 'libvulkan.so.1';
 
 /** Where the NVIDIA Vulkan driver's manifest lies on the lent GPU machines (docs: device README). */
 export const NVIDIA_ICD_JSON = '/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json';
@@ -37,21 +36,6 @@ interface DawnAdapter {
 }
 interface Dawn {
   create: (flags: string[]) => { requestAdapter: (o?: object) => Promise<DawnAdapter | null> };
-}
-
-/**
- * Dawn loads libvulkan.so.1 by name at run time and only logs a warning when it is missing, so the
- * loader is looked for the same way first (dlopen through Node): a library that is not a Node addon
- * loads and then fails to "self-register", which means it is there.
- */
-export function vulkanLoaderError(library = VULKAN_LOADER): string | null {
-  try {
-    process.dlopen({ exports: {} }, library);
-    return null;
-  } catch (e) {
-    const msg = (e as Error).message;
-    return /cannot open shared object file|no such file/i.test(msg) ? msg.split('\n')[0] : null;
-  }
 }
 
 /** Finds the high-performance WebGPU adapter (Dawn on Vulkan) or throws NoGpuAdapterError naming why. */

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../io/atomic';
-import { canonicalJson } from '../experiments/shared/provenance';
+import { canonicalJson, type CellRun, type CellsRecord } from '../experiments/shared/provenance';
 import { decodeJson, encodeJson } from './codec';
 
 /**
@@ -79,6 +79,13 @@ export interface CellFile<R = unknown> {
   host: string;
   pid: number;
   finished: string;
+  /** Its git state, load and engine (cells written before this was recorded have none). */
+  run?: CellRun;
+}
+
+/** The provenance record of a result put together from these cells (merged by `mergedBy`, or a run's own seeds when null). */
+export function cellsRecord(cells: readonly CellFile[], mergedBy: string | null): CellsRecord {
+  return { mergedBy, runs: cells.map((c) => ({ label: cellLabel(c.config), seconds: c.seconds, host: c.host, finished: c.finished, run: c.run ?? null })) };
 }
 
 /** A cell file that exists but must not be used as it is; the message names the file and what to do. */
@@ -143,9 +150,19 @@ export class CellStore {
   }
 
   /** Writes a finished cell atomically and clears its failure record. */
-  write<R>(config: CellConfig, result: R, seconds: number): CellFile<R> {
+  write<R>(config: CellConfig, result: R, seconds: number, run?: CellRun): CellFile<R> {
     const key = cellKey(config);
-    const cell: CellFile<R> = { schema: CELL_SCHEMA, key, config, result, seconds: Number(seconds.toFixed(3)), host: os.hostname(), pid: process.pid, finished: new Date().toISOString() };
+    const cell: CellFile<R> = {
+      schema: CELL_SCHEMA,
+      key,
+      config,
+      result,
+      seconds: Number(seconds.toFixed(3)),
+      host: os.hostname(),
+      pid: process.pid,
+      finished: new Date().toISOString(),
+      ...(run ? { run } : {}),
+    };
     writeFileAtomic(this.file(key), `${encodeJson(cell)}\n`);
     fs.rmSync(this.failedFile(key), { force: true });
     return cell;

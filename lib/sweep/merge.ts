@@ -5,11 +5,11 @@ import { getExperiment } from '../experiments/registry';
 import type { PresetName } from '../experiments/shared/presets';
 import { writeJson, writeTableCsv } from '../report/export';
 import type { Table } from '../results';
-import { type CellFile, type ExperimentCellConfig, type LiraTargetConfig } from './cells';
+import { cellsRecord, type CellFile, type ExperimentCellConfig, type LiraTargetConfig } from './cells';
 import { liraExampleScores, mergeLira, type LiraAudit, type LiraExampleScore, type LiraShadowCell, type LiraTargetCell } from './lira-cells';
 import { writeResultsFolder } from './output';
 import { mergeSeedResults } from './seed-merge';
-import { shellQuote } from './shell';
+import { shellQuote, unlearnLabCommand } from './shell';
 import { openSweep, sweepStatus } from './sweep';
 
 export interface MergedGroup {
@@ -52,42 +52,47 @@ export async function mergeSweep(dir: string, o: { command?: string; log?: (line
         `Run them with \`unlearn-lab sweep ${s.plan.specFile} --out ${dir}\` (it skips the finished ones), then merge again.`,
     );
   }
-  const command = o.command ?? `npx unlearn-lab merge ${shellQuote(dir)}`;
+  const mergedBy = o.command ?? `npx unlearn-lab merge ${shellQuote(dir)}`;
   const groups = [...new Set(s.plan.cells.map((c) => c.group))];
   const out: MergedGroup[] = [];
   for (const group of groups) {
     const cells = s.plan.cells.filter((c) => c.group === group).map((c) => s.store.read(c.config)!);
     const target = path.join(s.dir, 'merged', group);
     const first = cells[0].config;
-    if (first.kind === 'experiment') out.push(await mergeExperimentGroup(group, cells, target, command, o.log));
-    else out.push(mergeLiraGroup(group, cells, target, command, o.log));
+    if (first.kind === 'experiment') out.push(await mergeExperimentGroup(group, cells, target, mergedBy, o.log));
+    else out.push(mergeLiraGroup(group, cells, target, mergedBy, o.log));
     o.log?.(`merged ${group}: ${cells.length} cell(s) -> ${path.relative(process.cwd(), target) || target}`);
   }
   writeFileAtomic(path.join(s.dir, 'merged', 'index.json'), `${JSON.stringify({ sweep: s.plan.name, merged: new Date().toISOString(), groups: out }, null, 1)}\n`);
   return out;
 }
 
-async function mergeExperimentGroup(group: string, cells: CellFile[], target: string, command: string, log?: (line: string) => void): Promise<MergedGroup> {
+async function mergeExperimentGroup(group: string, cells: CellFile[], target: string, mergedBy: string, log?: (line: string) => void): Promise<MergedGroup> {
   const c = cells[0].config as ExperimentCellConfig;
   const e = getExperiment(c.experiment);
   const seeds = cells.map((x) => (x.config as ExperimentCellConfig).seed);
   const contiguous = seeds.every((sd, i) => sd === i);
-  const o = {
-    preset: c.preset as PresetName,
+  const flags = {
     ...(c.methods ? { methods: c.methods } : {}),
     ...(c.dataset ? { dataset: c.dataset } : {}),
     // The seed count of the merged run, where its seeds are 0..n-1 (a one-piece cell keeps its own).
     ...(c.seed != null && contiguous ? { seeds: seeds.length } : c.seeds != null ? { seeds: c.seeds } : {}),
+  };
+  const o = {
+    preset: c.preset as PresetName,
+    ...flags,
     outDir: target,
-    // Runnable as written: it rebuilds every group of the sweep, this one included.
-    command,
+    // The equivalent single run, runnable as written (it computes the same cells, under the same settings
+    // and code); the merge command that rebuilds this folder from the sweep is kept beside the cells.
+    command: unlearnLabCommand(e.name, c.preset, e.flags.map((f) => [f, (flags as Record<string, unknown>)[f]] as const)),
     log,
   };
-  const { files } = await writeResultsFolder(e, o, () => Promise.resolve(c.seed != null ? mergeSeedResults(e.name, cells.map((x) => x.result)) : cells[0].result));
+  const result = c.seed != null ? mergeSeedResults(e.name, cells.map((x) => x.result)) : cells[0].result;
+  const { files } = await writeResultsFolder(e, o, () => Promise.resolve({ result, cells: cellsRecord(cells, mergedBy) }));
   return { group, kind: 'experiment', cells: cells.length, dir: target, files };
 }
 
-function mergeLiraGroup(group: string, cells: CellFile[], target: string, command: string, log?: (line: string) => void): MergedGroup {
+function mergeLiraGroup(group: string, cells: CellFile[], target: string, mergedBy: string, log?: (line: string) => void): MergedGroup {
   const t = cells.find((x) => x.config.kind === 'lira-target');
   if (t == null) throw new Error(`LiRA group ${group} has no target cell.`);
   const shadowCells = cells.filter((x) => x.config.kind === 'lira-shadow').map((x) => x.result as LiraShadowCell);
@@ -97,7 +102,7 @@ function mergeLiraGroup(group: string, cells: CellFile[], target: string, comman
   try {
     const json = path.join(folder.dir, 'results.json');
     const csv = path.join(folder.dir, 'lira.csv');
-    writeJson({ experiment: 'lira-sweep', ...audit, provenance: { schema: 1, command } }, json);
+    writeJson({ experiment: 'lira-sweep', ...audit, provenance: { schema: 1, command: mergedBy, cells: cellsRecord(cells, mergedBy) } }, json);
     writeTableCsv(liraTable(audit), csv);
     writeTableCsv(liraExampleTable(examples), path.join(folder.dir, 'lira-scores.csv'));
     folder.commit();

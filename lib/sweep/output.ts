@@ -4,10 +4,10 @@ import { runExperiment } from '../experiments/run-experiment';
 import { getExperiment, type AnyExperiment } from '../experiments/registry';
 import type { RunOptions } from '../experiments/shared/experiment';
 import type { ExperimentOutput } from '../experiments/shared/output';
-import { settingsHash } from '../experiments/shared/provenance';
+import { settingsHash, type CellsRecord } from '../experiments/shared/provenance';
 import { checkRunOptions } from '../experiments/shared/harness';
 import { modelCacheDir } from '../experiments/shared/scenario';
-import { cellKey, cellLabel, CellStore, type ExperimentCellConfig } from './cells';
+import { cellKey, cellLabel, cellsRecord, CellStore, type CellFile, type ExperimentCellConfig } from './cells';
 import { resultCodeVersion } from './code-version';
 import { mergeSeedResults, SEED_MERGERS } from './seed-merge';
 import { ensureCell } from './sweep';
@@ -21,10 +21,10 @@ export interface OutputOptions {
 
 /**
  * Writes an experiment's outputs (results.json with provenance, CSVs, report.html) for a result that
- * `produce` makes: runExperiment with `produce` in place of e.run (preflight and the folder's lock before
- * any compute, a temp folder swapped in whole at the end).
+ * `produce` puts together from cells: runExperiment with `produce` in place of e.run (preflight and the
+ * folder's lock before any compute, a temp folder swapped in whole at the end); the provenance lists the cells.
  */
-export function writeResultsFolder(e: AnyExperiment, o: RunOptions & OutputOptions, produce: () => Promise<unknown>): Promise<{ output: ExperimentOutput; files: string[] }> {
+export function writeResultsFolder(e: AnyExperiment, o: RunOptions & OutputOptions, produce: () => Promise<{ result: unknown; cells: CellsRecord }>): Promise<{ output: ExperimentOutput; files: string[] }> {
   return runExperiment(e.name, o, produce);
 }
 
@@ -72,13 +72,13 @@ export async function runExperimentInCells(name: string, o: RunOptions & OutputO
   const result = await writeResultsFolder(e, o, async () => {
     const store = new CellStore(dir, o.log);
     store.removeStaleTemps();
-    const results: unknown[] = [];
+    const cells: CellFile[] = [];
     for (const config of configs) {
       const { cell, resumed } = await ensureCell(store, config, { log: o.log, onProgress: o.onProgress, cacheDir: o.cacheDir, dataDir: o.dataDir });
       if (resumed) log(`${cellLabel(config)}: resumed from ${store.file(cell.key)} (finished ${cell.finished})`);
-      results.push(cell.result);
+      cells.push(cell);
     }
-    return mergeSeedResults(e.name, results);
+    return { result: mergeSeedResults(e.name, cells.map((c) => c.result)), cells: cellsRecord(cells, null) };
   });
   for (const c of configs) fs.rmSync(path.join(dir, `${cellKey(c)}.json`), { force: true });
   return result;

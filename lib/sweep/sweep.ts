@@ -4,6 +4,7 @@ import { writeFileAtomic } from '../io/atomic';
 import { getExperiment } from '../experiments/registry';
 import type { RunOptions } from '../experiments/shared/experiment';
 import type { PresetName } from '../experiments/shared/presets';
+import { startCellRun } from '../experiments/shared/provenance';
 import type { ProgressSink } from '../train/progress';
 import { cellKey, cellLabel, CellStore, type CellConfig, type CellFile } from './cells';
 import { resultCodeVersion } from './code-version';
@@ -153,6 +154,7 @@ export async function ensureCell(store: CellStore, config: CellConfig, o: CellRu
     throw new Error(`cell ${cellLabel(config)} is keyed to code version ${config.code}, but this build is ${resultCodeVersion()}; plan the sweep again with this build.`);
   }
   const t0 = performance.now();
+  const run = startCellRun();
   let result: unknown;
   try {
     result = await computeCell(config, o);
@@ -160,7 +162,7 @@ export async function ensureCell(store: CellStore, config: CellConfig, o: CellRu
     store.fail(config, e, o.where ?? 'in-process');
     throw e;
   }
-  const written = store.write(config, result, (performance.now() - t0) / 1000);
+  const written = store.write(config, result, (performance.now() - t0) / 1000, run());
   // As it reads back from the file (typed arrays, NaN), so a fresh cell and a resumed one are the same data.
   return { cell: decodeJson(encodeJson(written)) as CellFile, resumed: false };
 }

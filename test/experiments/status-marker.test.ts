@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { methodOfLabel, statusLabel } from '../../lib/experiments/shared/measure';
 import { singleRoundTable, type SingleRoundRow } from '../../lib/experiments/single-round/run';
-import { blendSpeedups, paperComparisonTable } from '../../lib/experiments/single-round/views';
+import { blendSpeedups, paperComparisonTable, singleRoundOutput } from '../../lib/experiments/single-round/views';
+import type { SingleRoundResult } from '../../lib/experiments/single-round/run';
 import type { HealthStatus } from '../../lib/unlearn';
 import { multiRoundFigures } from '../../lib/experiments/multi-round/views';
 import type { MultiRoundRow } from '../../lib/experiments/multi-round/run';
@@ -57,6 +58,10 @@ describe('flagged runs are marked in result tables, never averaged with healthy 
     const speed = blendSpeedups({ rows });
     expect(speed.rows.map((r) => r[1])).toEqual(['a-cf', 'a-cf [diverged] / a-cf+blend']);
     expect(speed.rows[0][5]).toBeCloseTo(2, 10);
+    // The speed-up table is written only where some method ran with Blend too (the main job runs none).
+    const result = (rs: SingleRoundRow[]) => ({ preset: 'smoke', backend: 'wasm', seconds: 1, rows: rs, originals: [] }) as unknown as SingleRoundResult;
+    expect(Object.keys(singleRoundOutput(result(rows)).tables)).toContain('speedups');
+    expect(Object.keys(singleRoundOutput(result(rows.filter((x) => !x.blend))).tables)).not.toContain('speedups');
   });
 
   it('the SULI labels and the multi-round figure keep a flagged run as its own, marked series', () => {

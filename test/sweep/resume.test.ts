@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Provenance } from '../../lib/experiments/shared/provenance';
 import { rocCurve } from '../../lib/metrics/roc';
 import { readCellFile } from '../../lib/sweep';
 import { CLI, cli, ROOT, tmpDir, withoutTimes, writeSpec } from './helpers';
@@ -73,9 +74,19 @@ describe('kill -9 and resume', () => {
 
     const merged = JSON.parse(fs.readFileSync(path.join(dir, 'merged', 'suli-class-wise-smoke-3seeds', 'results.json'), 'utf8')) as Record<string, unknown>;
     for (const k of ['rows', 'table', 'setups', 'forgetClass', 'dataset']) same(merged[k], reference[k]);
-    // The recorded command is runnable as written, and rebuilds the same results.
-    const recorded = (merged.provenance as { command: string }).command;
+    // The recorded command is the equivalent single run (the reference above is that run); the merge
+    // command is kept with the cells, each with its time and git state, and is runnable as written.
+    const p = merged.provenance as Provenance;
+    expect(p.command).toBe('npx unlearn-lab suli-class-wise --preset smoke --seeds 3');
+    const recorded = p.cells!.mergedBy!;
     expect(recorded).toBe(`npx unlearn-lab merge ${dir}`);
+    expect(p.cells!.runs.map((r) => r.label)).toEqual([0, 1, 2].map((sd) => `suli-class-wise smoke seed ${sd}`));
+    for (const r of p.cells!.runs) {
+      expect(r.seconds).toBeGreaterThan(0);
+      expect(r.run?.git.commit).toMatch(/^[0-9a-f]{40}$/);
+      expect(r.run?.wasmThreads).toBeGreaterThanOrEqual(1);
+    }
+    expect(fs.readFileSync(path.join(dir, 'merged', 'suli-class-wise-smoke-3seeds', 'report.html'), 'utf8')).toContain(`merged by \`${recorded}\` from 3 cell(s)`);
     const again = cli(recorded.split(' ').slice(2), { cache });
     expect(again.status, again.stderr).toBe(0);
     const remerged = JSON.parse(fs.readFileSync(path.join(dir, 'merged', 'suli-class-wise-smoke-3seeds', 'results.json'), 'utf8')) as Record<string, unknown>;
@@ -87,7 +98,8 @@ describe('kill -9 and resume', () => {
     expect(m.status, m.stderr).toBe(0);
     const regime = (JSON.parse(fs.readFileSync(path.join(work, 'regime', 'results.json'), 'utf8')) as { lira: Record<string, unknown>[] }).lira[0];
     for (const k of ['offline', 'online', 'populationSize', 'members', 'nonMembers', 'shadows']) expect(lira[k]).toEqual(regime[k]);
-    expect((lira.provenance as { command: string }).command).toBe(recorded);
+    expect((lira.provenance as Provenance).command).toBe(recorded);
+    expect((lira.provenance as Provenance).cells!.runs.length).toBe(3);
     // Its per-example scores: one row per audited example, and they give the audit's AUCs.
     const [header, ...lines] = fs.readFileSync(path.join(dir, 'merged', `lira-${SMOKE_LIRA_CANDIDATE}-smoke-2shadows`, 'lira-scores.csv'), 'utf8').trim().split('\n');
     const cols = header.split(',');

@@ -39,6 +39,18 @@ export interface Provenance {
   finished: string;
   /** Wall seconds per phase (preflight: checks, git and the output lock; run: the experiment; views: tables and figures; write: figure rendering and CSVs) and in all. */
   seconds: Record<string, number>;
+  /**
+   * A result put together from cells computed separately (a sweep's, or a run's resumed seeds): each
+   * cell's time, host and run record, and for a sweep the merge command that put them together. The
+   * `run` phase above is then the merge, and `command` the equivalent single run.
+   */
+  cells?: CellsRecord;
+}
+
+export interface CellsRecord {
+  /** The command that merged them (`npx unlearn-lab merge <sweep folder>`); null for a run's own seed cells. */
+  mergedBy: string | null;
+  runs: { label: string; seconds: number; host: string; finished: string; run: CellRun | null }[];
 }
 
 /** The git state of the checkout the code runs from; commit and dirty are null (with the reason) where there is none. */
@@ -180,6 +192,7 @@ export class ProvenanceRecorder {
   private readonly startLoad = loadavg();
   private readonly seconds: Record<string, number> = {};
   private current: { name: string; t: number } | null = null;
+  private cells: CellsRecord | undefined;
   private readonly base: Pick<Provenance, 'experiment' | 'command' | 'preset' | 'presetHash' | 'options' | 'git' | 'versions' | 'env'>;
 
   constructor(s: ProvenanceStart) {
@@ -205,6 +218,11 @@ export class ProvenanceRecorder {
     this.current = { name, t: now };
   }
 
+  /** Records that the result was put together from these cells. */
+  fromCells(cells: CellsRecord): void {
+    this.cells = cells;
+  }
+
   /** Ends the current phase; the provenance as of now. */
   finish(): Provenance {
     const now = performance.now();
@@ -227,8 +245,30 @@ export class ProvenanceRecorder {
       started: this.started,
       finished: new Date().toISOString(),
       seconds,
+      ...(this.cells ? { cells: this.cells } : {}),
     };
   }
+}
+
+/** What a sweep cell records of how it ran: merged results list it per cell (Provenance.cells). */
+export interface CellRun {
+  started: string;
+  git: GitState;
+  /** os.loadavg() when the cell started and when it finished. */
+  load: { start: number[]; end: number[] };
+  backend: string | null;
+  wasmThreads: number | null;
+}
+
+/** Starts recording a cell's run (git state and load now); the returned function completes the record. */
+export function startCellRun(): () => CellRun {
+  const started = new Date().toISOString();
+  const start = loadavg();
+  const git = gitState();
+  return () => {
+    const m = machine();
+    return { started, git, load: { start, end: loadavg() }, backend: m.backend, wasmThreads: m.wasmThreads };
+  };
 }
 
 const fmtSeconds = (s: number) => (s >= 100 ? `${s.toFixed(0)} s` : `${s.toFixed(1)} s`);
@@ -251,7 +291,15 @@ export function provenanceMeta(p: Provenance): string[] {
     `machine: ${m.cpu}, ${m.logicalCores} logical cores, ${m.memoryGiB} GiB; ${backend}; load ${p.load.start.join('/')} at start, ${p.load.end.join('/')} at end` +
       (env.length ? `; ${env.join(' ')}` : ''),
     `preset ${p.preset} (settings sha256 ${p.presetHash})`,
+    ...(p.cells ? [cellsMeta(p.cells)] : []),
   ];
+}
+
+function cellsMeta(c: CellsRecord): string {
+  const total = c.runs.reduce((a, r) => a + r.seconds, 0);
+  const commits = [...new Set(c.runs.map((r) => (r.run == null ? 'not recorded' : r.run.git.commit == null ? 'no commit' : `${r.run.git.commit.slice(0, 12)}${r.run.git.dirty ? ' dirty' : ''}`)))];
+  const how = c.mergedBy != null ? `merged by \`${c.mergedBy}\` from` : 'put together from';
+  return `${how} ${c.runs.length} cell(s) computed in ${fmtSeconds(total)} in all (${c.runs.map((r) => `${r.label} ${fmtSeconds(r.seconds)}`).join('; ')}); their code: git ${commits.join(', ')}`;
 }
 
 /** The provenance of a result read back from results.json, or null for files written before it was recorded. */

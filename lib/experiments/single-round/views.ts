@@ -91,7 +91,9 @@ export function singleRoundOutput(r: SingleRoundResult): ExperimentOutput {
     const gap = retrainGapTable(singleRoundRuns(s.rows, s.originals), `${scenario}: gap to Retrain (method - Retrain on the same seed, points) and Avg. Gap (mean |gap| over the four), mean +- 95% CI over ${seeds} seed(s)`);
     if (gap != null) tables[`gap-${scenarioSlug(scenario)}`] = gap;
   }
-  tables['speedups'] = blendSpeedups(r);
+  // Only where a method ran with and without Blend (the main job runs none with Blend: no empty table).
+  const speedups = blendSpeedups(r);
+  if (speedups.rows.length > 0) tables['speedups'] = speedups;
   tables['paper-comparison'] = paperComparisonTable(r);
   const figures = scenarios.map((scenario) => ({
     figure: singleRoundDotPlot(r, scenario),
