@@ -46,3 +46,8 @@ export function formatMeanCi(c: MeanCi, digits = 2): string {
   if (!Number.isFinite(c.ci)) return `${mean} (n=${c.n})`;
   return c.ci === 0 && c.n > 1 ? `${mean} (n=${c.n}, all equal)` : `${mean} ± ${c.ci.toFixed(digits)}`;
 }
+
+/** How a mean over seeds is spread, for titles: 'mean ± 95% CI over 3 seeds', or 'one seed: no interval'. */
+export function overSeeds(seeds: number): string {
+  return seeds > 1 ? `mean ± 95% CI over ${seeds} seeds` : 'one seed: no interval';
+}

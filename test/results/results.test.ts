@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cellCi, cellValue, formatCell, formatMeanCi, meanCi, ResultsTable, validateTable, type RunRecord } from '../../lib/results';
+import { cellCi, cellValue, formatCell, formatMeanCi, meanCi, overSeeds, ResultsTable, validateTable, type RunRecord } from '../../lib/results';
+import { singleRoundOutput } from '../../lib/experiments/single-round/views';
+import type { SingleRoundResult } from '../../lib/experiments/single-round/run';
 
 describe('meanCi', () => {
   it('matches the Student-t interval computed by hand', () => {
@@ -28,6 +30,13 @@ describe('meanCi', () => {
     expect(formatMeanCi(meanCi([100, 100, 100]))).toBe('100.00 (n=3, all equal)');
     expect(formatCell(c, 3)).toBe('0.912 (n=1)');
     expect(formatCell(c)).not.toMatch(/±/);
+    // Titles say so too: the main job (one seed) promises no interval it does not have.
+    expect(overSeeds(1)).toBe('one seed: no interval');
+    expect(overSeeds(3)).toBe('mean ± 95% CI over 3 seeds');
+    const row = { seed: 0, scenario: 'uniform 10%', method: 'cf', blend: false, retainAcc: 0.9, forgetAcc: 0.8, testAcc: 0.8, mia: 52, status: 'ok', seconds: 1, kmeansSeconds: 0, samplingSeconds: 0, condensationSeconds: 0, retainUsed: 9 };
+    const out = singleRoundOutput({ preset: 'smoke', backend: 'wasm', seconds: 1, rows: [row], originals: [] } as unknown as SingleRoundResult);
+    expect(out.tables['table-uniform-10'].title).toBe('uniform 10% forgetting (one seed: no interval)');
+    expect(JSON.stringify(out.figures[0].figure.layout)).toMatch(/one seed: no interval/);
     expect(cellCi(c)).toBeNull();
     expect(cellValue(c)).toBe(0.912);
   });

@@ -13,6 +13,7 @@ import type { AnatomySet, AnatomySteps } from './regulariser-anatomy';
 import type { AamuAnatomyResult } from './run';
 import { summariseTraces, type TimeToRetrainSummary } from './time-to-retrain';
 import { AAMU_ANATOMY, PAPER_AAMU } from './settings';
+import { overSeeds } from '../../results';
 
 function stats(v: number[]): [number, number, number, number] {
   const n = v.length;
@@ -82,7 +83,7 @@ export function timeToRetrainTable(r: AamuAnatomyResult): Table {
     ...t.rows.map((x): Cell[] => [x.method, `${x.reached}/${x.seeds}`, x.seconds, x.steps, x.testAccAtReach ? renderedCell('testAcc', x.testAccAtReach) : null, x.finalMia, renderedCell('forgetAcc', x.finalForgetAcc), x.budgetSeconds]),
   ];
   return {
-    title: `Time to Retrain's MIA (within ${t.tolerance} points at two probes in a row), mean ± 95% CI over ${n} seed${n === 1 ? '' : 's'}; probe time excluded`,
+    title: `Time to Retrain's MIA (within ${t.tolerance} points at two probes in a row), ${overSeeds(n)}; probe time excluded`,
     columns: ['method', 'reached', 'seconds to reach', 'steps to reach', 'testAcc when reached', 'mia at budget end', 'forgetAcc at budget end', 'budget seconds'],
     rows,
   };

@@ -5,6 +5,7 @@ import { PERCENT_SCALE, percent } from '../shared/percent';
 import { AVG_GAP, readingNotes, readingReferences, REFERENCE_ROW_COLOURS } from '../shared/retrain-gap';
 import { sweepTable, type BaselineSweepResult } from './run';
 import { BASELINE_SWEEP, configLabel, RETAIN_SETS, type RetainSet } from './settings';
+import { overSeeds } from '../../results';
 
 const METRICS = ['retainAcc', 'forgetAcc', 'testAcc', 'mia', 'seconds', AVG_GAP];
 
@@ -21,7 +22,7 @@ export function configsTable(r: Pick<BaselineSweepResult, 'cells' | 'choices'>, 
   return {
     title:
       `Every config on the ${set === 'full' ? 'full' : 'Blend-reduced'} retain set, 10% uniform forgetting ` +
-      `(${seeds === 1 ? 'one seed: no CI' : `mean +- 95% CI over ${seeds} seeds`}; accuracies in %; ${AVG_GAP} to Retrain on the same seed)`,
+      `(${overSeeds(seeds)}; accuracies in %; ${AVG_GAP} to Retrain on the same seed)`,
     columns: t.columns.filter((_, j) => j !== si),
     rows: t.rows
       .filter((row) => row[si] === set)

@@ -6,6 +6,7 @@ import type { ExperimentOutput } from '../shared/output';
 import { PERCENT_SCALE } from '../shared/percent';
 import { benchmarkTable, type CondensationBenchmarkResult } from './run';
 import { BENCHMARK_METHODS, CONDENSATION_BENCHMARK, PAPER_002_DC_BENCHMARK, type BenchmarkMethod } from './settings';
+import { overSeeds } from '../../results';
 
 const ipcOf = (scenario: string) => Number(scenario.replace('IPC ', ''));
 
@@ -133,7 +134,7 @@ export function condensationBenchmarkOutput(r: CondensationBenchmarkResult): Exp
     ],
     result: r,
     tables: {
-      benchmark: t.view({ scale: BENCHMARK_SCALE, title: `Condensation benchmark: accuracy (%) of a fresh MLP on the test and the train split, time (s); mean +- 95% CI over ${seeds} seed(s)` }),
+      benchmark: t.view({ scale: BENCHMARK_SCALE, title: `Condensation benchmark: accuracy (%) of a fresh MLP on the test and the train split, time (s); ${overSeeds(seeds)}` }),
       paper: benchmarkPaperTable(r),
       reference: referenceNetTable(r),
     },

@@ -8,6 +8,7 @@ import { PERCENT_SCALE, percent } from '../shared/percent';
 import { restoreImages } from '../shared/stored-images';
 import { condensationTable, type CondensationComparisonResult } from './run';
 import { CONDENSATION_COMPARISON, CONDENSATION_METHODS, PAPER_FIG2 } from './settings';
+import { overSeeds } from '../../results';
 
 /** Ours beside the paper's Fig. 2 / Sec. 4.2 numbers. */
 export function condensationPaperTable(r: Pick<CondensationComparisonResult, 'rows' | 'dataset'>): Table {
@@ -68,7 +69,7 @@ export function condensationComparisonOutput(r: CondensationComparisonResult): E
   };
   const paper = condensationPaperTable(r);
   const seeds = new Set(r.rows.map((row) => row.seed)).size;
-  const spread = seeds > 1 ? `mean ± 95% CI over ${seeds} seeds` : 'one seed: no interval';
+  const spread = overSeeds(seeds);
   const figures = [
     ...prototypeGrids(r).map((figure) => ({ figure, caption: 'Prototypes (Fig. 2 top)' })),
     {

@@ -11,6 +11,7 @@ import { readingNotes, retrainGapTable } from '../shared/retrain-gap';
 import { CONDENSED_CUTS, condensedModelOf } from './condensed-model';
 import { condensedModelRuns, condensedModelTable, RECONDENSATION, type CondensedModelResult } from './run';
 import { CONDENSED_MODEL_UNLEARNING, PAPER_002_CONDENSED, type CondensedModelSetting } from './settings';
+import { overSeeds } from '../../results';
 
 const METRICS = ['retainAcc', 'forgetAcc', 'testAcc', 'mia', 'miaLoss', 'seconds'];
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -75,9 +76,9 @@ export function condensedModelOutput(r: CondensedModelResult): ExperimentOutput 
   const seeds = new Set(r.rows.map((x) => x.seed)).size;
   const t = condensedModelTable(r.rows);
   const tables: Record<string, Table> = {
-    table: t.view({ metrics: METRICS.filter((m) => t.metrics.includes(m)), scale: PERCENT_SCALE, title: `Unlearning in a condensed model, 10% random forgetting (mean +- 95% CI over ${seeds} seed(s))` }),
+    table: t.view({ metrics: METRICS.filter((m) => t.metrics.includes(m)), scale: PERCENT_SCALE, title: `Unlearning in a condensed model, 10% random forgetting (${overSeeds(seeds)})` }),
   };
-  const gap = retrainGapTable(condensedModelRuns(r.rows), `Gap to Retrain (method - Retrain on the same seed, points) and Avg. Gap, mean +- 95% CI over ${seeds} seed(s)`);
+  const gap = retrainGapTable(condensedModelRuns(r.rows), `Gap to Retrain (method - Retrain on the same seed, points) and Avg. Gap, ${overSeeds(seeds)}`);
   if (gap != null) tables['gap'] = gap;
   tables['preprocessing'] = condensedPreprocessingTable(r);
   tables['offline-rounds'] = offlineRoundsTable(r);
@@ -89,7 +90,7 @@ export function condensedModelOutput(r: CondensedModelResult): ExperimentOutput 
     tables,
     figures: [
       {
-        figure: methodDotPlot(t, `Unlearning in a condensed model: each model against Retrain (dashed) and Original, mean ± 95% CI over ${seeds} seed${seeds === 1 ? '' : 's'}`, ['retainAcc', 'forgetAcc', 'testAcc', 'miaLoss']),
+        figure: methodDotPlot(t, `Unlearning in a condensed model: each model against Retrain (dashed) and Original, ${overSeeds(seeds)}`, ['retainAcc', 'forgetAcc', 'testAcc', 'miaLoss']),
         caption: `Preset ${r.preset}: the MIA panel is the 2024 reference's loss-LR attack accuracy, forget vs the whole evaluation split (ideal 50).`,
       },
     ],

@@ -7,6 +7,7 @@ import { PERCENT_SCALE, renderedCell } from '../shared/percent';
 import { readingNotes, retrainGapTable } from '../shared/retrain-gap';
 import { LOG_FLOOR, miaDefenceRuns, miaDefenceTable, type MiaDefenceResult } from './run';
 import { MIA_DEFENCE, PAPER_002_MIA_DEFENCE, type MemorisedSelection } from './settings';
+import { overSeeds } from '../../results';
 
 /** The gap to Retrain over the accuracies and the 2024 paper's MIA (the Blend-paper MIA is not reported here). */
 const GAP_METRICS = ['retainAcc', 'forgetAcc', 'testAcc', 'miaLoss'];
@@ -57,14 +58,13 @@ export function miaDefencePaperComparison(r: Pick<MiaDefenceResult, 'rows'>): Ta
 /** Per selection: the table with Original and Retrain, the gap to Retrain and a dot plot; the sets, DP-Adam, the paper; the score histogram. */
 export function miaDefenceOutput(r: MiaDefenceResult): ExperimentOutput {
   const seeds = new Set(r.rows.map((x) => x.seed)).size;
-  const over = `${seeds} seed${seeds === 1 ? '' : 's'}`;
   const tables: Record<string, Table> = {};
   const selections = [...new Set(r.rows.map((x) => x.selection))] as MemorisedSelection[];
   const rowsOf = (sel: MemorisedSelection) => r.rows.filter((x) => x.selection === sel);
   for (const sel of selections) {
     const t = miaDefenceTable(rowsOf(sel));
-    tables[`table-${sel}`] = t.view({ metrics: METRICS.filter((m) => t.metrics.includes(m)), scale: PERCENT_SCALE, title: `Memorised set (${sel}): mean +- 95% CI over ${over}` });
-    const gap = retrainGapTable(miaDefenceRuns(rowsOf(sel)), `Memorised set (${sel}): gap to Retrain (method - Retrain on the same seed, points) and Avg. Gap, mean +- 95% CI over ${over}`, { metrics: GAP_METRICS });
+    tables[`table-${sel}`] = t.view({ metrics: METRICS.filter((m) => t.metrics.includes(m)), scale: PERCENT_SCALE, title: `Memorised set (${sel}): ${overSeeds(seeds)}` });
+    const gap = retrainGapTable(miaDefenceRuns(rowsOf(sel)), `Memorised set (${sel}): gap to Retrain (method - Retrain on the same seed, points) and Avg. Gap, ${overSeeds(seeds)}`, { metrics: GAP_METRICS });
     if (gap != null) tables[`gap-${sel}`] = gap;
   }
   tables['memorised-sets'] = memorisedSetsTable(r);
@@ -88,13 +88,13 @@ export function miaDefenceOutput(r: MiaDefenceResult): ExperimentOutput {
         ]
       : []),
     ...selections.map((sel) => ({
-      figure: methodDotPlot(miaDefenceTable(rowsOf(sel)), `Memorised set (${sel}): each model against Retrain (dashed) and Original, mean ± 95% CI over ${over}`, ['testAcc', 'forgetAcc', 'miaLoss', 'attackAuc']),
+      figure: methodDotPlot(miaDefenceTable(rowsOf(sel)), `Memorised set (${sel}): each model against Retrain (dashed) and Original, ${overSeeds(seeds)}`, ['testAcc', 'forgetAcc', 'miaLoss', 'attackAuc']),
       caption: `Preset ${r.preset}. loss-LR MIA: the memorised set vs the evaluation split (ideal 50). MLP attack AUC: TF Privacy's neural attack on train vs test losses (ideal 0.5).`,
     })),
   ];
   return {
     title: MIA_DEFENCE.title,
-    meta: [`preset ${r.preset}`, `backend ${r.backend}`, over, `${r.seconds.toFixed(0)} s in all`],
+    meta: [`preset ${r.preset}`, `backend ${r.backend}`, `${seeds} seed${seeds === 1 ? '' : 's'}`, `${r.seconds.toFixed(0)} s in all`],
     result: r,
     tables,
     figures,

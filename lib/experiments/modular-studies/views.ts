@@ -5,6 +5,7 @@ import type { ExperimentOutput } from '../shared/output';
 import { PERCENT_SCALE } from '../shared/percent';
 import { studiesTable, type ModularStudiesResult, type StudyName } from './run';
 import { MODULAR_STUDIES } from './settings';
+import { overSeeds } from '../../results';
 
 const scaled = (c: MeanCi | undefined, k: number): Cell => (c == null ? null : { mean: c.mean * k, ci: c.ci * k, n: c.n });
 
@@ -27,7 +28,7 @@ function studyTables(t: ResultsTable, seeds: number): Record<string, Table> {
     const rows = t.rows.filter((r) => r.scenario.startsWith(`${study} `));
     const cols = metrics.filter((m) => rows.some((r) => m in r.cells));
     return {
-      title: `${title} (mean +- 95% CI over ${seeds} seed(s))`,
+      title: `${title} (${overSeeds(seeds)})`,
       columns: ['method', study, ...cols],
       rows: rows.map((r) => [r.method, r.scenario.slice(study.length + 1), ...cols.map((m) => scaled(r.cells[m], PERCENT_SCALE[m] ?? 1))]),
     };

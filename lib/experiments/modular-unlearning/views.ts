@@ -11,6 +11,7 @@ import { PERCENT_SCALE, renderedCell } from '../shared/percent';
 import { readingNotes, retrainGapTable } from '../shared/retrain-gap';
 import { modularRuns, modularTable, MODULAR_FIXED, type ModularResult } from './run';
 import { MODULAR_UNLEARNING } from './settings';
+import { overSeeds } from '../../results';
 
 const METRICS = ['retainAcc', 'forgetAcc', 'testAcc', 'mia', 'miaLoss', 'seconds'];
 const slug = (s: string) => s.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '');
@@ -120,14 +121,14 @@ export function modularOutput(r: ModularResult): ExperimentOutput {
   const rowsOf = (sc: string) => r.rows.filter((x) => `${x.model}, ${x.scenario}` === sc);
   for (const sc of scenarios) {
     const t = modularTable(rowsOf(sc));
-    tables[`table-${slug(sc)}`] = t.view({ metrics: METRICS.filter((m) => t.metrics.includes(m)), scale: PERCENT_SCALE, title: `${sc} (mean +- 95% CI over ${seeds} seed(s))` });
-    const gap = retrainGapTable(modularRuns(rowsOf(sc)), `${sc}: gap to Retrain (method - Retrain on the same seed, points) and Avg. Gap, mean +- 95% CI over ${seeds} seed(s)`);
+    tables[`table-${slug(sc)}`] = t.view({ metrics: METRICS.filter((m) => t.metrics.includes(m)), scale: PERCENT_SCALE, title: `${sc} (${overSeeds(seeds)})` });
+    const gap = retrainGapTable(modularRuns(rowsOf(sc)), `${sc}: gap to Retrain (method - Retrain on the same seed, points) and Avg. Gap, ${overSeeds(seeds)}`);
     if (gap != null) tables[`gap-${slug(sc)}`] = gap;
   }
   tables['preprocessing'] = preprocessingTable(r);
   tables['paper-comparison'] = modularPaperComparison(r);
   const figures = scenarios.map((sc) => ({
-    figure: methodDotPlot(modularTable(rowsOf(sc)), `${sc}: each method against Retrain (dashed) and Original, mean ± 95% CI over ${seeds} seed${seeds === 1 ? '' : 's'}`, ['retainAcc', 'forgetAcc', 'testAcc', 'miaLoss']),
+    figure: methodDotPlot(modularTable(rowsOf(sc)), `${sc}: each method against Retrain (dashed) and Original, ${overSeeds(seeds)}`, ['retainAcc', 'forgetAcc', 'testAcc', 'miaLoss']),
     caption: `${sc}, preset ${r.preset}: the MIA panel is the 2024 reference's loss-LR attack accuracy, forget vs the whole evaluation split (class-unfiltered, so class-wise Retrain scores far from 50).`,
   }));
   return {

@@ -9,6 +9,7 @@ import { PERCENT_SCALE, percent, renderedCell } from '../shared/percent';
 import { MIA_IDEAL_LINE, ORIGINAL, readingNotes, REFERENCE_ROW_COLOURS, RETRAIN, retrainGapTable } from '../shared/retrain-gap';
 import { multiRoundLabel, multiRoundRuns, multiRoundTable, type MultiRoundResult } from './run';
 import { MULTI_ROUND, PAPER_FIG4 } from './settings';
+import { overSeeds } from '../../results';
 
 /** The runs of one result as its table (built from the rows, so results read back from results.json work too). */
 const tableOf = (r: Pick<MultiRoundResult, 'rows' | 'originals'>) => multiRoundTable(r.rows, r.originals ?? []);
@@ -127,13 +128,13 @@ export function multiRoundOutput(r: MultiRoundResult): ExperimentOutput {
   const figs = multiRoundFigures(r);
   const n = new Set(r.rows.map((x) => x.seed)).size;
   const table = tableOf(r);
-  const gap = retrainGapTable(multiRoundRuns(r.rows, r.originals ?? []), `Gap to Retrain per round (method - Retrain on the same seed and round, points) and Avg. Gap (mean |gap| over the four), mean +- 95% CI over ${n} seed(s)`);
+  const gap = retrainGapTable(multiRoundRuns(r.rows, r.originals ?? []), `Gap to Retrain per round (method - Retrain on the same seed and round, points) and Avg. Gap (mean |gap| over the four), ${overSeeds(n)}`);
   return {
     title: MULTI_ROUND.title,
     meta: [`preset ${r.preset}`, `backend ${r.backend}`, `${n} seed(s)`, `${r.seconds.toFixed(0)} s in all`],
     result: r,
     tables: {
-      rounds: table.view({ metrics: TABLE_METRICS.filter((m) => table.metrics.includes(m)), scale: PERCENT_SCALE, title: `Per round (mean +- 95% CI over ${n} seed(s)); seconds = unlearning + Blend (k-means in round 0)` }),
+      rounds: table.view({ metrics: TABLE_METRICS.filter((m) => table.metrics.includes(m)), scale: PERCENT_SCALE, title: `Per round (${overSeeds(n)}); seconds = unlearning + Blend (k-means in round 0)` }),
       ...(gap ? { 'gap-to-retrain': gap } : {}),
       reduction: reductionTable(r),
       'paper-comparison': multiRoundPaperComparison(r),

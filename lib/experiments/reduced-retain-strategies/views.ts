@@ -8,13 +8,14 @@ import { percent, renderedCell } from '../shared/percent';
 import { AVG_GAP, MIA_IDEAL_LINE, readingNotes, readingReferences, REFERENCE_ROW_COLOURS, RETRAIN, retrainGapRuns, retrainGapTable } from '../shared/retrain-gap';
 import { strategyRuns, strategyTable, type RatioRow, type ReducedRetainResult } from './run';
 import { PAPER_FIG3, PAPER_REDUCED_RATIOS, REDUCED_RETAIN_STRATEGIES, RETAIN_STRATEGIES, type RetainStrategy } from './settings';
+import { overSeeds } from '../../results';
 
 /** Plain table of the strategy means (one row per set; accuracies in %), Original and Retrain first where the result has them. */
 export function strategyMeansTable(r: Pick<ReducedRetainResult, 'rows' | 'references'>): Table {
   const metrics = ['trainSize', 'forgetAcc', 'freeRetainAcc', 'residualRetainAcc', 'retainAcc', 'testAcc', 'mia', 'seconds', 'timePercent'];
   const n = new Set(r.rows.map((x) => x.seed)).size;
   return {
-    title: `L1-sparse on each training set, read against Original and Retrain (mean +- 95% CI over ${n} seed(s))`,
+    title: `L1-sparse on each training set, read against Original and Retrain (${overSeeds(n)})`,
     columns: ['training set', ...metrics],
     rows: strategyTable(r.rows, r.references ?? []).rows.map((row): Cell[] => [row.method, ...metrics.map((m) => renderedCell(m, row.cells[m] ?? null))]),
   };
@@ -23,7 +24,7 @@ export function strategyMeansTable(r: Pick<ReducedRetainResult, 'rows' | 'refere
 /** Each training set's gap to Retrain (same seed) per metric and Avg. Gap; null without a Retrain run. */
 export function strategyGapTable(r: Pick<ReducedRetainResult, 'rows' | 'references'>): Table | null {
   const n = new Set(r.rows.map((x) => x.seed)).size;
-  const t = retrainGapTable(strategyRuns(r.rows, r.references ?? []), `Gap to Retrain (training set - Retrain on the same seed, points) and Avg. Gap (mean |gap| over the four), mean +- 95% CI over ${n} seed(s)`);
+  const t = retrainGapTable(strategyRuns(r.rows, r.references ?? []), `Gap to Retrain (training set - Retrain on the same seed, points) and Avg. Gap (mean |gap| over the four), ${overSeeds(n)}`);
   if (t == null) return null;
   // One scenario ('uniform'): the column says nothing.
   return { ...t, columns: ['training set', ...t.columns.slice(2)], rows: t.rows.map((row) => [row[1], ...row.slice(2)]) };

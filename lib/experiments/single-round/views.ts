@@ -8,6 +8,7 @@ import { methodDotPlot } from '../shared/method-dot-plot';
 import { readingNotes, retrainGapTable } from '../shared/retrain-gap';
 import { singleRoundRuns, singleRoundTable, type SingleRoundResult } from './run';
 import { SINGLE_ROUND } from './settings';
+import { overSeeds } from '../../results';
 
 const METRICS = ['retainAcc', 'forgetAcc', 'testAcc', 'mia', 'seconds', 'preSeconds'];
 
@@ -70,7 +71,7 @@ export function singleRoundDotPlot(r: Pick<SingleRoundResult, 'rows' | 'original
     r.rows.filter((x) => x.scenario === scenario),
     (r.originals ?? []).filter((x) => x.scenario === scenario),
   );
-  return methodDotPlot(table, `${scenario} forgetting: each method against Retrain (dashed) and Original, mean ± 95% CI over ${seeds} seed${seeds === 1 ? '' : 's'}`);
+  return methodDotPlot(table, `${scenario} forgetting: each method against Retrain (dashed) and Original, ${overSeeds(seeds)}`);
 }
 
 /**
@@ -86,9 +87,9 @@ export function singleRoundOutput(r: SingleRoundResult): ExperimentOutput {
   for (const scenario of scenarios) {
     const s = of(scenario);
     const table = singleRoundTable(s.rows, s.originals);
-    tables[`table-${scenarioSlug(scenario)}`] = table.view({ metrics: METRICS.filter((m) => table.metrics.includes(m)), scale: PERCENT_SCALE, title: `${scenario} forgetting (mean +- 95% CI over ${seeds} seed(s))` });
+    tables[`table-${scenarioSlug(scenario)}`] = table.view({ metrics: METRICS.filter((m) => table.metrics.includes(m)), scale: PERCENT_SCALE, title: `${scenario} forgetting (${overSeeds(seeds)})` });
     // The gap right under its table.
-    const gap = retrainGapTable(singleRoundRuns(s.rows, s.originals), `${scenario}: gap to Retrain (method - Retrain on the same seed, points) and Avg. Gap (mean |gap| over the four), mean +- 95% CI over ${seeds} seed(s)`);
+    const gap = retrainGapTable(singleRoundRuns(s.rows, s.originals), `${scenario}: gap to Retrain (method - Retrain on the same seed, points) and Avg. Gap (mean |gap| over the four), ${overSeeds(seeds)}`);
     if (gap != null) tables[`gap-${scenarioSlug(scenario)}`] = gap;
   }
   // Only where a method ran with and without Blend (the main job runs none with Blend: no empty table).
