@@ -62,7 +62,7 @@ export function describeProgress(e: ProgressEvent): string {
   if (e.epoch != null) parts.push(`epoch ${e.epoch}/${e.epochs ?? '?'}`);
   parts.push(`${e.done}/${e.total}`);
   if (e.loss != null && Number.isFinite(e.loss)) parts.push(`loss ${e.loss.toFixed(4)}`);
-  for (const [k, v] of Object.entries(e.info ?? {})) parts.push(`${k} ${typeof v === 'number' ? v.toFixed(4) : v}`);
+  for (const [k, v] of Object.entries(e.info ?? {})) parts.push(`${k} ${typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(4) : v}`);
   parts.push(`${formatSeconds(e.elapsed)} elapsed, ETA ${formatSeconds(e.eta)}`);
   return parts.join(' | ');
 }

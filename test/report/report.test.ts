@@ -12,7 +12,7 @@ import { showTable, tableHtml, tableText } from '../../lib/report/html-table';
 import { currentPreset } from '../../lib/report/notebook';
 import { notebookProgress, progressSink } from '../../lib/report/notebook-progress';
 import { meanCi, type Table } from '../../lib/results';
-import { ProgressTracker } from '../../lib/train/progress';
+import { describeProgress, ProgressTracker } from '../../lib/train/progress';
 import { nonBackgroundFraction } from '../plot/png-check';
 
 const table: Table = {
@@ -90,6 +90,13 @@ describe('HTML report', () => {
     expect(html).toContain('done &lt;ok&gt;');
     expect(html).not.toContain('<script');
     expect(() => report.image({ png: new Uint8Array(0), alt: 'x' })).toThrow(/png must be non-empty PNG bytes/);
+  });
+});
+
+describe('progress lines', () => {
+  it('print whole numbers (seed, IPC) as integers and fractions to 4 places', () => {
+    const line = describeProgress({ task: 'bench', done: 10, total: 45, elapsed: 1, eta: 2, info: { seed: 0, ipc: 10, acc: 0.91234567, method: 'gm' } });
+    expect(line).toBe('bench | 10/45 | seed 0 | ipc 10 | acc 0.9123 | method gm | 1s elapsed, ETA 2s');
   });
 });
 
