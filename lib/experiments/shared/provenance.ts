@@ -40,9 +40,9 @@ export interface Provenance {
   /** Wall seconds per phase (preflight: checks, git and the output lock; run: the experiment; views: tables and figures; write: figure rendering and CSVs) and in all. */
   seconds: Record<string, number>;
   /**
-   * A result put together from cells computed separately (a sweep's, or a run's resumed seeds): each
-   * cell's time, host and run record, and for a sweep the merge command that put them together. The
-   * `run` phase above is then the merge, and `command` the equivalent single run.
+   * A result put together from cells (a sweep's, or a run's own seeds, some perhaps resumed from an
+   * earlier run): each cell's time, host and run record, and for a sweep the merge command that put them
+   * together. For a sweep's merge the `run` phase above is the merge alone, and `command` the equivalent single run.
    */
   cells?: CellsRecord;
 }
