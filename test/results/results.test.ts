@@ -36,7 +36,7 @@ describe('meanCi', () => {
     const row = { seed: 0, scenario: 'uniform 10%', method: 'cf', blend: false, retainAcc: 0.9, forgetAcc: 0.8, testAcc: 0.8, mia: 52, status: 'ok', seconds: 1, kmeansSeconds: 0, samplingSeconds: 0, condensationSeconds: 0, retainUsed: 9 };
     const out = singleRoundOutput({ preset: 'smoke', backend: 'wasm', seconds: 1, rows: [row], originals: [] } as unknown as SingleRoundResult);
     expect(out.tables['table-uniform-10'].title).toBe('uniform 10% forgetting (one seed: no interval)');
-    expect(JSON.stringify(out.figures[0].figure.layout)).toMatch(/one seed: no interval/);
+    expect(JSON.stringify(out.figures?.[0]?.figure.layout)).toMatch(/one seed: no interval/);
     expect(cellCi(c)).toBeNull();
     expect(cellValue(c)).toBe(0.912);
   });
