@@ -48,9 +48,19 @@ describe('suli-class-wise (smoke preset)', () => {
     expect(tensorsAfter).toBe(0);
   });
 
-  it('turns the result into Tables 2, 4, 5 with the paper beside ours, a radar figure and notes', () => {
+  it('turns the result into Tables 2, 4, 5 with the paper beside ours, the gap to Retrain, a radar figure and notes', () => {
     const out = suliClassWise.output(r, { preset: 'smoke' });
-    expect(Object.keys(out.tables)).toEqual(['table2', 'table4', 'table5']);
+    expect(Object.keys(out.tables)).toEqual(['table2', 'gap', 'table4', 'table5']);
+    // The gap: method - Retrain on the same seed, in points (the MIA as the attack's accuracy in %).
+    const gap = out.tables.gap;
+    const col = (name: string) => gap.columns.indexOf(name);
+    const gapRow = (label: string) => gap.rows.find((x) => x[col('method')] === label)!;
+    const retrain = r.rows.find((x) => x.method === 'retrain')!;
+    const suliRun = r.rows.find((x) => x.method === 'suli')!;
+    expect((gapRow('Retrain')[col('Avg. Gap')] as { mean: number }).mean).toBe(0);
+    expect((gapRow('SULI')[col('forgetAcc gap')] as { mean: number }).mean).toBeCloseTo(100 * (suliRun.forgetAcc - retrain.forgetAcc), 9);
+    expect((gapRow('SULI')[col('mia gap')] as { mean: number }).mean).toBeCloseTo(100 * (suliRun.mia - retrain.mia), 9);
+    expect(gapRow('Original')).toBeDefined();
     for (const t of Object.values(out.tables)) validateTable(t);
     const suliRow = out.tables.table2.rows.find((x) => x[0] === 'SULI')!;
     expect(suliRow[5]).toBe('96.03 (sd 0.12)');

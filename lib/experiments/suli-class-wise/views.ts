@@ -1,7 +1,9 @@
 import type { Figure } from '../../plot/figure';
 import { radarChart } from '../../plot/radar';
-import type { Table } from '../../results';
+import { overSeeds, type Table } from '../../results';
 import { cellOrNull, meanOrNaN } from '../shared/harness';
+import { statusLabel } from '../shared/measure';
+import { retrainGapTable, RETRAIN } from '../shared/retrain-gap';
 import type { ExperimentOutput } from '../shared/output';
 import { percent, renderedCell } from '../shared/percent';
 import { paperCell, suliLabel, SULI_METHOD_LABELS } from '../shared/suli-setting';
@@ -26,6 +28,24 @@ export function suliTable2(r: SuliClassWiseResult): Table {
       ...metrics.map((m) => paperCell(paper[row.method]?.[m])),
     ]),
   };
+}
+
+/**
+ * Each method's gap to Retrain on the same seed (method - Retrain, points; the MIA as the attack's
+ * accuracy in %) over Table 2's four accuracies and the MIA, and Avg. Gap; null without Retrain runs.
+ */
+export function suliClassGapTable(r: Pick<SuliClassWiseResult, 'rows' | 'forgetClass'>): Table | null {
+  const seeds = new Set(r.rows.map((x) => x.seed)).size;
+  const runs = r.rows.map((x) => ({
+    method: suliLabel(statusLabel(x.method, x)),
+    scenario: r.forgetClass,
+    seed: x.seed,
+    metrics: { retainAcc: x.retainAcc, forgetAcc: x.forgetAcc, testRetainAcc: x.testRetainAcc ?? NaN, testForgetAcc: x.testForgetAcc ?? NaN, mia: 100 * x.mia },
+  }));
+  return retrainGapTable(runs, `Gap to Retrain (method - Retrain on the same seed, points; MIA as attack accuracy in %) and Avg. Gap, ${overSeeds(seeds)}`, {
+    reference: suliLabel(RETRAIN),
+    metrics: ['retainAcc', 'forgetAcc', 'testRetainAcc', 'testForgetAcc', 'mia'],
+  });
 }
 
 /** Table 4's class column beside ours: loss-MIA attack accuracy (ideal 0.5). */
@@ -132,7 +152,12 @@ export function suliClassWiseNotes(r: SuliClassWiseResult): string[] {
   return notes;
 }
 
-/** Tables 2, 4 and 5 beside the paper, the radar, and the comparison in sentences. */
+const gapOf = (r: SuliClassWiseResult): Record<string, Table> => {
+  const gap = suliClassGapTable(r);
+  return gap ? { gap } : {};
+};
+
+/** Tables 2 (with the gap to Retrain), 4 and 5 beside the paper, the radar, and the comparison in sentences. */
 export function suliClassWiseOutput(r: SuliClassWiseResult): ExperimentOutput {
   return {
     title: SULI_CLASS_WISE.title,
@@ -145,7 +170,7 @@ export function suliClassWiseOutput(r: SuliClassWiseResult): ExperimentOutput {
       `paper numbers: ${r.paperDataset} (paper 003)`,
     ],
     result: r,
-    tables: { table2: suliTable2(r), table4: suliTable4Class(r), table5: suliTable5Class(r) },
+    tables: { table2: suliTable2(r), ...gapOf(r), table4: suliTable4Class(r), table5: suliTable5Class(r) },
     figures: [{ figure: suliRadar(r), caption: 'Fig. 3 analogue: utility = A_Dr, unlearning = 1 - A_Df, new data = A_Dtr, thoroughness = 1 - 2|MIA - 0.5|, efficiency = fastest / own update time.' }],
     notes: suliClassWiseNotes(r),
   };
