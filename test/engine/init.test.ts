@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BACKEND_ORDER } from '../../lib/engine/backends';
 import { init, parseBackendName } from '../../lib/engine/init';
 import { wasmThreadsInfo } from '../../lib/engine/wasm-threads';
+import { vulkanLoaderError } from '../../lib/engine/vulkan-loader';
 
 describe('engine init', () => {
   afterEach(() => {
@@ -32,7 +33,11 @@ describe('engine init', () => {
     await expect(init({ log: false })).rejects.toThrow(
       /Backend 'tensorflow' was forced but cannot load: package @tensorflow\/tfjs-node is not installed.*Unset UNLEARN_BACKEND or choose another of: tensorflow-gpu, tensorflow, webgpu, wasm, cpu/,
     );
-    await expect(init({ backend: 'webgpu', log: false })).rejects.toThrow(/Backend 'webgpu' was forced but cannot load: .*adapter/);
+    // Without the Vulkan loader it stops there (before Dawn, which would only print a warning); with it, Dawn finds no GPU adapter.
+    const webgpuReason = vulkanLoaderError() != null ? /no Vulkan loader, which WebGPU \(Dawn\) needs \(libvulkan\.so\.1: .*Debian package libvulkan1\)/ : /adapter/;
+    const err = await init({ backend: 'webgpu', log: false }).then(() => null, (e: Error) => e);
+    expect(err?.message).toMatch(/^Backend 'webgpu' was forced but cannot load: /);
+    expect(err?.message).toMatch(webgpuReason);
   });
 
   it('honours UNLEARN_BACKEND and switches backends on request', async () => {
