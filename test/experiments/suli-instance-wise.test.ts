@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init } from '../../lib/engine/init';
-import { runSuliInstanceWise, suliInstanceWise, type SuliInstanceWiseResult } from '../../lib/experiments/suli-instance-wise';
+import { runSuliInstanceWise, suliInstanceWise, suliInstanceWiseNotes, type SuliInstanceWiseResult } from '../../lib/experiments/suli-instance-wise';
 import { validateTable } from '../../lib/results';
 
 const cacheDir = path.join(os.tmpdir(), 'unlearn-lab-suli-test-models');
@@ -73,5 +73,15 @@ describe('suli-instance-wise (smoke preset)', () => {
 
   it('rejects forget-set sizes the 10-fold MIA cannot score', async () => {
     await expect(runSuliInstanceWise({ preset: 'smoke', counts: [8] })).rejects.toThrow(/counts must be integers >= 10/);
+  });
+});
+
+describe('suli-instance-wise notes', () => {
+  it('name the best test accuracy among the methods that reached the stop target, not one that never moved', () => {
+    const row = (method: string, forgetAcc: number, testAcc: number) => ({ seed: 0, n: 64, method, retainAcc: 0.99, forgetAcc, testAcc, referenceAcc: 0.83, mia: 0.5, miaStd: 0.01, status: 'ok' as const, statusReason: '', seconds: 1, updateSeconds: 1, updates: 1 });
+    const r = { counts: [64], rows: [row('original', 1, 0.86), row('adv-imp', 0.98, 0.85), row('suli', 0.8, 0.8), row('su', 0.82, 0.78)] } as unknown as SuliInstanceWiseResult;
+    const [note] = suliInstanceWiseNotes(r);
+    expect(note).toContain('reached by SULI, SU.');
+    expect(note).toContain('Best test accuracy of those that reached it: SULI 80.00');
   });
 });
