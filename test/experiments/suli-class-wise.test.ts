@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init } from '../../lib/engine/init';
-import { runSuliClassWise, suliClassWise, suliRadarScores, type SuliClassWiseResult } from '../../lib/experiments/suli-class-wise';
+import { runSuliClassWise, suliClassWise, suliClassWiseNotes, suliRadarScores, type SuliClassWiseResult } from '../../lib/experiments/suli-class-wise';
 import { SULI_PAPER_METHODS } from '../../lib/experiments/shared/suli-setting';
 import { validateTable } from '../../lib/results';
 
@@ -82,5 +82,15 @@ describe('suli-class-wise (smoke preset)', () => {
     await expect(runSuliClassWise({ preset: 'smoke', dataset: 'mnist' })).rejects.toThrow(/Unknown dataset 'mnist' for preset 'smoke'. Choose one of: fashion-mnist/);
     await expect(runSuliClassWise({ preset: 'smoke', methods: ['sulli'] })).rejects.toThrow(/Unknown unlearning method 'sulli'/);
     await expect(runSuliClassWise({ preset: 'smoke', methods: [] })).rejects.toThrow(/no methods given/);
+  });
+});
+
+describe('suli-class-wise notes', () => {
+  it('read retain accuracy among the methods that forgot, and the MIA against Retrain', () => {
+    const row = (method: string, forgetAcc: number, retainAcc: number, mia: number) => ({ seed: 0, method, retainAcc, forgetAcc, testAcc: 0.8, testRetainAcc: 0.85, testForgetAcc: forgetAcc, mia, miaStd: 0.01, status: 'ok' as const, statusReason: '', seconds: 1, paperSeconds: 1, updates: 1 });
+    const r = { forgetClass: 'T-shirt/top', paperDataset: 'CIFAR-10', rows: [row('original', 1, 1, 0.67), row('retrain', 0, 1, 0.53), row('adv-imp', 0.41, 1, 0.64), row('suli', 0, 0.98, 0.59), row('su', 0, 0.984, 0.57)] } as unknown as SuliClassWiseResult;
+    const notes = suliClassWiseNotes(r).join('\n');
+    expect(notes).toContain('Highest retain accuracy among the forget-set-only methods that took forget accuracy to 0: SU (98.40%)');
+    expect(notes).toContain("MIA closest to Retrain's 0.530: SU 0.570, SULI 0.590, ADV+IMP 0.640");
   });
 });
