@@ -6,7 +6,30 @@ export interface MetricLinesOptions extends Omit<MetricChartOptions, 'labelColum
   /** The column used as x (for example K, IPC or the forget fraction); default the first column. */
   xColumn?: string;
   logX?: boolean;
+  /**
+   * The metric's natural bounds (e.g. [0, 100] for an accuracy in %): the y axis spans them, and a 95% CI
+   * bar is cut at them (a t interval over a few seeds can reach past 100 %, which no run can).
+   */
+  bounds?: [number, number];
 }
+
+/** Error bars of column j cut at the bounds: asymmetric where a bar would cross one. */
+function boundedErrorBars(t: Table, j: number, [lo, hi]: [number, number]): Record<string, unknown> {
+  const bars = errorBars(t, j);
+  if (bars.visible === false) return bars;
+  const ys = t.rows.map((r) => cellValue(r[j]));
+  const ci = bars.array as number[];
+  return { ...bars, symmetric: false, array: ci.map((c, i) => (ys[i] == null ? 0 : Math.max(0, Math.min(c, hi - ys[i]!)))), arrayminus: ci.map((c, i) => (ys[i] == null ? 0 : Math.max(0, Math.min(c, ys[i]! - lo)))) };
+}
+
+/** A log x axis for a sweep: labelled at the swept values themselves (up to 8 of them), else as logAxis labels any log axis. */
+function sweepLogAxis(xs: number[]): Record<string, unknown> {
+  const values = [...new Set(xs.filter((x) => x > 0))].sort((a, b) => a - b);
+  return values.length > 0 && values.length <= 8 ? logAxis(values, { tickmode: 'array', tickvals: values, ticktext: values.map(String), minor: { ticks: '' } }) : logAxis(values);
+}
+
+/** A range 3% wider than the bounds on each side, so markers at a bound are not cut in half. */
+const padded = ([lo, hi]: [number, number]): [number, number] => [lo - 0.03 * (hi - lo), hi + 0.03 * (hi - lo)];
 
 /** Line chart of a metric table against one of its columns (a sweep), one line per metric, 95% CI error bars. */
 export function metricLines(table: Table, opts: MetricLinesOptions = {}): Figure {
@@ -21,12 +44,12 @@ export function metricLines(table: Table, opts: MetricLinesOptions = {}): Figure
       name: t.columns[j],
       x: xs,
       y: t.rows.map((r) => cellValue(r[j])),
-      error_y: errorBars(t, j),
+      error_y: opts.bounds ? boundedErrorBars(t, j, opts.bounds) : errorBars(t, j),
       line: { color: PALETTE[k % PALETTE.length], width: 2 },
     })),
     layout: baseLayout(opts.title ?? t.title, {
-      xaxis: axis(t.columns[xi], opts.logX ? logAxis(xs.filter((x): x is number => typeof x === 'number')) : {}),
-      yaxis: axis(opts.yTitle ?? 'value'),
+      xaxis: axis(t.columns[xi], opts.logX ? sweepLogAxis(xs.filter((x): x is number => typeof x === 'number')) : {}),
+      yaxis: axis(opts.yTitle ?? 'value', opts.bounds ? { range: padded(opts.bounds) } : {}),
       ...(opts.references != null && opts.references.length > 0 ? { shapes: referenceShapes(opts.references, 'metricLines') } : {}),
     }),
   };

@@ -278,6 +278,17 @@ describe('metric tables, rounds and radar', () => {
     const fig = metricLines({ columns: ['K', 'acc'], rows: [[1, 0.5], [10, 0.7]] }, { logX: true });
     expect(fig.data[0].x).toEqual([1, 10]);
     expect(fig.data[0].y).toEqual([0.5, 0.7]);
+    // A log x axis labelled at the swept values themselves.
+    expect(fig.layout.xaxis).toMatchObject({ type: 'log', tickmode: 'array', tickvals: [1, 10], ticktext: ['1', '10'] });
+  });
+
+  it('lines with bounds: the axis spans them and a CI bar is cut where it would cross one', () => {
+    const ci = (mean: number, half: number) => ({ mean, ci: half, n: 3 });
+    const fig = metricLines({ columns: ['n', 'acc'], rows: [[64, ci(85, 10)], [512, ci(30, 40)], [1024, ci(50, 5)]] }, { bounds: [0, 100] });
+    expect(fig.data[0].error_y).toMatchObject({ symmetric: false, array: [10, 40, 5], arrayminus: [10, 30, 5] });
+    const over = metricLines({ columns: ['n', 'acc'], rows: [[64, ci(95, 10)]] }, { bounds: [0, 100] });
+    expect(over.data[0].error_y).toMatchObject({ array: [5], arrayminus: [10] });
+    expect((fig.layout.yaxis as { range: number[] }).range).toEqual([-3, 103]);
   });
 
   it('rounds: CI bands close around the line', () => {

@@ -98,8 +98,8 @@ export function benchmarkFigures(t: ResultsTable): Record<'accuracy' | 'trainAcc
   const secs = benchmarkPivot(t, 'seconds', 'Condensation time (s, k-means included for FDM and MI) against IPC');
   const proj = benchmarkPivot(t, 'projectedSeconds', 'Time projected to the reference iteration counts (s) against IPC');
   return {
-    accuracy: metricLines(acc, { logX: true, yTitle: 'test accuracy (%)' }),
-    trainAccuracy: metricLines(trainAcc, { logX: true, yTitle: 'train-split accuracy (%)' }),
+    accuracy: metricLines(acc, { logX: true, yTitle: 'test accuracy (%)', bounds: [0, 100] }),
+    trainAccuracy: metricLines(trainAcc, { logX: true, yTitle: 'train-split accuracy (%)', bounds: [0, 100] }),
     seconds: logY(metricLines(secs, { logX: true }), secs, 'seconds (log scale)'),
     projectedSeconds: logY(metricLines(proj, { logX: true }), proj, 'seconds (log scale)'),
   };
