@@ -151,6 +151,36 @@ function tagDisplaysWithClient(jupyter) {
   return true;
 }
 
+/**
+ * tslab sends every Jupyter message with sock.send() and never awaits it, but zeromq 6 allows one send in
+ * flight per socket: while one waits (a busy iopub: progress updates and figures, on a loaded machine), the
+ * next throws EBUSY "Socket is busy writing", synchronously and uncaught, and the kernel dies. Here the sends
+ * of each Publisher and Router socket queue behind each other, in order; a send that fails is reported on
+ * stderr instead of killing the kernel. Returns the names of the socket classes it changed.
+ */
+function serializeSocketSends(zmq) {
+  const patched = [];
+  for (const name of ['Publisher', 'Router']) {
+    const proto = zmq[name] && zmq[name].prototype;
+    if (!proto || typeof proto.send !== 'function') continue;
+    const send = proto.send;
+    const tails = new WeakMap();
+    // Defined, not assigned: the socket base class's send is read-only.
+    Object.defineProperty(proto, 'send', {
+      configurable: true,
+      writable: true,
+      value: function (message) {
+        const next = (tails.get(this) || Promise.resolve()).then(() => send.call(this, message));
+        const settled = next.catch((e) => console.error(`unlearn-lab kernel: a Jupyter message could not be sent: ${e && e.message}`));
+        tails.set(this, settled);
+        return settled;
+      },
+    });
+    patched.push(name);
+  }
+  return patched;
+}
+
 function main() {
   const { configPath } = parseArgs(process.argv.slice(2));
   let tslabMain;
@@ -172,11 +202,12 @@ function main() {
   addModuleFolders(ts.sys, { dirs: nodePathDirs(process.env.NODE_PATH), packages });
   addPackagesToRequire(packages);
   tagDisplaysWithClient(require(path.join(path.dirname(tslabMain), 'jupyter.js')));
+  serializeSocketSends(require(require.resolve('zeromq', { paths: [path.dirname(tslabMain)] })));
   // This project's tslab, never another one found above the notebook's folder: the library's display
   // code talks to this tslab instance (lib/io/jupyter.ts).
   require(tslabMain).startKernel({ configPath, enableFindLocal: false });
 }
 
-module.exports = { addModuleFolders, addPackagesToRequire, nodePathDirs, tagDisplaysWithClient };
+module.exports = { addModuleFolders, addPackagesToRequire, nodePathDirs, serializeSocketSends, tagDisplaysWithClient };
 
 if (require.main === module) main();

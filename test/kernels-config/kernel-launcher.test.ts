@@ -19,6 +19,7 @@ const launcher = createRequire(__filename)('../../kernels-config/kernel.cjs') as
   addModuleFolders(sys: Sys, o: { dirs?: string[]; packages?: Record<string, string> }, fsRoot?: string): string[];
   nodePathDirs(v: string | undefined): string[];
   tagDisplaysWithClient(jupyter: unknown): boolean;
+  serializeSocketSends(zmq: unknown): string[];
 };
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'unlearn-lab-launcher-'));
@@ -125,5 +126,48 @@ describe('kernel.cjs: the client page of each cell', () => {
       console.error = error;
     }
     expect(errors.join('\n')).toMatch(/plotly\.js is sent once per kernel/);
+  });
+});
+
+describe('kernel.cjs: Jupyter messages sent one at a time', () => {
+  it('a burst of sends that zeromq refuses with EBUSY all go out once the sends queue, in order', async () => {
+    // tslab's own zeromq, as the kernel loads it.
+    const zmq = createRequire(require.resolve('tslab/dist/main.js'))('zeromq') as {
+      Publisher: new () => { bind(a: string): Promise<void>; send(m: unknown): Promise<void>; close(): void };
+      Subscriber: new () => { connect(a: string): void; subscribe(): void; receive(): Promise<Buffer[]>; close(): void };
+    };
+    const burst = (pub: { send(m: unknown): Promise<void> }) => Array.from({ length: 1500 }, (_, i) => pub.send([`m${i}`, Buffer.alloc(100_000)]));
+    const raw = new zmq.Publisher();
+    await raw.bind('tcp://127.0.0.1:*');
+    // Unqueued, as tslab sends: zeromq refuses once one send waits.
+    const pending: Promise<unknown>[] = [];
+    let refused: unknown = null;
+    for (let i = 0; i < 1500 && refused == null; i++) {
+      try {
+        pending.push(raw.send([`m${i}`, Buffer.alloc(100_000)]).catch(() => null));
+      } catch (e) {
+        refused = e;
+      }
+    }
+    expect(String(refused)).toMatch(/Socket is busy writing/);
+    raw.close();
+    await Promise.all(pending);
+
+    expect(launcher.serializeSocketSends(zmq)).toEqual(['Publisher', 'Router']);
+    const pub = new zmq.Publisher();
+    const port = await new Promise<string>((resolve) => {
+      void pub.bind('tcp://127.0.0.1:*').then(() => resolve((pub as unknown as { lastEndpoint: string }).lastEndpoint));
+    });
+    const sub = new zmq.Subscriber();
+    sub.connect(port);
+    sub.subscribe();
+    await new Promise((r) => setTimeout(r, 200));
+    const sends = burst(pub);
+    const got: string[] = [];
+    for (let i = 0; i < 20; i++) got.push((await sub.receive())[0].toString());
+    await Promise.all(sends);
+    expect(got).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}`));
+    sub.close();
+    pub.close();
   });
 });
