@@ -23,7 +23,6 @@ export class NoGpuAdapterError extends Error {
   }
 }
 
-
 /** Where the NVIDIA Vulkan driver's manifest lies on the lent GPU machines (docs: device README). */
 export const NVIDIA_ICD_JSON = '/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json';
 
