@@ -8,8 +8,22 @@ import * as fs from 'fs';
 const pending = new Set<string>();
 let installed = false;
 
+/**
+ * Removes a temporary file or folder. Removal retries for a second (a child process that has just
+ * exited, such as Chromium's helpers, can still be writing into it: rmdir fails with ENOTEMPTY), and a
+ * path it still cannot remove is reported on stderr, never thrown: a leftover temp folder must not fail
+ * the run that used it.
+ */
+export function removeTemp(p: string): void {
+  try {
+    fs.rmSync(p, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+  } catch (e) {
+    process.stderr.write(`unlearn-lab: could not remove the temporary ${p} (${(e as Error).message}); delete it by hand.\n`);
+  }
+}
+
 function removeAll(): void {
-  for (const p of pending) fs.rmSync(p, { recursive: true, force: true });
+  for (const p of pending) removeTemp(p);
   pending.clear();
 }
 

@@ -4,6 +4,6 @@
 export { writeFileAtomic } from './atomic';
 export { escapeHtml, unescapeHtml } from './html';
 export { inNotebook, writeDisplay, newDisplayId, displayClient, type MimeBundle } from './jupyter';
-export { removeOnExit } from './cleanup';
+export { removeOnExit, removeTemp } from './cleanup';
 export { checkWritableDir, pathSetting, MIN_FREE_BYTES } from './preflight';
 export { openRunFolder, type RunFolder } from './run-folder';

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { removeTemp } from '../io/cleanup';
 import { assertFigure, figureTitle, type Figure } from './figure';
 
 /**
@@ -101,7 +102,7 @@ function holdProcess(s: RenderSession, hold: boolean): void {
 
 async function launchSession(chromium: string): Promise<RenderSession> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'unlearn-lab-figure-'));
-  const removeProfile = () => fs.rmSync(profile, { recursive: true, force: true });
+  const removeProfile = () => removeTemp(profile);
   process.once('exit', removeProfile);
   try {
     // No signal handlers: a Jupyter kernel gets SIGINT to interrupt a cell, which must not end the process.

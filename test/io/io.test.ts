@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { describe, expect, it } from 'vitest';
-import { escapeHtml, unescapeHtml, writeFileAtomic } from '../../lib/io';
+import { describe, expect, it, vi } from 'vitest';
+import { escapeHtml, removeTemp, unescapeHtml, writeFileAtomic } from '../../lib/io';
 
 describe('writeFileAtomic', () => {
   const tmpDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'unlearn-lab-io-'));
@@ -38,5 +38,27 @@ describe('escapeHtml', () => {
     expect(escapeHtml(s)).toBe('&lt;a href=&quot;x&quot;&gt;Tom &amp; \'Jerry\'&lt;/a&gt;');
     expect(unescapeHtml(escapeHtml(s))).toBe(s);
     expect(unescapeHtml('&#39;a&nbsp;b&amp;lt;')).toBe("'a\u00a0b&lt;");
+  });
+});
+
+describe('removeTemp', () => {
+  it('removes a folder tree; a path it cannot remove is reported on stderr, not thrown', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'unlearn-lab-io-'));
+    fs.mkdirSync(path.join(dir, 'a', 'b'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'a', 'b', 'f'), 'x');
+    removeTemp(dir);
+    expect(fs.existsSync(dir)).toBe(false);
+
+    // Under a plain file, so removal fails with ENOTDIR whatever the user's rights are.
+    const file = path.join(os.tmpdir(), `unlearn-lab-io-file-${process.pid}`);
+    fs.writeFileSync(file, 'x');
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(() => removeTemp(path.join(file, 'sub'))).not.toThrow();
+      expect(String(write.mock.calls[0]?.[0])).toContain(`could not remove the temporary ${path.join(file, 'sub')}`);
+    } finally {
+      write.mockRestore();
+      fs.rmSync(file);
+    }
   });
 });
