@@ -53,9 +53,8 @@ export interface SuliSetting {
   forgetClass: number;
   /** Instance counts of Table 3. */
   instanceCounts: number[];
+  /** Methods of both protocols (Retrain included: every unlearning row is read against it). */
   methods: string[];
-  /** Methods of the instance-wise runs (cpu: without Retrain, which would train one model per n). */
-  instanceMethods: string[];
   /** Partial configs per method, shared by both modes (the runner adds `mode`). */
   configs: Record<string, Record<string, unknown>>;
   seeds: number;
@@ -89,7 +88,6 @@ const FASHION_CPU: SuliSetting = {
   forgetClass: 0,
   instanceCounts: [64, 128, 256, 512],
   methods: [...SULI_PAPER_METHODS],
-  instanceMethods: SULI_PAPER_METHODS.filter((m) => m !== 'retrain'),
   configs: CPU_CONFIGS,
   seeds: 1,
   paperDataset: 'CIFAR-10',
@@ -102,7 +100,6 @@ const FASHION_SMOKE: SuliSetting = {
   forgetClass: 0,
   instanceCounts: [16],
   methods: [...SULI_PAPER_METHODS],
-  instanceMethods: [...SULI_PAPER_METHODS],
   configs: SMOKE_CONFIGS,
   seeds: 1,
   paperDataset: 'CIFAR-10',
@@ -123,7 +120,6 @@ export const SULI_SETTINGS: Record<PresetName, Record<string, SuliSetting>> = {
       forgetClass: 1,
       instanceCounts: [64, 128, 256, 512],
       methods: [...SULI_PAPER_METHODS],
-      instanceMethods: [...SULI_PAPER_METHODS],
       configs: { ...PAPER_DEFAULTS, retrain: { epochs: 40, batchSize: 256, lr: 0.1, warmupEpochs: 0 } },
       seeds: 5,
       paperDataset: 'CIFAR-10',
@@ -136,7 +132,6 @@ export const SULI_SETTINGS: Record<PresetName, Record<string, SuliSetting>> = {
       forgetClass: 0,
       instanceCounts: [64, 128, 256, 512],
       methods: [...SULI_PAPER_METHODS],
-      instanceMethods: [...SULI_PAPER_METHODS],
       configs: { ...PAPER_DEFAULTS, retrain: { epochs: 40, batchSize: 256, lr: 0.1, warmupEpochs: 0 } },
       seeds: 5,
       paperDataset: 'UTKFace',
@@ -149,7 +144,6 @@ export const SULI_SETTINGS: Record<PresetName, Record<string, SuliSetting>> = {
       forgetClass: 0,
       instanceCounts: [64, 128, 256, 512],
       methods: [...SULI_PAPER_METHODS],
-      instanceMethods: [...SULI_PAPER_METHODS],
       configs: { ...PAPER_DEFAULTS, retrain: { epochs: 40, batchSize: 64, lr: 0.01, warmupEpochs: 2 } },
       seeds: 5,
       paperDataset: 'VggFace2',
@@ -180,9 +174,9 @@ export function checkSuliMethods(experiment: string, methods: string[], setting:
  * preset's first), then the harness (option, seed and method checks; default seeds and methods from the
  * setting), then the check that the setting has a config for every method.
  */
-export async function startSuliRun(e: ExperimentInfo, o: RunOptions, defaultMethods: (setting: SuliSetting) => string[]): Promise<{ setting: SuliSetting; run: Run }> {
+export async function startSuliRun(e: ExperimentInfo, o: RunOptions, defaultMethods?: string[]): Promise<{ setting: SuliSetting; run: Run }> {
   const setting = suliSetting(o.preset, o.dataset);
-  const run = await startRun(e, o, { seeds: setting.seeds, methods: defaultMethods(setting) });
+  const run = await startRun(e, o, { seeds: setting.seeds, methods: defaultMethods ?? setting.methods });
   checkSuliMethods(e.name, run.methods, setting);
   return { setting, run };
 }

@@ -35,7 +35,7 @@ export interface SuliClassWiseResult {
  * column (10-fold loss MIA), Table 5's class runtime and Fig. 3's radar of five objectives.
  */
 export async function runSuliClassWise(o: RunOptions): Promise<SuliClassWiseResult> {
-  const { setting, run } = await startSuliRun(SULI_CLASS_WISE, o, (st) => st.methods);
+  const { setting, run } = await startSuliRun(SULI_CLASS_WISE, o);
   const log = run.log;
   const rows: SuliClassRow[] = [];
   const setups: SuliClassWiseResult['setups'] = [];

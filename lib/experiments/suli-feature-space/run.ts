@@ -130,7 +130,7 @@ function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number {
  */
 export async function runSuliFeatureSpace(o: RunOptions): Promise<SuliFeatureSpaceResult> {
   const sz = presetOf(FEATURE_SPACE_SIZES, o.preset);
-  const { setting, run } = await startSuliRun(SULI_FEATURE_SPACE, o, () => sz.methods);
+  const { setting, run } = await startSuliRun(SULI_FEATURE_SPACE, o, sz.methods);
   const log = run.log;
   const seed = 0;
   return run.withScenario(setting, { kind: 'class', classes: [setting.forgetClass] }, seed, async (s) => {

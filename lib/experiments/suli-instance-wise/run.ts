@@ -45,7 +45,7 @@ export const instanceScenario = (n: number) => `n=${n}`;
  * n = 64..512), Table 4's instance column (MIA) and Table 5's instance runtime.
  */
 export async function runSuliInstanceWise(o: SuliInstanceWiseOptions): Promise<SuliInstanceWiseResult> {
-  const { setting, run } = await startSuliRun(SULI_INSTANCE_WISE, o, (st) => st.instanceMethods);
+  const { setting, run } = await startSuliRun(SULI_INSTANCE_WISE, o);
   const log = run.log;
   const counts = o.counts ?? setting.instanceCounts;
   if (counts.length === 0 || counts.some((n) => !Number.isInteger(n) || n < 10)) {
