@@ -115,6 +115,19 @@ export function referenceShapes(refs: readonly HorizontalReference[], what: stri
   });
 }
 
+/**
+ * 95% CI error bars cut at a metric's natural bounds (e.g. [0, 100] for an accuracy in %): asymmetric where a
+ * bar would cross one, since a t interval over a few seeds can reach past 100 %, which no run can.
+ * `ci[i]` is the half-width at `y[i]` (null: no point, no bar).
+ */
+export function boundedErrorY(y: readonly (number | null)[], ci: readonly number[], [lo, hi]: readonly [number, number]): { symmetric: false; array: number[]; arrayminus: number[] } {
+  const cut = (i: number, room: number) => (y[i] == null ? 0 : Math.max(0, Math.min(ci[i], room)));
+  return { symmetric: false, array: ci.map((_, i) => cut(i, hi - (y[i] ?? 0))), arrayminus: ci.map((_, i) => cut(i, (y[i] ?? 0) - lo)) };
+}
+
+/** An axis range 3% wider than the bounds on each side, so markers at a bound are not cut in half. */
+export const boundedRange = ([lo, hi]: readonly [number, number]): [number, number] => [lo - 0.03 * (hi - lo), hi + 0.03 * (hi - lo)];
+
 export function axis(title: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { title: { text: title }, gridcolor: '#e5e5e5', zeroline: false, ...extra };
 }

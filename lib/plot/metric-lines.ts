@@ -1,5 +1,5 @@
 import { cellValue, columnIndex, validateTable, type Table } from '../results/table';
-import { axis, baseLayout, logAxis, PALETTE, referenceShapes, type Figure } from './figure';
+import { axis, baseLayout, boundedErrorY, boundedRange, logAxis, PALETTE, referenceShapes, type Figure } from './figure';
 import { errorBars, metricColumns, type MetricChartOptions } from './metric-bars';
 
 export interface MetricLinesOptions extends Omit<MetricChartOptions, 'labelColumn'> {
@@ -13,13 +13,11 @@ export interface MetricLinesOptions extends Omit<MetricChartOptions, 'labelColum
   bounds?: [number, number];
 }
 
-/** Error bars of column j cut at the bounds: asymmetric where a bar would cross one. */
-function boundedErrorBars(t: Table, j: number, [lo, hi]: [number, number]): Record<string, unknown> {
+/** Error bars of column j cut at the bounds. */
+function boundedErrorBars(t: Table, j: number, bounds: [number, number]): Record<string, unknown> {
   const bars = errorBars(t, j);
   if (bars.visible === false) return bars;
-  const ys = t.rows.map((r) => cellValue(r[j]));
-  const ci = bars.array as number[];
-  return { ...bars, symmetric: false, array: ci.map((c, i) => (ys[i] == null ? 0 : Math.max(0, Math.min(c, hi - ys[i]!)))), arrayminus: ci.map((c, i) => (ys[i] == null ? 0 : Math.max(0, Math.min(c, ys[i]! - lo)))) };
+  return { ...bars, ...boundedErrorY(t.rows.map((r) => cellValue(r[j])), bars.array as number[], bounds) };
 }
 
 /** A log x axis for a sweep: labelled at the swept values themselves (up to 8 of them), else as logAxis labels any log axis. */
@@ -28,8 +26,6 @@ function sweepLogAxis(xs: number[]): Record<string, unknown> {
   return values.length > 0 && values.length <= 8 ? logAxis(values, { tickmode: 'array', tickvals: values, ticktext: values.map(String), minor: { ticks: '' } }) : logAxis(values);
 }
 
-/** A range 3% wider than the bounds on each side, so markers at a bound are not cut in half. */
-const padded = ([lo, hi]: [number, number]): [number, number] => [lo - 0.03 * (hi - lo), hi + 0.03 * (hi - lo)];
 
 /** Line chart of a metric table against one of its columns (a sweep), one line per metric, 95% CI error bars. */
 export function metricLines(table: Table, opts: MetricLinesOptions = {}): Figure {
@@ -49,7 +45,7 @@ export function metricLines(table: Table, opts: MetricLinesOptions = {}): Figure
     })),
     layout: baseLayout(opts.title ?? t.title, {
       xaxis: axis(t.columns[xi], opts.logX ? sweepLogAxis(xs.filter((x): x is number => typeof x === 'number')) : {}),
-      yaxis: axis(opts.yTitle ?? 'value', opts.bounds ? { range: padded(opts.bounds) } : {}),
+      yaxis: axis(opts.yTitle ?? 'value', opts.bounds ? { range: boundedRange(opts.bounds) } : {}),
       ...(opts.references != null && opts.references.length > 0 ? { shapes: referenceShapes(opts.references, 'metricLines') } : {}),
     }),
   };

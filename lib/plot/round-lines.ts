@@ -1,4 +1,4 @@
-import { axis, baseLayout, colourFor, finiteValues, type Figure } from './figure';
+import { axis, baseLayout, boundedErrorY, colourFor, finiteValues, type Figure } from './figure';
 
 /** One metric followed over unlearning rounds (multi-cycle runs), optionally with 95% CI half-widths. */
 export interface RoundSeries {
@@ -17,11 +17,17 @@ export interface RoundLinesOptions {
   references?: Array<{ name: string; y: number }>;
   /** x is not a round number (e.g. seconds): no integer ticks. */
   continuousX?: boolean;
+  /**
+   * The metric's natural bounds (e.g. [0, 100] for an accuracy in %): CI bands and bars are cut at them. The
+   * y axis still fits the data, so lines near 100 % stay apart.
+   */
+  bounds?: [number, number];
 }
 
 /** Multi-round line chart: one line per series (method or metric), shaded 95% CI bands when given. */
 export function roundLines(series: RoundSeries[], opts: RoundLinesOptions = {}): Figure {
   if (series.length === 0) throw new Error('roundLines: no series given; pass [{name, values}].');
+  const clamp = (v: number) => (opts.bounds ? Math.min(opts.bounds[1], Math.max(opts.bounds[0], v)) : v);
   const data: Record<string, unknown>[] = [];
   series.forEach((s, i) => {
     const y = finiteValues(s.values, `roundLines '${s.name}': values`);
@@ -35,7 +41,7 @@ export function roundLines(series: RoundSeries[], opts: RoundLinesOptions = {}):
       data.push({
         type: 'scatter',
         x: [...x, ...[...x].reverse()],
-        y: [...y.map((v, k) => v + ci[k]), ...y.map((v, k) => v - ci[k]).reverse()],
+        y: [...y.map((v, k) => clamp(v + ci[k])), ...y.map((v, k) => clamp(v - ci[k])).reverse()],
         fill: 'toself',
         fillcolor: colour,
         opacity: 0.15,
@@ -100,7 +106,7 @@ export function roundLinePanels(panels: RoundPanel[], opts: RoundLinesOptions = 
         xaxis: `x${suffix}`,
         yaxis: `y${suffix}`,
         line: { color: colour, width: 2 },
-        ...(ci != null ? { error_y: { type: 'data', array: ci, visible: true, thickness: 1.2, width: 4, color: colour } } : {}),
+        ...(ci != null ? { error_y: { type: 'data', ...(opts.bounds ? boundedErrorY(y, ci, opts.bounds) : { array: ci }), visible: true, thickness: 1.2, width: 4, color: colour } } : {}),
       });
       shown.add(s.name);
     }

@@ -14,7 +14,7 @@ import { metricLines } from '../../lib/plot/metric-lines';
 import { probitLossDistribution, probitTransform } from '../../lib/plot/probit';
 import { radarChart } from '../../lib/plot/radar';
 import { rocCurves, rocFromScores } from '../../lib/plot/roc';
-import { roundLines } from '../../lib/plot/round-lines';
+import { roundLinePanels, roundLines } from '../../lib/plot/round-lines';
 import { Rng } from '../../lib/engine/rng';
 import { meanCi } from '../../lib/results';
 
@@ -289,6 +289,22 @@ describe('metric tables, rounds and radar', () => {
     const over = metricLines({ columns: ['n', 'acc'], rows: [[64, ci(95, 10)]] }, { bounds: [0, 100] });
     expect(over.data[0].error_y).toMatchObject({ array: [5], arrayminus: [10] });
     expect((fig.layout.yaxis as { range: number[] }).range).toEqual([-3, 103]);
+  });
+
+  it('rounds with bounds: bands and panel CI bars stop at the bounds; the axis fits the data', () => {
+    const band = roundLines([{ name: 'acc', values: [95, 50], ci: [10, 10] }], { bounds: [0, 100] });
+    expect(band.data[0].y).toEqual([100, 60, 40, 85]);
+    const fig = roundLinePanels(
+      [
+        { title: 'CF', series: [{ name: 'cf', values: [98, 2], ci: [5, 5] }] },
+        { title: 'L1', series: [{ name: 'l1', values: [50], ci: [4] }] },
+      ],
+      { bounds: [0, 100] },
+    );
+    expect(fig.data[0].error_y).toMatchObject({ symmetric: false, array: [2, 5], arrayminus: [5, 2] });
+    expect((fig.layout.yaxis as { range?: number[] }).range).toBeUndefined();
+    expect(fig.layout.yaxis2).toMatchObject({ matches: 'y' });
+    expect(roundLinePanels([{ title: 'CF', series: [{ name: 'cf', values: [98], ci: [5] }] }]).data[0].error_y).toMatchObject({ array: [5] });
   });
 
   it('rounds: CI bands close around the line', () => {

@@ -60,7 +60,7 @@ export function multiRoundFigures(r: MultiRoundResult): Record<string, Figure> {
     // The original has no times: no line in the time figure.
     const fig = roundLinePanels(
       panels.map((p) => ({ title: p.title, series: p.labels.map(seriesOf).filter((x) => x.values.length > 0) })).filter((p) => p.series.length > 0),
-      { title: `${title}: solid without Blend, dashed with Blend; mean +- 95% CI over seeds`, yTitle: title, xTitle: 'round', ...(metric === 'mia' ? { references: [MIA_IDEAL_LINE] } : {}) },
+      { title: `${title}: solid without Blend, dashed with Blend; mean +- 95% CI over seeds`, yTitle: title, xTitle: 'round', ...(metric === 'mia' ? { references: [MIA_IDEAL_LINE] } : {}), bounds: metric === 'seconds' ? [0, Infinity] : [0, 100] },
     );
     for (const t of fig.data) {
       const name = String(t.name ?? '');
