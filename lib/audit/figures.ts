@@ -21,7 +21,8 @@ export function auditLossFigure(a: Audit, suite?: MiaSuiteResult): Figure {
       title: `${m}: MIA ${paperRow ? formatBootstrapCi(paperRow.byModel[m]) : a.mia[m].toFixed(1)}`,
       groups: { forget: a.scores[m].forget.loss, test: a.scores[m].test.loss },
     })),
-    { title: `Per-sample loss, forget vs test: original | ${a.method} | Retrain (MIA = logit-AUC x 100, 50 = chance)` },
+    // Log density: nearly every memorised sample sits in the first bin, and the tail is where members and non-members differ.
+    { title: `Per-sample loss, forget vs test: original | ${a.method} | Retrain (MIA = logit-AUC x 100, 50 = chance)`, logY: true },
   );
 }
 
@@ -58,9 +59,14 @@ export function errorCurveFigure(c: ErrorCurve, method: string, audit?: Audit): 
 /** The method's own per-epoch history: its loss and every per-epoch number it records (UnlearnResult.history). */
 export function historyFigure(history: UnlearnEpoch[], method: string): Figure {
   if (history.length === 0) throw new Error(`historyFigure: ${method} returned an empty history; nothing to plot.`);
-  const extras = [...new Set(history.flatMap((h) => Object.keys(h.extra ?? {})))].filter((k) => /loss|accuracy/i.test(k));
+  const named = [...new Set(history.flatMap((h) => Object.keys(h.extra ?? {})))].filter((k) => /loss|accuracy/i.test(k));
+  // The training loop records its main pass's loss twice (as the loss and as e.g. retainLoss): one line,
+  // named both ways, instead of two lines drawn on top of each other.
+  const same = named.filter((k) => history.every((h) => h.extra?.[k] === h.loss));
+  const extras = named.filter((k) => !same.includes(k));
+  const lossName = same.length > 0 ? `loss (${same.join(', ')})` : 'loss';
   return metricLines(
-    { title: `${method}: per-epoch history`, columns: ['epoch', 'loss', ...extras], rows: history.map((h) => [h.epoch, h.loss, ...extras.map((k) => h.extra?.[k] ?? null)]) },
+    { title: `${method}: per-epoch history`, columns: ['epoch', lossName, ...extras], rows: history.map((h) => [h.epoch, h.loss, ...extras.map((k) => h.extra?.[k] ?? null)]) },
     { xColumn: 'epoch', yTitle: 'value' },
   );
 }

@@ -146,6 +146,8 @@ describe('bring your own model: checkpoint -> ids file -> method -> audit -> MIA
     expect(titles).toHaveLength(3);
     audit.models.forEach((m, i) => expect(titles[i]).toMatch(new RegExp(`^${m}: MIA \\d+\\.\\d \\[`)));
     expect(fig.data).toHaveLength(6);
+    // Log density on every panel, with one range so heights compare.
+    for (const k of ['yaxis', 'yaxis2', 'yaxis3']) expect(fig.layout[k]).toMatchObject({ type: 'log', range: (fig.layout.yaxis as { range: number[] }).range });
     for (const m of audit.models) {
       const roc = attackRocFigure(suite, m);
       expect(roc.data.map((d) => d.name).filter((n) => n !== 'chance')).toHaveLength(suite.rocScores[m].length);
@@ -160,7 +162,11 @@ describe('bring your own model: checkpoint -> ids file -> method -> audit -> MIA
     const shapes = ec.layout.shapes as { name: string; y0: number }[];
     expect(shapes[0].name).toBe('Retrain forget error');
     expect(shapes[0].y0).toBeCloseTo(100 * (1 - audit.scores.retrain.forget.predicted.filter((p, i) => p === audit.scores.retrain.forget.labels[i]).length / size(audit.sets.forget)), 10);
-    expect(historyFigure(result.history, METHOD).data.length).toBeGreaterThanOrEqual(1);
+    // SCRUB's loss is its retain pass's: one line named both ways, beside the forget pass's loss.
+    expect(historyFigure(result.history, METHOD).data.map((d) => d.name)).toEqual(expect.arrayContaining(['loss (retainLoss)', 'forgetLoss']));
+    expect(historyFigure(result.history, METHOD).data.map((d) => d.name)).not.toContain('retainLoss');
+    const synthetic = [1, 2].map((epoch) => ({ epoch, loss: epoch, seconds: 1, extra: { retainLoss: epoch, forgetLoss: -epoch, forgetAccuracy: 0.5, lr: 0.1 } }));
+    expect(historyFigure(synthetic, 'x').data.map((d) => d.name)).toEqual(['loss (retainLoss)', 'forgetLoss', 'forgetAccuracy']);
   });
 
   it('leaves no tensors behind once the models are disposed', () => {
