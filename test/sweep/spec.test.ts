@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cellKey, parseSweepSpec, planCells, resultCodeVersion, SEED_MERGERS } from '../../lib/sweep';
+import { cellKey, parseSweepSpec, planCells, resultCodeHash, resultCodeVersion, SEED_MERGERS } from '../../lib/sweep';
 import { CPU_MEMORISING } from '../../lib/experiments/memorisation-regime/settings';
 
 const spec = (text: string) => parseSweepSpec(text, 'grid.yaml');
@@ -25,6 +25,30 @@ describe('sweep spec', () => {
       expect(c.config.code).toBe(resultCodeVersion());
     }
     expect(cellKey({ ...cells[0].config, code: 'other' })).not.toBe(cells[0].key);
+  });
+
+  it('the code version follows every source that can change a number, not the views that only render', () => {
+    const lib = fs.mkdtempSync(path.join(os.tmpdir(), 'unlearn-lab-code-'));
+    try {
+      fs.mkdirSync(path.join(lib, 'experiments', 'x'), { recursive: true });
+      fs.mkdirSync(path.join(lib, 'plot'));
+      const write = (rel: string, text: string) => fs.writeFileSync(path.join(lib, rel), text);
+      write('experiments/x/run.ts', 'a');
+      write('experiments/x/views.ts', 'v');
+      write('plot/figure.ts', 'p');
+      const before = resultCodeHash(lib, '1.0.0');
+      write('experiments/x/views.ts', 'v2');
+      write('plot/figure.ts', 'p2');
+      expect(resultCodeHash(lib, '1.0.0')).toBe(before);
+      write('experiments/x/run.ts', 'b');
+      const after = resultCodeHash(lib, '1.0.0');
+      expect(after).not.toBe(before);
+      expect(resultCodeHash(lib, '1.0.1')).not.toBe(after);
+      write('experiments/x/reviews.ts', 'r');
+      expect(resultCodeHash(lib, '1.0.0')).not.toBe(after);
+    } finally {
+      fs.rmSync(lib, { recursive: true, force: true });
+    }
   });
 
   it("takes the preset's seed count by default, and runs experiments it cannot split by seed as one cell", () => {
