@@ -15,6 +15,7 @@ import {
   type CondensedModelResult,
 } from '../../lib/experiments/condensed-model-unlearning';
 import { OFFLINE_MODEL } from '../../lib/experiments/modular-unlearning';
+import { mergeSeedResults } from '../../lib/sweep/seed-merge';
 import { writeExperimentOutput } from '../../lib/experiments/shared/output';
 import { makeDataset } from '../../lib/data/dataset';
 import type { Classifier } from '../../lib/models/classifier';
@@ -63,6 +64,15 @@ describe('condensed-model-unlearning runner (smoke preset)', () => {
     expect(r.rows.find((x) => x.method === RECONDENSATION)!.retainUsed).toBe(s.sizes.remembrance);
     expect(r.rows.find((x) => x.method === 'modular')!.retainUsed).toBe(s.reducedSize);
     expect(tensorsAfter).toBe(tensorsBefore);
+  });
+
+  it('merges single-seed cells into one result over the seeds (a sweep runs one seed per cell)', () => {
+    const cell = (seed: number) => ({ ...r, rows: r.rows.map((x) => ({ ...x, seed })), setups: r.setups.map((x) => ({ ...x, seed })) });
+    const m = mergeSeedResults('condensed-model-unlearning', [cell(0), cell(1)]) as CondensedModelResult;
+    expect(m.rows).toHaveLength(2 * r.rows.length);
+    expect(m.setups.map((x) => x.seed)).toEqual([0, 1]);
+    expect(m.seconds).toBeCloseTo(2 * r.seconds, 10);
+    expect(m.table.rows.find((x) => x.method === 'retrain')!.cells.testAcc!.n).toBe(2);
   });
 
   it('re-initialises Final in every offline round (its weight norm at the start differs round to round)', () => {
