@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { engineInfo } from '../../engine/init';
 import { wasmThreadsInfo } from '../../engine/wasm-threads';
+import { packageVersion } from './code-hash';
 import { repositoryRoot } from './committed';
 import { RUN_FLAGS, type RunFlag, type RunOptions } from './experiment';
 import type { PresetName } from './presets';
@@ -141,9 +142,7 @@ function tfjsVersion(): string | null {
   }
 }
 
-export function packageVersion(): string {
-  return (JSON.parse(fs.readFileSync(path.join(repositoryRoot(), 'package.json'), 'utf8')) as { version: string }).version;
-}
+export { packageVersion };
 
 const round = (x: number, digits: number) => Number(x.toFixed(digits));
 const loadavg = () => os.loadavg().map((x) => round(x, 2));

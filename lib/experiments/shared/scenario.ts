@@ -15,7 +15,7 @@ import { accuracy } from '../../train/evaluate';
 import { fit } from '../../train/fit';
 import type { ProgressSink } from '../../train/progress';
 import { pathSetting } from '../../io/preflight';
-import { repositoryRoot } from './committed';
+import { codeHash, packageVersion } from './code-hash';
 
 /** Which data an experiment uses: a dataset of the loader registry, optionally capped per class. */
 export interface ExperimentData {
@@ -158,19 +158,8 @@ let codeVersionMemo: string | null = null;
  */
 export function trainingCodeVersion(): string {
   if (codeVersionMemo != null) return codeVersionMemo;
-  const libRoot = path.resolve(__dirname, '..', '..');
-  const hash = createHash('sha256');
-  const version = (JSON.parse(fs.readFileSync(path.join(repositoryRoot(), 'package.json'), 'utf8')) as { version: string }).version;
-  hash.update(`unlearn-lab ${version}\n`);
-  const walk = (dir: string): void => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const full = path.join(dir, e.name);
-      if (e.isDirectory()) walk(full);
-      else if (/\.(ts|js)$/.test(e.name) && !e.name.endsWith('.d.ts')) hash.update(`${path.relative(libRoot, full)}\n`).update(fs.readFileSync(full));
-    }
-  };
-  for (const d of TRAINING_CODE) walk(path.join(libRoot, d));
-  codeVersionMemo = `${version}+${hash.digest('hex').slice(0, 12)}`;
+  const version = packageVersion();
+  codeVersionMemo = `${version}+${codeHash(path.resolve(__dirname, '..', '..'), TRAINING_CODE, version)}`;
   return codeVersionMemo;
 }
 
