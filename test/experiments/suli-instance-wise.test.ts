@@ -59,7 +59,7 @@ describe('suli-instance-wise (smoke preset)', () => {
 
   it('turns the result into Tables 3, 4, 5 with the paper beside ours, a figure and notes', () => {
     const out = suliInstanceWise.output(r, { preset: 'smoke' });
-    expect(Object.keys(out.tables)).toEqual(['table3', 'table4', 'table5']);
+    expect(Object.keys(out.tables)).toEqual(['table3', 'gap', 'table4', 'table5']);
     for (const t of Object.values(out.tables)) validateTable(t);
     expect(out.tables.table3.rows).toHaveLength(2 * (1 + METHODS.length));
     // n = 12 / 24 are not in the paper: no paper cells.
@@ -69,6 +69,14 @@ describe('suli-instance-wise (smoke preset)', () => {
     expect(out.tables.table3.rows[0].slice(2, 6).map((c) => (c as { mean: number }).mean)).toEqual([100 * orig.retainAcc, 100 * orig.forgetAcc, 100 * orig.testAcc, 100 * orig.referenceAcc!]);
     expect(out.notes).toHaveLength(2);
     expect(out.figures).toHaveLength(1);
+    // The gap to Retrain, per n and seed: Retrain's own row is 0, every other row is method - Retrain in points.
+    const gap = out.tables.gap;
+    const cell = (n: number, m: string, c: string) => (gap.rows.find((x) => x[0] === `n=${n}` && x[1] === m)![gap.columns.indexOf(c)] as { mean: number }).mean;
+    const at = (n: number, m: string) => r.rows.find((x) => x.n === n && x.method === m)!;
+    expect(cell(24, 'Retrain', 'Avg. Gap')).toBe(0);
+    expect(cell(24, 'SULI', 'forgetAcc gap')).toBeCloseTo(100 * (at(24, 'suli').forgetAcc - at(24, 'retrain').forgetAcc), 10);
+    expect(cell(12, 'SU', 'mia gap')).toBeCloseTo(100 * (at(12, 'su').mia - at(12, 'retrain').mia), 10);
+    expect(out.notes![0]).toMatch(/Retrain: forget [\d.]+%, test [\d.]+%, MIA [\d.]+; closest to it \(Avg\. Gap\): /);
   });
 
   it('rejects forget-set sizes the 10-fold MIA cannot score', async () => {
@@ -83,5 +91,12 @@ describe('suli-instance-wise notes', () => {
     const [note] = suliInstanceWiseNotes(r);
     expect(note).toContain('reached by SULI, SU.');
     expect(note).toContain('Best test accuracy of those that reached it: SULI 80.00');
+    // Without Retrain rows there is nothing to read against: no Retrain sentence.
+    expect(note).not.toContain('Retrain:');
+    const rows = [row('original', 0.99, 0.86), row('retrain', 0.85, 0.86), row('adv-imp', 0.98, 0.85), row('suli', 0.8, 0.79), row('su', 0.82, 0.81)];
+    const withRetrain = suliInstanceWiseNotes({ counts: [64], rows } as unknown as SuliInstanceWiseResult)[0];
+    // Avg. Gap = mean |gap| in points over retain, forget, test accuracy and MIA: SU (0, 3, 5, 0) 2, SULI (0, 5, 7, 0) 3,
+    // ADV+IMP (0, 13, 1, 0) 3.5, original (0, 14, 0, 0) 3.5.
+    expect(withRetrain).toMatch(/Retrain: forget 85\.0%, test 86\.0%, MIA 0\.500; closest to it \(Avg\. Gap\): SU 2\.0, SULI 3\.0, ADV\+IMP 3\.5, original 3\.5\.$/);
   });
 });

@@ -1,9 +1,10 @@
 import type { Figure } from '../../plot/figure';
 import { metricLines } from '../../plot/metric-lines';
-import type { Cell, ResultsTable, Table } from '../../results';
+import { overSeeds, ResultsTable, type Cell, type Table } from '../../results';
 import { cellOrNull, meanOrNaN } from '../shared/harness';
 import { methodOfLabel, statusLabel } from '../shared/measure';
 import type { ExperimentOutput } from '../shared/output';
+import { AVG_GAP, retrainGapRuns, retrainGapTable, RETRAIN } from '../shared/retrain-gap';
 import { percent, renderedCell } from '../shared/percent';
 import { paperCell, suliLabel } from '../shared/suli-setting';
 import { PAPER_TABLE4, PAPER_TABLE5 } from '../shared/suli-paper-numbers';
@@ -87,6 +88,27 @@ export function suliTable5Instance(r: SuliInstanceWiseResult): Table {
   };
 }
 
+/** The runs of a result for the gap to Retrain: one scenario per n, the MIA as attack accuracy in %. */
+function gapRuns(r: Pick<SuliInstanceWiseResult, 'rows'>) {
+  return r.rows.map((x) => ({
+    method: suliLabel(statusLabel(x.method, x)),
+    scenario: instanceScenario(x.n),
+    seed: x.seed,
+    metrics: { retainAcc: x.retainAcc, forgetAcc: x.forgetAcc, testAcc: x.testAcc, mia: 100 * x.mia },
+  }));
+}
+
+const GAP_OPTIONS = { reference: suliLabel(RETRAIN), metrics: ['retainAcc', 'forgetAcc', 'testAcc', 'mia'] };
+
+/**
+ * Gap to Retrain per n: method - Retrain (trained from scratch without the n forgotten instances) on the
+ * same seed and n, in points, and SalUn's Avg. Gap; null without Retrain runs.
+ */
+export function suliInstanceGapTable(r: Pick<SuliInstanceWiseResult, 'rows'>): Table | null {
+  const seeds = new Set(r.rows.map((x) => x.seed)).size;
+  return retrainGapTable(gapRuns(r), `Gap to Retrain per n (method - Retrain on the same seed and n, points; MIA as attack accuracy in %) and Avg. Gap, ${overSeeds(seeds)}`, GAP_OPTIONS);
+}
+
 /** Test accuracy against n per method (the trend of Table 3's D_test block). */
 export function suliInstanceFigure(r: SuliInstanceWiseResult): Figure {
   const ms = methodsOf(r);
@@ -104,24 +126,40 @@ export function suliInstanceWiseNotes(r: SuliInstanceWiseResult): string[] {
   const table = tableOf(r);
   const mean = (m: string, n: number, k: string) => instanceMean(table, m, n, k);
   const pct = (m: string, n: number, k: string) => percent(mean(m, n, k));
-  const ms = methodsOf(r).filter((m) => m !== 'original' && m !== 'retrain');
+  const ms = methodsOf(r).filter((m) => m !== 'original' && m !== RETRAIN);
+  const hasRetrain = methodsOf(r).includes(RETRAIN);
+  const gapRows = retrainGapRuns(gapRuns(r), GAP_OPTIONS);
+  const gaps = gapRows.length > 0 ? ResultsTable.fromRuns(gapRows) : null;
   const notes: string[] = [];
   for (const n of r.counts) {
     const target = mean('original', n, 'referenceAcc');
     const reached = ms.filter((m) => mean(m, n, 'forgetAcc') <= target + 1e-9);
     // Test accuracy counts only for a method that forgot: one that never reached the target kept it by not moving.
     const bestTest = [...reached].sort((a, b) => mean(b, n, 'testAcc') - mean(a, n, 'testAcc'));
+    // Read against Retrain where it ran: the closest method by Avg. Gap (mean over seeds).
+    const avgGap = (m: string) => (gaps == null ? NaN : meanOrNaN(gaps, suliLabel(m), instanceScenario(n), AVG_GAP));
+    const closest = ms.filter((m) => Number.isFinite(avgGap(m))).sort((a, b) => avgGap(a) - avgGap(b));
+    const retrain = hasRetrain
+      ? `Retrain: forget ${pct(RETRAIN, n, 'forgetAcc').toFixed(1)}%, test ${pct(RETRAIN, n, 'testAcc').toFixed(1)}%, MIA ${mean(RETRAIN, n, 'mia').toFixed(3)}` +
+        (closest.length ? `; closest to it (Avg. Gap): ${closest.slice(0, 3).map((m) => `${suliLabel(m)} ${avgGap(m).toFixed(1)}`).join(', ')}, original ${avgGap('original').toFixed(1)}. ` : '. ')
+      : '';
     notes.push(
-      `n=${n}: original forget ${pct('original', n, 'forgetAcc').toFixed(1)}% vs reference ${percent(target).toFixed(1)}% (the stop target); ` +
+      (`n=${n}: original forget ${pct('original', n, 'forgetAcc').toFixed(1)}% vs reference ${percent(target).toFixed(1)}% (the stop target); ` +
         `reached by ${reached.length ? reached.map(suliLabel).join(', ') : 'none'}. ` +
         (ms.includes('suli') ? `SULI: retain ${pct('suli', n, 'retainAcc').toFixed(2)}, forget ${pct('suli', n, 'forgetAcc').toFixed(2)}, test ${pct('suli', n, 'testAcc').toFixed(2)}. ` : '') +
-        (bestTest.length ? `Best test accuracy of those that reached it: ${suliLabel(bestTest[0])} ${pct(bestTest[0], n, 'testAcc').toFixed(2)} (paper: SULI at every n).` : ''),
+        (bestTest.length ? `Best test accuracy of those that reached it: ${suliLabel(bestTest[0])} ${pct(bestTest[0], n, 'testAcc').toFixed(2)} (paper: SULI at every n). ` : '') +
+        retrain).trimEnd(),
     );
   }
   return notes;
 }
 
-/** Tables 3, 4 and 5 beside the paper, test accuracy against n, and the comparison in sentences. */
+const gapOf = (r: SuliInstanceWiseResult): Record<string, Table> => {
+  const gap = suliInstanceGapTable(r);
+  return gap ? { gap } : {};
+};
+
+/** Tables 3 (with the gap to Retrain), 4 and 5 beside the paper, test accuracy against n, and the comparison in sentences. */
 export function suliInstanceWiseOutput(r: SuliInstanceWiseResult): ExperimentOutput {
   return {
     title: SULI_INSTANCE_WISE.title,
@@ -134,7 +172,7 @@ export function suliInstanceWiseOutput(r: SuliInstanceWiseResult): ExperimentOut
       `paper numbers: ${r.paperDataset} (paper 003)`,
     ],
     result: r,
-    tables: { table3: suliTable3(r), table4: suliTable4Instance(r), table5: suliTable5Instance(r) },
+    tables: { table3: suliTable3(r), ...gapOf(r), table4: suliTable4Instance(r), table5: suliTable5Instance(r) },
     figures: [{ figure: suliInstanceFigure(r), caption: 'A_Dtest against the number of forgotten instances (log axis); bars: 95% CI over seeds, cut at 0 and 100 %.' }],
     notes: suliInstanceWiseNotes(r),
   };
