@@ -72,7 +72,8 @@ describe('condensed-model-unlearning runner (smoke preset)', () => {
     expect(m.rows).toHaveLength(2 * r.rows.length);
     expect(m.setups.map((x) => x.seed)).toEqual([0, 1]);
     expect(m.seconds).toBeCloseTo(2 * r.seconds, 10);
-    expect(m.table.rows.find((x) => x.method === 'retrain')!.cells.testAcc!.n).toBe(2);
+    // Every row of the table now stands on both seeds (a smoke run's rows may carry a status mark, e.g. 'retrain [chance]').
+    for (const row of m.table.rows) expect(row.cells.testAcc!.n).toBe(2);
   });
 
   it('re-initialises Final in every offline round (its weight norm at the start differs round to round)', () => {

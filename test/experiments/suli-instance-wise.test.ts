@@ -76,6 +76,11 @@ describe('suli-instance-wise (smoke preset)', () => {
     expect(cell(24, 'Retrain', 'Avg. Gap')).toBe(0);
     expect(cell(24, 'SULI', 'forgetAcc gap')).toBeCloseTo(100 * (at(24, 'suli').forgetAcc - at(24, 'retrain').forgetAcc), 10);
     expect(cell(12, 'SU', 'mia gap')).toBeCloseTo(100 * (at(12, 'su').mia - at(12, 'retrain').mia), 10);
+    // Retrain near-black, Original grey dotted; the methods in palette colours, none of them grey.
+    const lines = Object.fromEntries(out.figures![0].figure.data.map((t) => [String(t.name), t.line as { color: string; dash?: string }]));
+    expect(lines.Retrain.color).toBe('#222222');
+    expect(lines.Original.dash).toBe('dot');
+    for (const m of ['NegGrad', 'SU', 'SULI']) expect(['#222222', '#7a7a7a', '#7f7f7f']).not.toContain(lines[m].color);
     expect(out.notes![0]).toMatch(/Retrain: forget [\d.]+%, test [\d.]+%, MIA [\d.]+; closest to it \(Avg\. Gap\): /);
   });
 

@@ -6,7 +6,7 @@ import { cellOrNull, meanOrNaN } from '../shared/harness';
 import { methodOfLabel, statusLabel } from '../shared/measure';
 import type { ExperimentOutput } from '../shared/output';
 import { PERCENT_SCALE, percent, renderedCell } from '../shared/percent';
-import { MIA_IDEAL_LINE, ORIGINAL, readingNotes, REFERENCE_ROW_COLOURS, RETRAIN, retrainGapTable } from '../shared/retrain-gap';
+import { MIA_IDEAL_LINE, ORIGINAL, readingNotes, REFERENCE_LINES, REFERENCE_ROW_COLOURS, RETRAIN, retrainGapTable } from '../shared/retrain-gap';
 import { multiRoundLabel, multiRoundRuns, multiRoundTable, type MultiRoundResult } from './run';
 import { MULTI_ROUND, PAPER_FIG4 } from './settings';
 import { overSeeds } from '../../results';
@@ -15,7 +15,7 @@ import { overSeeds } from '../../results';
 const tableOf = (r: Pick<MultiRoundResult, 'rows' | 'originals'>) => multiRoundTable(r.rows, r.originals ?? []);
 
 /** The original model's line: grey and dotted, apart from every method's colour. */
-const ORIGINAL_LINE = { color: '#7a7a7a', width: 2, dash: 'dot' };
+const ORIGINAL_LINE = REFERENCE_LINES[ORIGINAL];
 
 export const MULTI_ROUND_METRICS: [metric: string, title: string][] = [
   ['testAcc', 'Test accuracy (%)'],

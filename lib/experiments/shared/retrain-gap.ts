@@ -127,3 +127,9 @@ export const MIA_IDEAL_LINE: HorizontalReference = { name: `ideal MIA score ${MI
 
 /** Dot colours of the reference rows: Original and Retrain in greys, so the methods stand out. */
 export const REFERENCE_ROW_COLOURS: Record<string, string> = { [ORIGINAL]: '#9a9a9a', [RETRAIN]: '#222222' };
+
+/** Line styles of the reference rows in line charts: Original grey dotted, Retrain near-black, so neither hides under a method's colour. */
+export const REFERENCE_LINES: Record<string, { color: string; width: number; dash?: string }> = {
+  [ORIGINAL]: { color: '#7a7a7a', width: 2, dash: 'dot' },
+  [RETRAIN]: { color: REFERENCE_ROW_COLOURS[RETRAIN], width: 2.5 },
+};

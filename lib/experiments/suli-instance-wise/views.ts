@@ -1,10 +1,10 @@
-import type { Figure } from '../../plot/figure';
+import { PALETTE, type Figure } from '../../plot/figure';
 import { metricLines } from '../../plot/metric-lines';
 import { overSeeds, ResultsTable, type Cell, type Table } from '../../results';
 import { cellOrNull, meanOrNaN } from '../shared/harness';
 import { methodOfLabel, statusLabel } from '../shared/measure';
 import type { ExperimentOutput } from '../shared/output';
-import { AVG_GAP, retrainGapRuns, retrainGapTable, RETRAIN } from '../shared/retrain-gap';
+import { AVG_GAP, ORIGINAL, REFERENCE_LINES, retrainGapRuns, retrainGapTable, RETRAIN } from '../shared/retrain-gap';
 import { percent, renderedCell } from '../shared/percent';
 import { paperCell, suliLabel } from '../shared/suli-setting';
 import { PAPER_TABLE4, PAPER_TABLE5 } from '../shared/suli-paper-numbers';
@@ -118,7 +118,17 @@ export function suliInstanceFigure(r: SuliInstanceWiseResult): Figure {
     columns: ['forgotten instances n', ...ms.map((m) => suliLabel(m))],
     rows: r.counts.map((n) => [n, ...ms.map((m) => cellOf(results, m, n, 'testAcc'))]),
   };
-  return metricLines(lines, { yTitle: 'A_Dtest (%)', logX: true, bounds: [0, 100] });
+  const fig = metricLines(lines, { yTitle: 'A_Dtest (%)', logX: true, bounds: [0, 100] });
+  // Original and Retrain drawn as the references they are; the methods take the palette's colours in order
+  // (so none gets the palette's grey, which reads as Original).
+  let k = 0;
+  for (const t of fig.data) {
+    const ref = [ORIGINAL, RETRAIN].find((m) => t.name === suliLabel(m));
+    const line = ref != null ? REFERENCE_LINES[ref] : { color: PALETTE[k++ % PALETTE.length], width: 2 };
+    t.line = line;
+    t.error_y = { ...(t.error_y as Record<string, unknown>), color: line.color };
+  }
+  return fig;
 }
 
 /** Sentences comparing our run with the paper, built from the numbers. */
