@@ -26,7 +26,6 @@ function sweepLogAxis(xs: number[]): Record<string, unknown> {
   return values.length > 0 && values.length <= 8 ? logAxis(values, { tickmode: 'array', tickvals: values, ticktext: values.map(String), minor: { ticks: '' } }) : logAxis(values);
 }
 
-
 /** Line chart of a metric table against one of its columns (a sweep), one line per metric, 95% CI error bars. */
 export function metricLines(table: Table, opts: MetricLinesOptions = {}): Figure {
   const t = validateTable(table, 'metricLines');
