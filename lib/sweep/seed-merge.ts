@@ -9,6 +9,7 @@ import { suliInstanceTable, type SuliInstanceWiseResult } from '../experiments/s
 import { condensationSpeedups, condensationTable, CONDENSATION_PRESETS, type CondensationComparisonResult } from '../experiments/condensation-comparison';
 import { miaDefenceTable, MIA_DEFENCE_PRESETS, type MiaDefenceResult } from '../experiments/mia-defence';
 import { modularSettingFor, modularTable, MODULAR_PRESETS, type ModularResult } from '../experiments/modular-unlearning';
+import { studiesTable, MODULAR_STUDIES_PRESETS, type ModularStudiesResult } from '../experiments/modular-studies';
 import { condensedModelTable, CONDENSED_MODEL_PRESETS, type CondensedModelResult } from '../experiments/condensed-model-unlearning';
 import type { ResultsTable } from '../results';
 
@@ -67,6 +68,10 @@ export const SEED_MERGERS: Record<string, SeedMerger> = {
   'modular-unlearning': {
     defaultSeeds: (p, d) => modularSettingFor(p, presetOf(MODULAR_PRESETS, p), { dataset: d ?? undefined }).seeds,
     table: (m) => modularTable((m as Rows<ModularResult>).rows),
+  },
+  'modular-studies': {
+    defaultSeeds: (p) => presetOf(MODULAR_STUDIES_PRESETS, p).seeds,
+    table: (m) => studiesTable((m as Rows<ModularStudiesResult>).rows),
   },
   'condensed-model-unlearning': {
     defaultSeeds: (p) => presetOf(CONDENSED_MODEL_PRESETS, p).seeds,

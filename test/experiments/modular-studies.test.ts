@@ -8,6 +8,7 @@ import { loadFashionMnist } from '../../lib/data/loaders/fashion-mnist';
 import { init } from '../../lib/engine/init';
 import { cycleForgetSets, modularStudies, runModularStudies, type ModularStudiesResult } from '../../lib/experiments/modular-studies';
 import { writeExperimentOutput } from '../../lib/experiments/shared/output';
+import { mergeSeedResults } from '../../lib/sweep';
 
 const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'unlearn-lab-modular-studies-'));
 
@@ -45,6 +46,17 @@ describe('modular-studies runner (smoke preset)', () => {
       expect(Number.isFinite(x.unlearningMetric!)).toBe(true);
       expect(x.overfittingMetric!).toBeGreaterThanOrEqual(0);
     }
+  });
+
+  it('merges single-seed cells into one result over the seeds (a sweep runs one seed per cell)', () => {
+    const cell = (seed: number) => ({ ...r, rows: r.rows.map((x) => ({ ...x, seed })) });
+    const m = mergeSeedResults('modular-studies', [cell(0), cell(1)]) as ModularStudiesResult;
+    expect(m.rows).toHaveLength(2 * r.rows.length);
+    expect(m.seconds).toBeCloseTo(2 * r.seconds, 10);
+    expect(m.model).toBe(r.model);
+    // Every row of the table now stands on both seeds.
+    for (const row of m.table.rows) expect(row.cells.retainAcc!.n).toBe(2);
+    expect(() => mergeSeedResults('modular-studies', [cell(0), { ...cell(1), metricModel: 'other' }])).toThrow(/disagree on 'metricModel'/);
   });
 
   it('leaves no tensors behind and writes one table per study and nine figures', async () => {
