@@ -1,17 +1,16 @@
 import type { ImageShape } from '../../data/dataset';
 import { countParameters } from '../../models/count';
 import { createModel } from '../../models/registry';
-import type { Cell, Table } from '../../results';
+import { overSeeds, ResultsTable, type Cell, type RunRecord, type Table } from '../../results';
 import { modularSplit } from '../../unlearn/shared/modular-parts';
 import type { TrainRecipe } from '../shared/scenario';
 import type { ExperimentOutput } from '../shared/output';
-import { methodOfLabel } from '../shared/measure';
+import { methodOfLabel, statusLabel } from '../shared/measure';
 import { methodDotPlot } from '../shared/method-dot-plot';
 import { PERCENT_SCALE, renderedCell } from '../shared/percent';
 import { readingNotes, retrainGapTable } from '../shared/retrain-gap';
-import { modularRuns, modularTable, MODULAR_FIXED, type ModularResult } from './run';
+import { modularRuns, modularTable, MODULAR_FIXED, type ModularResult, type ModularRow } from './run';
 import { MODULAR_UNLEARNING } from './settings';
-import { overSeeds } from '../../results';
 
 const METRICS = ['retainAcc', 'forgetAcc', 'testAcc', 'mia', 'miaLoss', 'seconds'];
 const slug = (s: string) => s.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '');
@@ -65,6 +64,56 @@ export function modularPaperComparison(r: Pick<ModularResult, 'rows'>): Table {
     title: 'Ours (Fashion-MNIST unless gpu-paper, mean over seeds) beside the 2024 reference (CIFAR-10, one run, GPU seconds); MIA = loss-LR attack accuracy (ideal 50)',
     columns: ['model', 'method', 'miaLoss', 'paper miaLoss', 'retainAcc', 'paper retainAcc', 'forgetAcc', 'paper forgetAcc', 'seconds', 'paper seconds'],
     rows,
+  };
+}
+
+/** The reference's time ratio of the modular method to Retrain and to CF (10% random, CIFAR-10, PAPER_002_RANDOM). */
+const paperTimeRatio = (model: string, to: 'retrain' | 'cf'): number | null => {
+  const p = PAPER_002_RANDOM[model as 'mlp' | 'cnn4'];
+  return p == null ? null : p.modular[3] / p[to][3];
+};
+
+/**
+ * The paper's claim in one table: per model and request, each method's time as a multiple of Retrain's
+ * and of CF's on the same seed (below 1 = faster), beside its gap to Retrain's loss-LR MIA and forget
+ * accuracy (points), mean +- 95% CI over seeds; the reference's ratios beside the modular method's 10%
+ * random rows. The modular method's time is its online phase only (as the paper times it).
+ */
+export function modularCostTable(rows: readonly ModularRow[]): Table {
+  const runs: RunRecord[] = [];
+  const key = (r: ModularRow) => JSON.stringify([r.model, r.scenario, r.seed]);
+  const healthyRun = (method: string) => new Map(rows.filter((r) => r.method === method && (r.status == null || r.status === 'ok')).map((r) => [key(r), r]));
+  const retrain = healthyRun('retrain');
+  const cf = healthyRun('cf');
+  for (const r of rows) {
+    const ref = retrain.get(key(r));
+    const c = cf.get(key(r));
+    if (ref == null || c == null || !(r.seconds > 0) || r.method === 'retrain') continue;
+    runs.push({
+      method: statusLabel(r.method, r),
+      scenario: `${r.model}, ${r.scenario}`,
+      seed: r.seed,
+      metrics: {
+        'time / Retrain': r.seconds / ref.seconds,
+        'time / CF': r.seconds / c.seconds,
+        'miaLoss gap': r.miaLoss - ref.miaLoss,
+        'forgetAcc gap': 100 * (r.forgetAcc - ref.forgetAcc),
+      },
+    });
+  }
+  const columns = ['scenario', 'method', 'time / Retrain', 'paper time / Retrain', 'time / CF', 'paper time / CF', 'miaLoss gap', 'forgetAcc gap'];
+  const title = `Time against Retrain and CF (online seconds, ratio on the same seed; < 1 = faster) beside the gap to Retrain's loss-LR MIA and forget accuracy (points), mean +- 95% CI over seeds; 'paper' = the reference's ratio (CIFAR-10 on a GPU, 10% random, one run)`;
+  if (runs.length === 0) return { title, columns, rows: [] };
+  const t = ResultsTable.fromRuns(runs);
+  return {
+    title,
+    columns,
+    rows: t.rows.map((x) => {
+      const model = x.scenario.split(',')[0];
+      const paper = methodOfLabel(x.method) === 'modular' && x.scenario.endsWith('uniform 10%');
+      const cell = (m: string): Cell => (x.cells[m] == null ? null : { ...x.cells[m] });
+      return [x.scenario, x.method, cell('time / Retrain'), paper ? paperTimeRatio(model, 'retrain') : null, cell('time / CF'), paper ? paperTimeRatio(model, 'cf') : null, cell('miaLoss gap'), cell('forgetAcc gap')];
+    }),
   };
 }
 
@@ -125,6 +174,7 @@ export function modularOutput(r: ModularResult): ExperimentOutput {
     const gap = retrainGapTable(modularRuns(rowsOf(sc)), `${sc}: gap to Retrain (method - Retrain on the same seed, points) and Avg. Gap, ${overSeeds(seeds)}`);
     if (gap != null) tables[`gap-${slug(sc)}`] = gap;
   }
+  tables['cost'] = modularCostTable(r.rows);
   tables['preprocessing'] = preprocessingTable(r);
   tables['paper-comparison'] = modularPaperComparison(r);
   const figures = scenarios.map((sc) => ({
