@@ -54,6 +54,9 @@ describe('unlearning presets', () => {
       expect(presetConfig(`modular-${model}`, 'bad-teacher')).toMatchObject({ retainFraction: 0.3, temperature: 4, klReduction: 'mean', optimizer: 'adam', lr: 1e-3, epochs: 30 });
       expect(presetConfig(`modular-${model}`, 'distillation')).toMatchObject({ studentInit: 'random', softWeight: 0.1, temperature: 4 });
       expect(presetConfig(`modular-${model}`, 'l1-sparse')).toMatchObject({ l1Alpha: 1e-4, noL1Epochs: 15, epochs: 30 });
+      // The paper's epochs_main: 30 for random forgetting, 10 for single-class forgetting, for every baseline.
+      for (const method of ['retrain', 'cf', 'distillation', 'bad-teacher', 'l1-sparse', 'synflow']) expect(presetConfig(`modular-${model}-class`, method)).toMatchObject({ epochs: 10 });
+      expect(presetConfig(`modular-${model}-class`, 'l1-sparse')).toMatchObject({ noL1Epochs: 5 });
     }
   });
 
