@@ -6,7 +6,7 @@ import { init } from '../../lib/engine/init';
 import type { Classifier } from '../../lib/models/classifier';
 import { createModel } from '../../lib/models/registry';
 import { accuracy, accuracyOf, evaluate, predict, type Predictions } from '../../lib/train/evaluate';
-import { trainLoop, type LoopOptions } from '../../lib/train/loop';
+import { trainLoop, YIELD_EVERY_MS, type LoopOptions } from '../../lib/train/loop';
 import { Sgd } from '../../lib/train/optimizers';
 
 let model: Classifier;
@@ -66,6 +66,23 @@ describe('trainLoop', () => {
     ]);
     expect(ticks).toBeGreaterThan(0);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('yields to the event loop within a long epoch too, so a signal or timer waits at most YIELD_EVERY_MS of steps', async () => {
+    const busy = (ms: number) => {
+      const end = performance.now() + ms;
+      while (performance.now() < end);
+    };
+    const stepMs = 30;
+    const steps = Math.ceil((3 * YIELD_EVERY_MS) / stepMs);
+    let done = 0;
+    let doneWhenFired = -1;
+    setTimeout(() => (doneWhenFired = done), 0);
+    const oneLongEpoch = () => [{ name: 'toy', steps: Array.from({ length: steps }, () => ({ weight: 1, build: () => (busy(stepMs), () => tf.mul(tf.addN(params().map((p) => tf.sum(p))), 0) as tf.Scalar) })) }];
+    await trainLoop(options({ epochs: 1, passes: oneLongEpoch, readLoss: 'epoch', afterStep: () => void done++ }));
+    // The timer ran mid-epoch, after about YIELD_EVERY_MS of steps, not after the epoch's last step.
+    expect(doneWhenFired).toBeGreaterThan(0);
+    expect(doneWhenFired).toBeLessThan(steps);
   });
 
   it('throws a clear error when a loss becomes NaN, read per step or per epoch', async () => {
