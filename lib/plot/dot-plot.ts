@@ -1,5 +1,5 @@
 import { cellCi, cellValue, columnIndex, formatCell, validateTable, type Table } from '../results/table';
-import { axis, baseLayout, PALETTE, type Figure, type Trace } from './figure';
+import { axis, baseLayout, boundedErrorY, PALETTE, type Figure, type Trace } from './figure';
 import { metricColumns } from './metric-bars';
 
 /** A dashed vertical line across one panel of a dot plot (e.g. Retrain's value, or the ideal MIA of 50). */
@@ -22,6 +22,8 @@ export interface DotPlotOptions {
   references?: Record<string, DotPlotReference[]>;
   /** Dot colours by row label (e.g. Original and Retrain in greys); the other rows take their panel's colour. */
   rowColours?: Record<string, string>;
+  /** Per metric, the values it can take (e.g. accuracies [0, 100]): CI bars are cut there, as the axis is. */
+  bounds?: Record<string, readonly [number, number]>;
   /** Width of one panel in pixels (default 220). */
   panelWidth?: number;
 }
@@ -30,6 +32,12 @@ const REFERENCE_COLOURS = ['#222222', '#888888', '#bbbbbb'];
 /** Pixels per row, and an estimate of the tick-label width per character at 12 px Arial. */
 const ROW_PX = 24;
 const LABEL_CHAR_PX = 7;
+
+/** A panel's CI bars: symmetric, or cut at the metric's bounds (an accuracy's CI does not reach past 100). */
+function errorArrays(rows: readonly { mean: number; ci: number }[], bounds: readonly [number, number] | undefined): Record<string, unknown> {
+  const ci = rows.map((p) => p.ci);
+  return bounds == null ? { array: ci } : boundedErrorY(rows.map((p) => p.mean), ci, bounds);
+}
 
 /** The x range of a panel: the data with its CI bars and the references, padded; never forced to include 0. */
 function fittedRange(lo: number, hi: number): [number, number] {
@@ -68,6 +76,7 @@ export function dotPlot(table: Table, opts: DotPlotOptions = {}): Figure {
     const xName = k === 0 ? 'x' : `x${k + 1}`;
     const rows = t.rows.map((r, i) => ({ i, mean: cellValue(r[j]), ci: cellCi(r[j]) ?? 0 })).filter((p): p is { i: number; mean: number; ci: number } => p.mean != null && Number.isFinite(p.mean));
     const refs = opts.references?.[metric] ?? [];
+    const bounds = opts.bounds?.[metric];
     for (const ref of refs) {
       if (!Number.isFinite(ref.x)) throw new Error(`dotPlot: reference '${ref.name}' of '${metric}' has x ${ref.x}; pass a finite number.`);
     }
@@ -81,7 +90,7 @@ export function dotPlot(table: Table, opts: DotPlotOptions = {}): Figure {
       text: rows.map((p) => labels[p.i]),
       xaxis: xName,
       yaxis: 'y',
-      error_x: rows.some((p) => p.ci > 0) ? { type: 'data', array: rows.map((p) => p.ci), visible: true, thickness: 1.5, width: 5, color: '#555555' } : { visible: false },
+      error_x: rows.some((p) => p.ci > 0) ? { type: 'data', ...errorArrays(rows, bounds), visible: true, thickness: 1.5, width: 5, color: '#555555' } : { visible: false },
       marker: { size: 9, color: rows.map((p) => opts.rowColours?.[labels[p.i]] ?? colour), line: { width: 1, color: 'white' } },
       hovertemplate: '%{text}: %{x}<extra></extra>',
       showlegend: false,
@@ -103,7 +112,8 @@ export function dotPlot(table: Table, opts: DotPlotOptions = {}): Figure {
         hoverinfo: 'skip',
       });
     }
-    const xs = [...rows.flatMap((p) => [p.mean - p.ci, p.mean + p.ci]), ...refs.map((r) => r.x)];
+    const cut = (x: number) => (bounds == null ? x : Math.min(bounds[1], Math.max(bounds[0], x)));
+    const xs = [...rows.flatMap((p) => [cut(p.mean - p.ci), cut(p.mean + p.ci)]), ...refs.map((r) => r.x)];
     const range = xs.length > 0 ? fittedRange(Math.min(...xs), Math.max(...xs)) : [0, 1];
     const start = k * (panelFraction + gap);
     axes[k === 0 ? 'xaxis' : `xaxis${k + 1}`] = axis(opts.metricTitles?.[metric] ?? metric, { domain: [start, start + panelFraction], anchor: 'y', range, zeroline: false, automargin: true });

@@ -260,6 +260,20 @@ describe('metric tables, rounds and radar', () => {
     expect(() => dotPlot(t, { references: { nope: [] } })).toThrow(/no column 'nope'/);
   });
 
+  it('dot plot: cuts CI bars and the axis at the metric bounds, so an accuracy CI does not run past 0 or 100', () => {
+    const t = { columns: ['method', 'forgetAcc'], rows: [['retrain', { mean: 0, ci: 0, n: 3 }], ['modular', { mean: 66.4, ci: 75.3, n: 3 }]] };
+    const cut = dotPlot(t, { labelColumn: 'method', bounds: { forgetAcc: [0, 100] } });
+    const e = cut.data[0].error_x as { array: number[]; arrayminus: number[]; symmetric: boolean };
+    expect(e.symmetric).toBe(false);
+    expect(e.array[1]).toBeCloseTo(100 - 66.4, 9);
+    expect(e.arrayminus[1]).toBeCloseTo(66.4, 9);
+    const range = (f: typeof cut) => (f.layout.xaxis as { range: number[] }).range;
+    expect(range(cut)[0]).toBeGreaterThan(-10);
+    expect(range(cut)[1]).toBeLessThan(110);
+    // Without bounds the same CI runs to -8.9 and 141.7.
+    expect(range(dotPlot(t, { labelColumn: 'method' }))[1]).toBeGreaterThan(140);
+  });
+
   it('titles: long ones wrap at word boundaries to fit the figure width (plotly clips them), the short text stays one line', () => {
     const long = 'Fig. 3: five objectives, class-wise (Fashion-MNIST (600 images per class), ConvNet width 32)';
     const lines = wrapTitle(long, 400);

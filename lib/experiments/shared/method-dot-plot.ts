@@ -14,6 +14,16 @@ const METRIC_TITLES: Record<string, string> = {
   attackAuc: 'MLP attack AUC (ideal 0.5)',
 };
 
+/** The values each metric can take (as drawn: accuracies and MIA scores in %, the attack AUC as a fraction). */
+const METRIC_BOUNDS: Record<string, readonly [number, number]> = {
+  retainAcc: [0, 100],
+  forgetAcc: [0, 100],
+  testAcc: [0, 100],
+  mia: [0, 100],
+  miaLoss: [0, 100],
+  attackAuc: [0, 1],
+};
+
 /**
  * One scenario's methods as a dot plot: one row per method (Original and Retrain first, in greys), a panel
  * per metric with its axis fitted to the data, 95% CI bars, and dashed lines at Retrain's value and at the
@@ -28,6 +38,7 @@ export function methodDotPlot(table: ResultsTable, title: string, metrics: reado
     metricTitles: Object.fromEntries(shown.map((m) => [m, METRIC_TITLES[m] ?? m])),
     references: readingReferences(view, shown),
     rowColours: REFERENCE_ROW_COLOURS,
+    bounds: Object.fromEntries(shown.filter((m) => m in METRIC_BOUNDS).map((m) => [m, METRIC_BOUNDS[m]])),
     title,
   });
 }
