@@ -182,15 +182,24 @@ function addExperimentCommand(program: Command, e: AnyExperiment): void {
     });
 }
 
-/** Prints a sweep's counts, its failed cells and, for array launchers, the tasks to resubmit. */
-function printSweepStatus(s: Sweep, chunk: number): boolean {
+/**
+ * Prints a sweep's counts, its failed cells and what is left: for local and Kubernetes the cells a rerun
+ * computes; for Slurm, a plan-only sweep and sweep-status (which does not know the launcher) the array tasks
+ * to resubmit.
+ */
+function printSweepStatus(s: Sweep, chunk: number, launcher: SweepFlags['launcher'] | null): boolean {
   const st = sweepStatus(s);
   console.log(`${s.plan.name}: ${st.cells.length} cells, ${st.done} done, ${st.failed} failed, ${st.todo} not run (${s.dir})`);
   for (const c of st.cells.filter((x) => x.state === 'failed')) console.log(`  FAILED cell ${c.index} ${c.label}: ${(c.error ?? '').split('\n')[0]}`);
   const tasks = unfinishedTasks(st, chunk);
   if (tasks.length > 0 && st.done + st.failed > 0) {
-    console.log(`unfinished tasks (chunk ${chunk}): ${arraySpec(tasks)}; resubmit them with \`sbatch --array=${arraySpec(tasks)} ${path.join(s.dir, 'slurm', 'sweep.sbatch')}\` ` +
-      'or rerun the same `unlearn-lab sweep` command (it submits only the unfinished tasks)');
+    const cells = arraySpec(st.cells.filter((c) => c.state !== 'done').map((c) => c.index));
+    if (launcher === 'local') console.log(`unfinished cells: ${cells}; the same \`unlearn-lab sweep\` command runs only these (finished cells are kept)`);
+    else if (launcher === 'kubernetes') console.log(`unfinished cells: ${cells}; a Job from the manifest below computes only these (its workers skip finished cells)`);
+    else {
+      console.log(`unfinished tasks (chunk ${chunk}): ${arraySpec(tasks)}; resubmit them with \`sbatch --array=${arraySpec(tasks)} ${path.join(s.dir, 'slurm', 'sweep.sbatch')}\` ` +
+        'or rerun the same `unlearn-lab sweep` command (it submits only the unfinished tasks)');
+    }
   }
   return st.done === st.cells.length;
 }
@@ -221,7 +230,7 @@ async function runSweep(spec: string, f: SweepFlags): Promise<void> {
   const dir = pathSetting(f.out, '--out') ?? path.join(resultsRoot(), 'runs', 'sweeps', name);
   const s = planSweep(spec, dir);
   const mergeCommand = `npx unlearn-lab merge ${shellWord(commandPath(dir))}`;
-  const complete = printSweepStatus(s, f.chunk);
+  const complete = printSweepStatus(s, f.chunk, f.launcher);
   if (f.launcher === 'none') return;
   if (f.launcher === 'kubernetes') {
     const file = writeKubernetesJob(s, { chunk: f.chunk, image: f.image, pvc: f.pvc, parallelism: f.parallelism });
@@ -243,7 +252,7 @@ async function runSweep(spec: string, f: SweepFlags): Promise<void> {
     }
     if (exitCode !== 0) console.log(`sbatch --wait ended with exit code ${exitCode}: some tasks failed`);
   }
-  if (!printSweepStatus(s, f.chunk)) throw new Error(`the sweep ${dir} has unfinished cells (listed above); rerun the same command to run them.`);
+  if (!printSweepStatus(s, f.chunk, f.launcher)) throw new Error(`the sweep ${dir} has unfinished cells (listed above); rerun the same command to run them.`);
   if (f.merge) await mergeAndPrint(dir, mergeCommand);
 }
 
@@ -307,7 +316,7 @@ function addSweepCommands(program: Command): void {
     .option('--check-slurm', 'also check that Slurm answers')
     .action((dir: string, o: { chunk: number; checkSlurm?: boolean }) => {
       if (o.checkSlurm) checkSlurm();
-      if (!printSweepStatus(openSweep(dir), o.chunk)) process.exitCode = 2;
+      if (!printSweepStatus(openSweep(dir), o.chunk, null)) process.exitCode = 2;
     });
   program
     .command('merge')

@@ -63,6 +63,9 @@ describe('kill -9 and resume', () => {
     const r = cli(['sweep', spec, '--out', dir, '--workers', '2'], { cache });
     expect(r.status, r.stderr + r.stdout).toBe(0);
     expect(r.stdout).toContain(`resume: 6 cells, ${before.size} done, 0 failed, ${6 - before.size} not run`);
+    // A local rerun names the cells it computes, and no Slurm command (that hint is for the slurm launcher).
+    expect(r.stdout).toMatch(/unfinished cells: [0-9,-]+; the same `unlearn-lab sweep` command runs only these/);
+    expect(r.stdout).not.toContain('sbatch');
     expect(r.stdout).toContain('resume: 6 cells, 6 done, 0 failed, 0 not run');
     for (const [f, s] of before) {
       expect(fs.readFileSync(f, 'utf8')).toBe(s.text);
