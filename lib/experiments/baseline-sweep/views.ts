@@ -1,4 +1,5 @@
 import { dotPlot } from '../../plot/dot-plot';
+import { METRIC_BOUNDS, METRIC_TITLES } from '../shared/method-dot-plot';
 import type { Cell, Table } from '../../results';
 import type { ExperimentOutput } from '../shared/output';
 import { PERCENT_SCALE, percent } from '../shared/percent';
@@ -61,7 +62,15 @@ export function baselineSweepOutput(r: BaselineSweepResult): ExperimentOutput {
     if (t.rows.length === 0) continue;
     tables[`configs-${set}`] = t;
     figures.push({
-      figure: dotPlot(t, { title: t.title, labelColumn: 'method', metrics: panels, references: readingReferences(t, panels), rowColours: REFERENCE_ROW_COLOURS }),
+      figure: dotPlot(t, {
+        title: t.title,
+        labelColumn: 'method',
+        metrics: panels,
+        metricTitles: { ...METRIC_TITLES, [AVG_GAP]: `${AVG_GAP} to Retrain (points)` },
+        bounds: METRIC_BOUNDS,
+        references: readingReferences(t, panels),
+        rowColours: REFERENCE_ROW_COLOURS,
+      }),
       caption: `Configs on the ${set} retain set`,
     });
   }

@@ -5,7 +5,7 @@ import { PERCENT_SCALE } from './percent';
 import { GAP_METRICS, readingReferences, REFERENCE_ROW_COLOURS } from './retrain-gap';
 
 /** Axis titles of the metrics a method dot plot may show. */
-const METRIC_TITLES: Record<string, string> = {
+export const METRIC_TITLES: Record<string, string> = {
   retainAcc: 'retain accuracy (%)',
   forgetAcc: 'forget accuracy (%)',
   testAcc: 'test accuracy (%)',
@@ -15,7 +15,7 @@ const METRIC_TITLES: Record<string, string> = {
 };
 
 /** The values each metric can take (as drawn: accuracies and MIA scores in %, the attack AUC as a fraction). */
-const METRIC_BOUNDS: Record<string, readonly [number, number]> = {
+export const METRIC_BOUNDS: Record<string, readonly [number, number]> = {
   retainAcc: [0, 100],
   forgetAcc: [0, 100],
   testAcc: [0, 100],
