@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { imageSize, type Dataset } from '../data/dataset';
+import { yieldIfDue } from '../engine/event-loop';
 import { tidyRead, tidyReadScalar } from '../engine/read';
 import type { Classifier } from '../models/classifier';
 import { createOptimizer, type OptimizerSpec } from '../train/optimizers';
@@ -154,6 +155,7 @@ export async function optimiseClusterImages(ds: Dataset, clusters: Cluster[], o:
           optimizer.step([ch.w], [grads[ch.w.name]], o.lr);
           return v;
         });
+        await yieldIfDue();
       }
       if (!Number.isFinite(sum)) throw new Error(`condensation: the loss became ${sum} at iteration ${it + 1}; lower lr (now ${o.lr}).`);
       lossHistory.push(sum);

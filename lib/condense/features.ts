@@ -1,5 +1,6 @@
 import { batchTensors } from '../data/batches';
 import type { Dataset } from '../data/dataset';
+import { yieldIfDue } from '../engine/event-loop';
 import { tidyRead } from '../engine/read';
 import type { Classifier } from '../models/classifier';
 import { createModel } from '../models/registry';
@@ -31,6 +32,7 @@ export async function embedPositions(model: Classifier, ds: Dataset, positions: 
     const idx = Array.from({ length: Math.min(batchSize, n - s) }, (_, i) => positions[s + i]);
     const [f] = await tidyRead(() => [model.embed(batchTensors(ds, idx).x, false)]);
     out.set(f as Float32Array, s * d);
+    await yieldIfDue();
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { yieldIfDue } from '../engine/event-loop';
 import { tidyRead } from '../engine/read';
 import type { Rng } from '../engine/rng';
 
@@ -76,6 +77,7 @@ async function kmeansPlusPlus(x: Float32Array, n: number, d: number, X: tf.Tenso
         pick = rng.int(n); // every row coincides with a centre already
       }
       centres.set(x.subarray(pick * d, (pick + 1) * d), j * d);
+      await yieldIfDue();
       if (j < k - 1) {
         const dj = distToCentre(X, xsq, centres.subarray(j * d, (j + 1) * d));
         const next = tf.minimum(minD, dj) as tf.Tensor1D;
@@ -109,6 +111,7 @@ async function assign(X: tf.Tensor2D, xsq: tf.Tensor1D, centres: Float32Array, k
       });
       a.set(idx as Int32Array, s);
       dist.set(md as Float32Array, s);
+      await yieldIfDue();
     }
   } finally {
     Ct.dispose();

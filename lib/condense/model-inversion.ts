@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { batchTensors } from '../data/batches';
 import { imageSize, type Dataset } from '../data/dataset';
+import { yieldIfDue } from '../engine/event-loop';
 import { tidyRead, tidyReadScalar } from '../engine/read';
 import { Rng } from '../engine/rng';
 import type { PhaseTimer } from '../engine/timer';
@@ -82,6 +83,7 @@ async function trainEpochs(
           return value;
         });
         sum += v * idx.length;
+        await yieldIfDue();
       }
       const mean = sum / n;
       if (!Number.isFinite(mean)) throw new Error(`modelInversionCondensation: the loss became ${mean} at epoch ${e + 1}; lower lr (now ${lr}).`);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { batchTensors } from '../data/batches';
 import { size, type Dataset } from '../data/dataset';
+import { yieldIfDue, yieldToEventLoop } from '../engine/event-loop';
 import { readScalarAndDispose } from '../engine/read';
 import { Rng } from '../engine/rng';
 import type { Classifier } from '../models/classifier';
@@ -250,6 +251,7 @@ export async function trainDpAdam(model: Classifier, ds: Dataset, o: DpAdamOptio
           examples += positions.length;
           steps++;
           if (tracker.due(steps)) tracker.update(steps, { epoch: epoch + 1, epochs: o.epochs });
+          await yieldIfDue();
         }
       } catch (err) {
         tf.dispose([lossSum, clippedSum]);
@@ -275,7 +277,7 @@ export async function trainDpAdam(model: Classifier, ds: Dataset, o: DpAdamOptio
       };
       history.push(record);
       tracker.update(steps, { epoch: epoch + 1, epochs: o.epochs, loss, info: { epsilon } }, true);
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await yieldToEventLoop();
     }
   } finally {
     state.optimizer.dispose();

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { batchTensors } from '../data/batches';
 import { size, subsetByIds, type Dataset } from '../data/dataset';
+import { yieldIfDue } from '../engine/event-loop';
 import type { Classifier } from '../models/classifier';
 import { perSampleCrossEntropy } from './losses';
 
@@ -40,6 +41,7 @@ export async function predict(model: Classifier, ds: Dataset, batchSize = 500): 
     } finally {
       tf.dispose(batch);
     }
+    await yieldIfDue();
   }
   return { logits, losses, predicted, labels: ds.labels, numClasses: k };
 }

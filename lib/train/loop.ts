@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { yieldIfDue, yieldToEventLoop } from '../engine/event-loop';
 import { readScalarAndDispose } from '../engine/read';
 import { nonFiniteParameter } from './finite';
 import type { Optimizer } from './optimizers';
@@ -79,15 +80,6 @@ export interface LoopOptions {
   nanHint?: string;
 }
 
-/**
- * The longest the loop runs steps without yielding to the event loop: a step's await on a settled promise
- * lets no signal handler, timer or I/O callback run, so a SIGTERM (Slurm's scancel, a notebook's
- * interrupt) would otherwise wait for the epoch's end, tens of seconds on a large one.
- */
-export const YIELD_EVERY_MS = 200;
-
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 const direct = <T>(fn: () => T): T => fn();
 const directAsync = <T>(fn: () => Promise<T>): Promise<T> => fn();
 
@@ -101,7 +93,7 @@ function checkFinite(o: LoopOptions, loss: number, where: string, lr: number): v
  * The one optimisation loop (fit and every unlearning method): for each epoch, each pass, each step,
  * one optimiser step at the epoch's learning rate. Throws on a NaN or infinite loss (at every read) or
  * weights (at every epoch's end), yields to the
- * event loop (setImmediate) between epochs and every YIELD_EVERY_MS within one, and returns one record per epoch that ran.
+ * event loop between epochs and every YIELD_EVERY_MS within one (engine/event-loop), and returns one record per epoch that ran.
  */
 export async function trainLoop(o: LoopOptions): Promise<LoopEpoch[]> {
   const timeStep = o.timeStep ?? direct;
@@ -112,7 +104,6 @@ export async function trainLoop(o: LoopOptions): Promise<LoopEpoch[]> {
   let optimizer: Optimizer | null = null;
   let done = 0;
   let stopped = false;
-  let lastYield = performance.now();
   try {
     for (let epoch = 0; epoch < o.epochs && !stopped; epoch++) {
       const t0 = performance.now();
@@ -152,10 +143,7 @@ export async function trainLoop(o: LoopOptions): Promise<LoopEpoch[]> {
               deviceSum = kept;
             }
             await o.afterStep?.();
-            if (performance.now() - lastYield >= YIELD_EVERY_MS) {
-              await yieldToEventLoop();
-              lastYield = performance.now();
-            }
+            await yieldIfDue();
             // Mid-epoch updates only when progress counts steps; counted in epochs, the epoch-end update says it all.
             if (o.totalSteps != null && tracker.due(done)) {
               const running = deviceSum == null ? hostSum / weight : (await deviceSum.data())[0] / weight;
@@ -194,7 +182,6 @@ export async function trainLoop(o: LoopOptions): Promise<LoopEpoch[]> {
       tracker.update(progressUnit(done, epoch + 1), { epoch: epoch + 1, epochs: o.epochs, loss: record.loss, info: shown?.info }, true);
       // Let other work (progress output, notebooks, timers) run between epochs.
       await yieldToEventLoop();
-      lastYield = performance.now();
     }
   } finally {
     optimizer?.dispose();

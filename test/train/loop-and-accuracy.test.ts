@@ -6,7 +6,8 @@ import { init } from '../../lib/engine/init';
 import type { Classifier } from '../../lib/models/classifier';
 import { createModel } from '../../lib/models/registry';
 import { accuracy, accuracyOf, evaluate, predict, type Predictions } from '../../lib/train/evaluate';
-import { trainLoop, YIELD_EVERY_MS, type LoopOptions } from '../../lib/train/loop';
+import { YIELD_EVERY_MS } from '../../lib/engine/event-loop';
+import { trainLoop, type LoopOptions } from '../../lib/train/loop';
 import { Sgd } from '../../lib/train/optimizers';
 
 let model: Classifier;
