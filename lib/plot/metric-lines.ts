@@ -26,6 +26,12 @@ function sweepLogAxis(xs: number[]): Record<string, unknown> {
   return values.length > 0 && values.length <= 8 ? logAxis(values, { tickmode: 'array', tickvals: values, ticktext: values.map(String), minor: { ticks: '' } }) : logAxis(values);
 }
 
+/** A linear x axis for a sweep over a few integers (cycles, epochs): ticks at the swept values only, never at 1.5. */
+function sweepLinearAxis(xs: number[]): Record<string, unknown> {
+  const values = [...new Set(xs)].sort((a, b) => a - b);
+  return values.length > 0 && values.length <= 12 && values.every(Number.isInteger) ? { tickmode: 'array', tickvals: values, ticktext: values.map(String) } : {};
+}
+
 /** Line chart of a metric table against one of its columns (a sweep), one line per metric, 95% CI error bars. */
 export function metricLines(table: Table, opts: MetricLinesOptions = {}): Figure {
   const t = validateTable(table, 'metricLines');
@@ -43,7 +49,7 @@ export function metricLines(table: Table, opts: MetricLinesOptions = {}): Figure
       line: { color: PALETTE[k % PALETTE.length], width: 2 },
     })),
     layout: baseLayout(opts.title ?? t.title, {
-      xaxis: axis(t.columns[xi], opts.logX ? sweepLogAxis(xs.filter((x): x is number => typeof x === 'number')) : {}),
+      xaxis: axis(t.columns[xi], (opts.logX ? sweepLogAxis : sweepLinearAxis)(xs.filter((x): x is number => typeof x === 'number'))),
       yaxis: axis(opts.yTitle ?? 'value', opts.bounds ? { range: boundedRange(opts.bounds) } : {}),
       ...(opts.references != null && opts.references.length > 0 ? { shapes: referenceShapes(opts.references, 'metricLines') } : {}),
     }),

@@ -296,6 +296,13 @@ describe('metric tables, rounds and radar', () => {
     expect(fig.layout.xaxis).toMatchObject({ type: 'log', tickmode: 'array', tickvals: [1, 10], ticktext: ['1', '10'] });
   });
 
+  it('lines against a few integers (cycles, epochs): ticks at those values only, not at 1.5', () => {
+    const fig = metricLines({ columns: ['cycle', 'acc'], rows: [[1, 80], [2, 81], [3, 82]] });
+    expect(fig.layout.xaxis).toMatchObject({ tickmode: 'array', tickvals: [1, 2, 3], ticktext: ['1', '2', '3'] });
+    // Fractions keep plotly's own ticks.
+    expect(metricLines({ columns: ['f', 'acc'], rows: [[0.1, 80], [0.5, 81]] }).layout.xaxis).not.toHaveProperty('tickvals');
+  });
+
   it('lines with bounds: the axis spans them and a CI bar is cut where it would cross one', () => {
     const ci = (mean: number, half: number) => ({ mean, ci: half, n: 3 });
     const fig = metricLines({ columns: ['n', 'acc'], rows: [[64, ci(85, 10)], [512, ci(30, 40)], [1024, ci(50, 5)]] }, { bounds: [0, 100] });

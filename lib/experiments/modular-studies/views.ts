@@ -44,6 +44,8 @@ function studyTables(t: ResultsTable, seeds: number): Record<string, Table> {
 /** The figures: forget accuracy and MIA against ipc, |R~|/|R| and time against K, cycles, the metrics over epochs. */
 export function studyFigures(t: ResultsTable): Record<string, Figure> {
   const mia = [{ name: 'ideal MIA (50)', y: 50 }];
+  // Accuracies and MIA in %: a 95% CI over a few seeds is cut at 0 and 100, which no run passes.
+  const pct: [number, number] = [0, 100];
   const noPretrained = (tb: Table): Table => ({ ...tb, columns: tb.columns.filter((c) => c !== 'pretrained'), rows: tb.rows.filter((r) => r[0] !== 0).map((r) => r.filter((_, j) => tb.columns[j] !== 'pretrained')) });
   const pretrained = (metric: string) => t.rows.find((r) => r.scenario === 'metric 0')?.cells[metric]?.mean;
   const line = (metric: string, name: string) => {
@@ -51,12 +53,12 @@ export function studyFigures(t: ResultsTable): Record<string, Figure> {
     return v == null ? [] : [{ name, y: v }];
   };
   return {
-    ipcForget: metricLines(studyPivot(t, 'ipc', 'forgetAcc', 'ipc', 'Forget accuracy (%) against the remembrance-set size'), { logX: true, yTitle: 'forget accuracy (%)' }),
-    ipcMia: metricLines(studyPivot(t, 'ipc', 'miaLoss', 'ipc', 'Loss-LR MIA against the remembrance-set size (ideal 50)'), { logX: true, yTitle: 'MIA (%)', references: mia }),
+    ipcForget: metricLines(studyPivot(t, 'ipc', 'forgetAcc', 'ipc', 'Forget accuracy (%) against the remembrance-set size'), { logX: true, yTitle: 'forget accuracy (%)', bounds: pct }),
+    ipcMia: metricLines(studyPivot(t, 'ipc', 'miaLoss', 'ipc', 'Loss-LR MIA against the remembrance-set size (ideal 50)'), { logX: true, yTitle: 'MIA (%)', references: mia, bounds: pct }),
     kRatio: metricLines(studyPivot(t, 'k', 'reducedRatio', 'K', '|R~| / |R| against clusters per class K'), { logX: true, yTitle: '|R~| / |R|' }),
     kSeconds: metricLines(studyPivot(t, 'k', 'seconds', 'K', 'Online seconds against K'), { logX: true, yTitle: 'seconds' }),
-    cyclesForget: metricLines(studyPivot(t, 'cycle', 'forgetAcc', 'cycle', 'Forget accuracy (%) per cycle: modular vs Retrain'), { yTitle: 'forget accuracy (%)' }),
-    cyclesMia: metricLines(studyPivot(t, 'cycle', 'miaLoss', 'cycle', 'Loss-LR MIA per cycle (ideal 50)'), { yTitle: 'MIA (%)', references: mia }),
+    cyclesForget: metricLines(studyPivot(t, 'cycle', 'forgetAcc', 'cycle', 'Forget accuracy (%) per cycle: modular vs Retrain'), { yTitle: 'forget accuracy (%)', bounds: pct }),
+    cyclesMia: metricLines(studyPivot(t, 'cycle', 'miaLoss', 'cycle', 'Loss-LR MIA per cycle (ideal 50)'), { yTitle: 'MIA (%)', references: mia, bounds: pct }),
     cyclesSeconds: metricLines(studyPivot(t, 'cycle', 'seconds', 'cycle', 'Seconds per cycle: modular (online) vs Retrain'), { yTitle: 'seconds' }),
     unlearningMetric: metricLines(noPretrained(studyPivot(t, 'metric', 'unlearningMetric', 'online epochs', 'Unlearning metric (x 100) over online epochs (dashed: pretrained)')), { yTitle: 'unlearning metric', references: line('unlearningMetric', 'pretrained') }),
     overfittingMetric: metricLines(noPretrained(studyPivot(t, 'metric', 'overfittingMetric', 'online epochs', 'Overfitting metric on the forget set over online epochs (dashed: pretrained)')), { yTitle: 'overfitting metric', references: line('overfittingMetric', 'pretrained') }),
