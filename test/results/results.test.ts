@@ -28,6 +28,8 @@ describe('meanCi', () => {
     expect(Number.isNaN(c.ci)).toBe(true);
     expect(formatMeanCi({ mean: 91.2, ci: NaN, n: 1 })).toBe('91.20 (n=1)');
     expect(formatMeanCi(meanCi([100, 100, 100]))).toBe('100.00 (n=3, all equal)');
+    // Equal up to floating-point rounding counts as equal: 98.89 - 88.89 computed on three seeds.
+    expect(formatMeanCi(meanCi([98.89 - 88.89, 10.000000000000002, 10]))).toBe('10.00 (n=3, all equal)');
     expect(formatCell(c, 3)).toBe('0.912 (n=1)');
     expect(formatCell(c)).not.toMatch(/±/);
     // Titles say so too: the main job (one seed) promises no interval it does not have.
