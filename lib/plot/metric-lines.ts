@@ -8,7 +8,8 @@ export interface MetricLinesOptions extends Omit<MetricChartOptions, 'labelColum
   logX?: boolean;
   /**
    * The metric's natural bounds (e.g. [0, 100] for an accuracy in %): the y axis spans them, and a 95% CI
-   * bar is cut at them (a t interval over a few seeds can reach past 100 %, which no run can).
+   * bar is cut at them (a t interval over a few seeds can reach past 100 %, which no run can). A half-open
+   * bound such as [0, Infinity] for seconds cuts the bars at 0 and leaves the axis fitted to the data.
    */
   bounds?: [number, number];
 }
@@ -50,7 +51,7 @@ export function metricLines(table: Table, opts: MetricLinesOptions = {}): Figure
     })),
     layout: baseLayout(opts.title ?? t.title, {
       xaxis: axis(t.columns[xi], (opts.logX ? sweepLogAxis : sweepLinearAxis)(xs.filter((x): x is number => typeof x === 'number'))),
-      yaxis: axis(opts.yTitle ?? 'value', opts.bounds ? { range: boundedRange(opts.bounds) } : {}),
+      yaxis: axis(opts.yTitle ?? 'value', opts.bounds?.every(Number.isFinite) ? { range: boundedRange(opts.bounds) } : {}),
       ...(opts.references != null && opts.references.length > 0 ? { shapes: referenceShapes(opts.references, 'metricLines') } : {}),
     }),
   };

@@ -312,6 +312,13 @@ describe('metric tables, rounds and radar', () => {
     expect((fig.layout.yaxis as { range: number[] }).range).toEqual([-3, 103]);
   });
 
+  it('lines with a half-open bound (seconds >= 0): bars stop at 0, the axis fits the data', () => {
+    const ci = (mean: number, half: number) => ({ mean, ci: half, n: 3 });
+    const fig = metricLines({ columns: ['K', 'seconds'], rows: [[3, ci(12.8, 16.7)], [30, ci(8.8, 4)]] }, { bounds: [0, Infinity] });
+    expect(fig.data[0].error_y).toMatchObject({ symmetric: false, array: [16.7, 4], arrayminus: [12.8, 4] });
+    expect(fig.layout.yaxis).not.toHaveProperty('range');
+  });
+
   it('rounds with bounds: bands and panel CI bars stop at the bounds; the axis fits the data', () => {
     const band = roundLines([{ name: 'acc', values: [95, 50], ci: [10, 10] }], { bounds: [0, 100] });
     expect(band.data[0].y).toEqual([100, 60, 40, 85]);
