@@ -17,4 +17,11 @@ describe('committed notebooks', () => {
     });
     expect(new Set(ids).size).toBe(ids.length);
   });
+
+  // Issue 20: each notebook says how long each preset takes, in a markdown cell or in the output of its run cell.
+  it.each(allNotebooks())('%s: states its time per preset', (name) => {
+    const nb = JSON.parse(fs.readFileSync(path.join(notebooksDir, name), 'utf8')) as { cells: { source: string[] | string; outputs?: unknown[] }[] };
+    const text = nb.cells.map((c) => [([] as string[]).concat(c.source).join(''), JSON.stringify(c.outputs ?? [])].join('\n')).join('\n');
+    expect(text).toMatch(/Time per preset:?\**:? smoke [^;]+; cpu /);
+  });
 });
