@@ -11,11 +11,11 @@ export interface MetricLinesOptions extends Omit<MetricChartOptions, 'labelColum
    * bar is cut at them (a t interval over a few seeds can reach past 100 %, which no run can). A half-open
    * bound such as [0, Infinity] for seconds cuts the bars at 0 and leaves the axis fitted to the data.
    */
-  bounds?: [number, number];
+  bounds?: readonly [number, number];
 }
 
 /** Error bars of column j cut at the bounds. */
-function boundedErrorBars(t: Table, j: number, bounds: [number, number]): Record<string, unknown> {
+function boundedErrorBars(t: Table, j: number, bounds: readonly [number, number]): Record<string, unknown> {
   const bars = errorBars(t, j);
   if (bars.visible === false) return bars;
   return { ...bars, ...boundedErrorY(t.rows.map((r) => cellValue(r[j])), bars.array as number[], bounds) };

@@ -1,4 +1,5 @@
-import { metricLines } from '../../plot/metric-lines';
+import { metricLines, type MetricLinesOptions } from '../../plot/metric-lines';
+import { METRIC_BOUNDS } from '../shared/method-dot-plot';
 import type { Figure } from '../../plot/figure';
 import type { Cell, MeanCi, ResultsTable, Table } from '../../results';
 import type { ExperimentOutput } from '../shared/output';
@@ -44,10 +45,9 @@ function studyTables(t: ResultsTable, seeds: number): Record<string, Table> {
 /** The figures: forget accuracy and MIA against ipc, |R~|/|R| and time against K, cycles, the metrics over epochs. */
 export function studyFigures(t: ResultsTable): Record<string, Figure> {
   const mia = [{ name: 'ideal MIA (50)', y: 50 }];
-  // Accuracies and MIA in %: a 95% CI over a few seeds is cut at 0 and 100, which no run passes.
-  const pct: [number, number] = [0, 100];
-  // Seconds: a t interval over 3 seeds run under different loads reaches below 0, which no run can.
-  const nonNegative: [number, number] = [0, Infinity];
+  // One study metric against its variable, its CI bars cut at the metric's bounds (accuracy and MIA 0-100, seconds >= 0).
+  const lines = (study: StudyName, metric: string, xName: string, title: string, opts: MetricLinesOptions) =>
+    metricLines(studyPivot(t, study, metric, xName, title), { ...opts, bounds: METRIC_BOUNDS[metric] });
   const noPretrained = (tb: Table): Table => ({ ...tb, columns: tb.columns.filter((c) => c !== 'pretrained'), rows: tb.rows.filter((r) => r[0] !== 0).map((r) => r.filter((_, j) => tb.columns[j] !== 'pretrained')) });
   const pretrained = (metric: string) => t.rows.find((r) => r.scenario === 'metric 0')?.cells[metric]?.mean;
   const line = (metric: string, name: string) => {
@@ -55,13 +55,13 @@ export function studyFigures(t: ResultsTable): Record<string, Figure> {
     return v == null ? [] : [{ name, y: v }];
   };
   return {
-    ipcForget: metricLines(studyPivot(t, 'ipc', 'forgetAcc', 'ipc', 'Forget accuracy (%) against the remembrance-set size'), { logX: true, yTitle: 'forget accuracy (%)', bounds: pct }),
-    ipcMia: metricLines(studyPivot(t, 'ipc', 'miaLoss', 'ipc', 'Loss-LR MIA against the remembrance-set size (ideal 50)'), { logX: true, yTitle: 'MIA (%)', references: mia, bounds: pct }),
-    kRatio: metricLines(studyPivot(t, 'k', 'reducedRatio', 'K', '|R~| / |R| against clusters per class K'), { logX: true, yTitle: '|R~| / |R|' }),
-    kSeconds: metricLines(studyPivot(t, 'k', 'seconds', 'K', 'Online seconds against K'), { logX: true, yTitle: 'seconds', bounds: nonNegative }),
-    cyclesForget: metricLines(studyPivot(t, 'cycle', 'forgetAcc', 'cycle', 'Forget accuracy (%) per cycle: modular vs Retrain'), { yTitle: 'forget accuracy (%)', bounds: pct }),
-    cyclesMia: metricLines(studyPivot(t, 'cycle', 'miaLoss', 'cycle', 'Loss-LR MIA per cycle (ideal 50)'), { yTitle: 'MIA (%)', references: mia, bounds: pct }),
-    cyclesSeconds: metricLines(studyPivot(t, 'cycle', 'seconds', 'cycle', 'Seconds per cycle: modular (online) vs Retrain'), { yTitle: 'seconds', bounds: nonNegative }),
+    ipcForget: lines('ipc', 'forgetAcc', 'ipc', 'Forget accuracy (%) against the remembrance-set size', { logX: true, yTitle: 'forget accuracy (%)' }),
+    ipcMia: lines('ipc', 'miaLoss', 'ipc', 'Loss-LR MIA against the remembrance-set size (ideal 50)', { logX: true, yTitle: 'MIA (%)', references: mia }),
+    kRatio: lines('k', 'reducedRatio', 'K', '|R~| / |R| against clusters per class K', { logX: true, yTitle: '|R~| / |R|' }),
+    kSeconds: lines('k', 'seconds', 'K', 'Online seconds against K', { logX: true, yTitle: 'seconds' }),
+    cyclesForget: lines('cycle', 'forgetAcc', 'cycle', 'Forget accuracy (%) per cycle: modular vs Retrain', { yTitle: 'forget accuracy (%)' }),
+    cyclesMia: lines('cycle', 'miaLoss', 'cycle', 'Loss-LR MIA per cycle (ideal 50)', { yTitle: 'MIA (%)', references: mia }),
+    cyclesSeconds: lines('cycle', 'seconds', 'cycle', 'Seconds per cycle: modular (online) vs Retrain', { yTitle: 'seconds' }),
     unlearningMetric: metricLines(noPretrained(studyPivot(t, 'metric', 'unlearningMetric', 'online epochs', 'Unlearning metric (x 100) over online epochs (dashed: pretrained)')), { yTitle: 'unlearning metric', references: line('unlearningMetric', 'pretrained') }),
     overfittingMetric: metricLines(noPretrained(studyPivot(t, 'metric', 'overfittingMetric', 'online epochs', 'Overfitting metric on the forget set over online epochs (dashed: pretrained)')), { yTitle: 'overfitting metric', references: line('overfittingMetric', 'pretrained') }),
   };
